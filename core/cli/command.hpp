@@ -1,0 +1,37 @@
+// The rollgate CLI is a user program of the library, as xxhsum is of libxxhash: it includes only
+// public headers (plus nlohmann/json for its own I/O). Each subcommand lives in cmd_<name>.cpp and
+// registers itself with a static `registrar`, so adding one touches no other file.
+#ifndef ROLLGATE_CLI_COMMAND_HPP
+#define ROLLGATE_CLI_COMMAND_HPP
+
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+namespace rollgate::cli {
+
+/// Exit codes shared by every subcommand.
+enum exit_code : int { ok = 0, failed = 1, usage_error = 2 };
+
+struct command {
+  const char* name;     ///< "eval", "bucket", ...
+  const char* summary;  ///< one line for `rollgate --help`
+  /// Runs the command on the arguments after its name; returns the process exit code.
+  /// May throw rollgate::error or std::exception: main() prints it to stderr and exits 2.
+  int (*run)(const std::vector<std::string>& args);
+};
+
+struct registrar {
+  explicit registrar(command c);
+};
+
+const std::vector<command>& commands();
+
+/// Reads a whole file ("-" is stdin); throws rollgate::error rollgate.cli.902 if unreadable.
+std::string read_file(const std::string& path);
+
+/// True if args contain -h or --help.
+bool wants_help(const std::vector<std::string>& args);
+
+}  // namespace rollgate::cli
+
+#endif  // ROLLGATE_CLI_COMMAND_HPP

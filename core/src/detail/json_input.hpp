@@ -1,0 +1,40 @@
+// Internal: the single way rollgate turns untrusted JSON text into nlohmann::json.
+//
+// Why a wrapper: nlohmann/json accepts any nesting depth, and code that walks a document
+// recursively (validation, diffing, destruction in older versions) can then overflow the stack on
+// hostile input. We bound size and depth *before* parsing with one linear scan, and turn parse
+// failures into rollgate::error with a stable id and the byte offset.
+#ifndef ROLLGATE_DETAIL_JSON_INPUT_HPP
+#define ROLLGATE_DETAIL_JSON_INPUT_HPP
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <nlohmann/json.hpp>  // nlohmann::json
+
+namespace rollgate::detail {
+
+struct json_limits {
+  std::size_t max_bytes = std::size_t{64} << 20;  ///< larger input: rollgate.json.103
+  std::size_t max_depth = 256;                    ///< deeper nesting: rollgate.json.102
+};
+
+/// Parses `text` (named `what` in messages, e.g. "config").
+/// @throws rollgate::error rollgate.json.101 (syntax, with byte offset), .102 (too deep), .103 (too big)
+nlohmann::json parse_json(std::string_view text, std::string_view what, const json_limits& limits = {});
+
+/// Nesting depth of a JSON text (arrays and objects), ignoring brackets inside strings.
+/// Stops counting once `stop_after` is exceeded and returns stop_after + 1.
+std::size_t json_depth(std::string_view text, std::size_t stop_after);
+
+/// `base` + "/" + token, with the token escaped as RFC 6901 says (~ -> ~0, / -> ~1).
+std::string pointer_append(std::string_view base, std::string_view token);
+std::string pointer_append(std::string_view base, std::size_t index);
+
+/// "object", "array", "string", "number", "boolean" or "null": the JSON name of a value's type.
+const char* json_type_name(const nlohmann::json& value) noexcept;
+
+}  // namespace rollgate::detail
+
+#endif  // ROLLGATE_DETAIL_JSON_INPUT_HPP

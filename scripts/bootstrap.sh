@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Sets up everything `npm start` and `npm test` need on a fresh Debian 12 machine, idempotently:
+#   1. Debian packages (compilers' libraries, Emscripten, Chromium, ...) that are missing;
+#   2. npm packages, when package-lock.json changed since the last install;
+#   3. the native build (CMake: library, CLI, tests, benchmarks) in build/native;
+#   4. the WebAssembly build (emcmake) in build/wasm, copied into dist/ for the npm package.
+# Each step says what it does and skips itself when there is nothing to do.
+# Environment: ROLLGATE_SKIP_APT=1 skips step 1; ROLLGATE_NO_WASM=1 skips step 4;
+#              ROLLGATE_JOBS (default 2) sets build parallelism.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${ROLLGATE_JOBS:-2}
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- 1. Debian packages -------------------------------------------------------------------------
+apt_packages=(
+  cmake g++ make clang libclang-rt-14-dev   # native toolchain (+ libFuzzer via clang)
+  nlohmann-json3-dev libxxhash-dev libboost-dev   # header-only dependencies
+  libgtest-dev libbenchmark-dev             # GoogleTest, Google Benchmark
+  emscripten binaryen                       # WebAssembly build
+  nodejs npm                                # JS package, tests, edge runtime
+  chromium                                  # browser tests (Playwright drives Debian's Chromium)
+  gzip
+)
+if [ "${ROLLGATE_SKIP_APT:-0}" != 1 ]; then
+  missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # node/npm may come from elsewhere than Debian (this image has its own); accept any working one.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+  fi
+  missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    say "Debian packages: all present"
+  fi
+fi
+
+# --- 2. npm packages -----------------------------------------------------------------------------
+if [ -f package-lock.json ]; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    say "npm packages: up to date"
+  fi
+fi
+
+# --- 3. native build -----------------------------------------------------------------------------
+if [ ! -f build/native/CMakeCache.txt ]; then
+  say "configuring the native build (build/native)"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+say "building native library, CLI, tests and benchmarks (-j$jobs)"
+cmake --build build/native -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
+test "${PIPESTATUS[0]}" -eq 0
+
+# --- 4. WebAssembly build ------------------------------------------------------------------------
+if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f wasm/CMakeLists.txt ]; then
+  # Debian's acorn is not on node's default path; Emscripten's JS optimiser needs it.
+  export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+  for flavour in release debug; do
+    dir=build/wasm-$flavour
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+      say "configuring the WebAssembly build ($flavour; the first build fills Emscripten's cache: a few minutes, once)"
+      emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DROLLGATE_WASM_FLAVOUR=$flavour >/dev/null
+    fi
+    say "building WebAssembly ($flavour)"
+    cmake --build "$dir" -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
+    test "${PIPESTATUS[0]}" -eq 0
+  done
+fi
+say "build ready"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: builds what is missing (scripts/bootstrap.sh), then runs every test suite in turn:
+# native (ctest: GoogleTest, CLI, CMake consumer), fuzzing (briefly), Node (package, vectors),
+# edge (workerd) and browser (Chromium). Each runner prints its own summary line; a failing suite
+# fails the whole command, after the others have run, so one run shows every failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh || exit 1
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+status=0
+
+if [ "${ROLLGATE_FUZZ_SECONDS:-0}" -gt 0 ] && [ -d tests/fuzz ]; then
+  say "fuzzing for ${ROLLGATE_FUZZ_SECONDS}s per target"
+  bash scripts/fuzz.sh "${ROLLGATE_FUZZ_SECONDS}" || status=1
+fi
+
+for suite in tests/node tests/edge tests/browser; do
+  if compgen -G "$suite/*.test.mjs" >/dev/null; then
+    say "node --test $suite"
+    node --test "$suite"/*.test.mjs || status=1
+  fi
+done
+
+say "native tests (ctest)"
+(cd build/native && ctest --output-on-failure -j2) || status=1
+exit $status
