@@ -1,0 +1,106 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+/// @file bucket.hpp
+/// @brief Deterministic, sticky, uniform assignment of units to rollout buckets.
+///
+/// @par Usage
+/// @code
+///   // Is user "alice" inside a 12.5% rollout of flag "new-checkout"?
+///   rollgate::bucketer b("new-checkout");             // salt: the flag key by default
+///   bool in = b.in_coverage("alice", 12'500);          // coverage in 1/100000 units
+///   // Which of two variants weighted 50/50 does she get (a separate, independent draw)?
+///   std::uint32_t weights[] = {50'000, 50'000};
+///   std::size_t variant = b.pick_variant("alice", weights);
+///   double f = rollgate::bucket_fraction("alice", "new-checkout");  // for humans: in [0, 1)
+/// @endcode
+///
+/// @par Contract (stable from 1.0; docs/bucketing.md is the normative text, with test vectors in
+/// tests/vectors/bucketing.json)
+/// - Unit and salt are hashed as their UTF-8 bytes, exactly as given (no normalisation).
+/// - seed = XXH3_64bits(salt bytes); coverage draw h = XXH3_64bits_withSeed(unit bytes, seed);
+///   variant draw v = XXH3_64bits_withSeed(unit bytes, seed ^ 0x9E3779B97F4A7C15).
+/// - A draw x maps to a bucket in [0, n) as floor(x * n / 2^64), computed exactly in 64-bit integers (see bucket_of).
+///   Coverage and weights are integers in units of 1/100000 (kScale): a unit is inside coverage c
+///   iff bucket(h, kScale) < c; its variant is the first i with bucket(v, kScale) < w_0 + ... + w_i.
+/// - The fraction shown to people is h / 2^64 (rounded down to a double); it never decides
+///   membership.
+/// Because coverage and variant use different draws, raising coverage only adds units and never
+/// moves a unit between variants, and variant shares within any coverage match the weights.
+#ifndef ROLLGATE_BUCKET_HPP
+#define ROLLGATE_BUCKET_HPP
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint64_t, std::uint32_t
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+namespace rollgate {
+
+/// Coverage and weights are integers out of kScale (100000 = 100%, 1 = 0.001%).
+inline constexpr std::uint32_t kScale = 100000;
+
+/// @brief The two independent 64-bit draws of one unit under one salt.
+struct bucket_draws {
+  std::uint64_t coverage;  ///< h: decides whether the unit is inside the rollout
+  std::uint64_t variant;   ///< v: decides which variant it gets
+};
+
+/// @brief floor(x * n / 2^64): maps a 64-bit draw to [0, n) with integers only.
+/// Computed from the two 32-bit halves so it needs no 128-bit type and every language can
+/// reproduce it: floor((hi * n + floor(lo * n / 2^32)) / 2^32), exact for n <= 2^32 - 1.
+constexpr std::uint32_t bucket_of(std::uint64_t draw, std::uint32_t n) noexcept {
+  const std::uint64_t hi = draw >> 32;
+  const std::uint64_t lo = draw & 0xFFFFFFFFu;
+  return static_cast<std::uint32_t>((hi * n + ((lo * n) >> 32)) >> 32);
+}
+
+/// @brief A salt, pre-hashed once so that each unit costs two XXH3 calls on the unit's bytes.
+class bucketer {
+ public:
+  /// @param salt the flag key, or an explicit salt shared by flags that must agree.
+  explicit bucketer(std::string_view salt) noexcept;
+
+  /// @brief Both draws for `unit` (UTF-8 bytes).
+  bucket_draws draws(std::string_view unit) const noexcept;
+  /// @brief The coverage draw alone (one XXH3 call).
+  std::uint64_t coverage_draw(std::string_view unit) const noexcept;
+  /// @brief The variant draw alone (one XXH3 call).
+  std::uint64_t variant_draw(std::string_view unit) const noexcept;
+
+  /// @brief True iff bucket_of(coverage draw, kScale) < coverage.
+  /// @param coverage share of units inside, out of kScale (values above kScale mean everyone).
+  bool in_coverage(std::string_view unit, std::uint32_t coverage) const noexcept;
+
+  /// @brief Index of the variant for `unit` under cumulative weights.
+  /// @pre weights sum to kScale (rollgate's config loader guarantees it); otherwise the
+  ///      remainder above the sum falls to the last variant.
+  /// @return an index in [0, weights.size()), or 0 when weights is empty.
+  std::size_t pick_variant(std::string_view unit, const std::uint32_t* weights,
+                           std::size_t count) const noexcept;
+  template <std::size_t N>
+  std::size_t pick_variant(std::string_view unit, const std::uint32_t (&weights)[N]) const noexcept {
+    return pick_variant(unit, weights, N);
+  }
+
+  /// @brief seed = XXH3_64bits(salt).
+  std::uint64_t seed() const noexcept { return seed_; }
+
+ private:
+  std::uint64_t seed_;
+};
+
+/// @brief The variant seed is the coverage seed XOR this constant (2^64 / golden ratio).
+inline constexpr std::uint64_t kVariantSeedMask = 0x9E3779B97F4A7C15ull;
+
+/// @brief h / 2^64 as a double in [0, 1): the human-readable position of `unit` under `salt`.
+double bucket_fraction(std::string_view unit, std::string_view salt) noexcept;
+
+/// @brief Converts a coverage draw to its fraction in [0, 1) (53 significant bits, rounded down).
+double draw_fraction(std::uint64_t draw) noexcept;
+
+/// @brief Plain XXH3-64 of bytes with a seed: exposed so other components (and benchmarks) use
+///        the same hash without linking xxHash themselves.
+std::uint64_t xxh3_64(std::string_view bytes, std::uint64_t seed = 0) noexcept;
+
+}  // namespace rollgate
+
+#endif  // ROLLGATE_BUCKET_HPP
