@@ -54,6 +54,10 @@ if [ -f package-lock.json ]; then
   fi
 fi
 
+# The dashboard (web/) and the edge worker (edge/cloudflare/) are clients of the package with
+# their own package.json, installed after the WASM build below has populated dist/.
+client_packages=(web edge/cloudflare)
+
 # --- 3. native build -----------------------------------------------------------------------------
 if [ ! -f build/native/CMakeCache.txt ]; then
   say "configuring the native build (build/native)"
@@ -78,4 +82,17 @@ if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f wasm/CMakeLists.txt ]; then
     test "${PIPESTATUS[0]}" -eq 0
   done
 fi
+# --- 5. package clients ---------------------------------------------------------------------------
+for client in "${client_packages[@]}"; do
+  [ -f "$client/package-lock.json" ] || continue
+  if [ ! -f "$client/node_modules/.package-lock.json" ] ||
+     [ "$client/package-lock.json" -nt "$client/node_modules/.package-lock.json" ]; then
+    say "installing npm packages for $client"
+    npm ci --prefix "$client" --no-audit --no-fund --loglevel=error
+  fi
+  if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && node -e "process.exit(require('./$client/package.json').scripts?.build ? 0 : 1)"; then
+    say "building $client"
+    npm run --silent build --prefix "$client"
+  fi
+done
 say "build ready"
