@@ -1,0 +1,55 @@
+// Shared helpers of the Node tests: which builds of the package to test, and the vector files.
+//
+// Every *.test.mjs file runs its whole suite once per build flavour, as sql.js does: "release"
+// is the package's dist/ (what npm ships), "debug" is build/wasm-debug (-sASSERTIONS=2), both
+// made by scripts/bootstrap.sh. ROLLGATE_WASM_FLAVOURS=release (or debug) narrows the run;
+// ROLLGATE_WASM_DIST_<FLAVOUR>=<dir> points a flavour at another dist folder (experiments).
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const defaults = {
+  release: path.join(root, 'dist'),
+  debug: path.join(root, 'build/wasm-debug/wasm/dist'),
+};
+
+export const flavours = (process.env.ROLLGATE_WASM_FLAVOURS || 'release,debug').split(',').filter(Boolean);
+
+export function distDir(flavour) {
+  return process.env[`ROLLGATE_WASM_DIST_${flavour.toUpperCase()}`] || defaults[flavour];
+}
+
+const loaded = new Map();
+/** Imports the Node entry of a flavour's dist/ and awaits init(). */
+export async function load(flavour) {
+  if (!loaded.has(flavour)) {
+    const dir = distDir(flavour);
+    const entry = path.join(dir, 'node.js');
+    if (!existsSync(entry)) {
+      throw new Error(`no ${flavour} build at ${dir}: run scripts/bootstrap.sh (npm run build)`);
+    }
+    loaded.set(flavour, (async () => {
+      const m = await import(pathToFileURL(entry).href);
+      await m.init();
+      return m;
+    })());
+  }
+  return loaded.get(flavour);
+}
+
+/** Imports another file of a flavour's dist/ (e.g. openfeature.js). */
+export async function loadFile(flavour, file) {
+  await load(flavour);
+  return import(pathToFileURL(path.join(distDir(flavour), file)).href);
+}
+
+/** tests/vectors/<name>, the same files the native tests read. */
+export function vectors(name) {
+  return JSON.parse(readFileSync(path.join(root, 'tests/vectors', name), 'utf8'));
+}
+
+export function vectorsExist(name) {
+  return existsSync(path.join(root, 'tests/vectors', name));
+}

@@ -1,0 +1,55 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+// Shared plumbing of the WebAssembly bindings.
+//
+// C++ exceptions must not cross into JavaScript (JS would see a bare number or an opaque
+// WebAssembly.Exception, and the message would be lost), so every entry point runs its body
+// through guard(): a rollgate::error (or any std::exception) becomes the "last error", stored here
+// as JSON text, and the entry point returns a sentinel. The JS wrapper sees the sentinel, reads
+// the error with rg_last_error() and throws a RollgateError. Nothing else is shared between calls,
+// so the module keeps working after any number of errors.
+#ifndef ROLLGATE_WASM_COMMON_HPP
+#define ROLLGATE_WASM_COMMON_HPP
+
+#include <cstdint>      // std::uint8_t
+#include <exception>    // std::exception
+#include <new>          // std::bad_alloc
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::forward
+
+#include "rollgate/error.hpp"  // rollgate::error
+
+namespace rollgate::wasm {
+
+/// Records `e` as the last error (JSON: {"id","pointer","message","problems":[...]}).
+void set_error(const rollgate::error& e);
+/// Records an error that is not a rollgate::error (bad_alloc, a bug) under id `id`.
+void set_error(std::string_view id, std::string_view message);
+/// JSON text of a string (quotes and escapes included).
+std::string json_quote(std::string_view s);
+
+/// Runs f(); on an exception records it and returns `fallback`.
+template <typename R, typename F>
+R guard(R fallback, F&& f) noexcept {
+  try {
+    return std::forward<F>(f)();
+  } catch (const rollgate::error& e) {
+    set_error(e);
+  } catch (const std::bad_alloc&) {
+    set_error("rollgate.js.801", "out of memory");
+  } catch (const std::exception& e) {
+    set_error("rollgate.js.802", std::string("internal error: ") + e.what());
+  } catch (...) {
+    set_error("rollgate.js.802", "internal error: unknown exception");
+  }
+  return fallback;
+}
+
+/// The bytes [ptr, ptr + len) of WASM memory as a string_view (JS passes addresses as numbers).
+inline std::string_view view(std::uintptr_t ptr, std::uint32_t len) noexcept {
+  return len == 0 ? std::string_view() : std::string_view(reinterpret_cast<const char*>(ptr), len);
+}
+
+}  // namespace rollgate::wasm
+
+#endif  // ROLLGATE_WASM_COMMON_HPP

@@ -1,0 +1,180 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+// Bucketing (docs/bucketing.md): where a unit falls under a salt, one unit or many at once.
+// The batch form crosses into WebAssembly once: every unit is written as UTF-8 into one buffer in
+// WASM memory with an offsets array, and one call fills the output typed array.
+import { mod, scratch, writeUtf8, outPtr, stringToScratch } from './runtime.js';
+import { invalidArgument } from './errors.js';
+
+/** Coverage and weights are integers out of BUCKET_SCALE (100000 = 100%). */
+export const BUCKET_SCALE = 100000;
+
+/** What bucketBatch computes per unit. */
+export const BucketOutput = Object.freeze({
+  /** Float64Array: the coverage draw as a fraction in [0, 1) */
+  Fraction: 'fraction',
+  /** Uint32Array: the coverage bucket in [0, BUCKET_SCALE) */
+  CoverageBucket: 'coverageBucket',
+  /** Uint32Array: the variant bucket in [0, BUCKET_SCALE) */
+  VariantBucket: 'variantBucket',
+  /** Uint8Array: 1 if the unit is inside `coverage`, else 0 */
+  InCoverage: 'inCoverage',
+});
+const MODES = { fraction: 0, coverageBucket: 1, variantBucket: 2, inCoverage: 3 };
+
+function checkString(value, name) {
+  if (typeof value !== 'string') throw invalidArgument(`${name} must be a string, got ${typeof value}`);
+}
+
+/** Writes unit then salt into scratch; returns [unitPtr, unitLen, saltPtr, saltLen]. */
+function pair(unit, salt) {
+  checkString(unit, 'unit');
+  checkString(salt, 'salt');
+  const base = scratch(3 * (unit.length + salt.length) + 8);
+  const heap = mod().HEAPU8;
+  const unitLen = writeUtf8(unit, heap, base);
+  const saltPtr = base + unitLen;
+  const saltLen = writeUtf8(salt, heap, saltPtr);
+  return [base, unitLen, saltPtr, saltLen];
+}
+
+/**
+ * Where `unit` falls under `salt`: the coverage draw as a fraction in [0, 1).
+ * For people and dashboards; membership is decided on integer buckets (inRollout).
+ */
+export function bucket(unit, salt) {
+  const [u, ul, s, sl] = pair(unit, salt);
+  return mod()._rg_bucket_fraction(u, ul, s, sl);
+}
+
+/** Both draws of `unit` under `salt`, with their buckets. Hashes are unsigned 64-bit BigInts. */
+export function bucketDraws(unit, salt) {
+  const M = mod();
+  const [u, ul, s, sl] = pair(unit, salt);
+  M._rg_bucket_draws(u, ul, s, sl, outPtr);
+  const view = new BigUint64Array(M.HEAPU8.buffer, outPtr, 2);
+  const coverageHash = view[0];
+  const variantHash = view[1];
+  return {
+    coverageHash,
+    variantHash,
+    fraction: Number(coverageHash >> 11n) * 2 ** -53,
+    coverageBucket: bucketOf(coverageHash, BUCKET_SCALE),
+    variantBucket: bucketOf(variantHash, BUCKET_SCALE),
+  };
+}
+
+/** floor(draw * n / 2^64) for a 64-bit draw (BigInt), as bucket.hpp's bucket_of. */
+export function bucketOf(draw, n) {
+  return Number((BigInt.asUintN(64, draw) * BigInt(n)) >> 64n);
+}
+
+/** True iff `unit` is inside a rollout of `coverage` (integer out of BUCKET_SCALE) under `salt`. */
+export function inRollout(unit, salt, coverage) {
+  checkCoverage(coverage);
+  return bucketBatchInternal([unit], salt, 3, coverage, 1)[0] === 1;
+}
+
+function checkCoverage(coverage) {
+  if (!Number.isInteger(coverage) || coverage < 0 || coverage > 0xFFFFFFFF) {
+    throw invalidArgument(`coverage must be an integer in [0, ${BUCKET_SCALE}] (out of ${BUCKET_SCALE}), got ${coverage}`);
+  }
+}
+
+/**
+ * Index of the variant `unit` gets under `weights` (integers summing to BUCKET_SCALE; a remainder
+ * falls to the last variant), drawn independently of coverage.
+ */
+export function pickVariant(unit, salt, weights) {
+  const M = mod();
+  const n = weights.length;
+  if (n === 0) throw invalidArgument('weights must not be empty');
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (!Number.isInteger(w) || w < 0 || w > 0xFFFFFFFF) throw invalidArgument(`weights[${i}] must be a non-negative integer, got ${w}`, `/${i}`);
+  }
+  checkString(unit, 'unit');
+  checkString(salt, 'salt');
+  const base = scratch(4 * n + 3 * (unit.length + salt.length) + 8);
+  M.HEAPU32.set(weights, base >> 2);
+  const heap = M.HEAPU8;
+  const u = base + 4 * n;
+  const ul = writeUtf8(unit, heap, u);
+  const sl = writeUtf8(salt, heap, u + ul);
+  return M._rg_pick_variant(u, ul, u + ul, sl, base, n);
+}
+
+/**
+ * Buckets many units under one salt in one call into WebAssembly.
+ * @param {ArrayLike<string>} units
+ * @param {string} salt
+ * @param {{output?: 'fraction'|'coverageBucket'|'variantBucket'|'inCoverage', coverage?: number}} [options]
+ * @returns {Float64Array | Uint32Array | Uint8Array} one entry per unit (see BucketOutput)
+ */
+export function bucketBatch(units, salt, options = {}) {
+  const output = options.output === undefined ? 'fraction' : options.output;
+  const mode = MODES[output];
+  if (mode === undefined) throw invalidArgument(`unknown output "${output}" (expected one of ${Object.keys(MODES).join(', ')})`);
+  let coverage = 0;
+  if (mode === 3) {
+    coverage = options.coverage;
+    checkCoverage(coverage);
+  }
+  if (units == null || typeof units.length !== 'number') throw invalidArgument('units must be an array of strings');
+  return bucketBatchInternal(units, salt, mode, coverage, units.length);
+}
+
+function bucketBatchInternal(units, salt, mode, coverage, count) {
+  const M = mod();
+  checkString(salt, 'salt');
+  // Size: offsets (count + 1 u32), output (8 bytes max per unit), salt and units (3 bytes per code
+  // unit at worst). Summing string lengths first costs one pass but lets us reserve exactly once.
+  let chars = salt.length;
+  for (let i = 0; i < count; i++) {
+    const u = units[i];
+    if (typeof u !== 'string') throw invalidArgument(`units[${i}] must be a string, got ${typeof u}`, `/${i}`);
+    chars += u.length;
+  }
+  const outBytes = mode === 0 ? 8 * count : mode === 3 ? count : 4 * count;
+  const outAt = 0;
+  const offsetsAt = (outBytes + 7) & ~7;
+  const saltAt = offsetsAt + 4 * (count + 1);
+  const base = scratch(saltAt + 3 * chars + 8);
+  const heap = M.HEAPU8;
+  const offsets = M.HEAPU32;
+  const saltLen = writeUtf8(salt, heap, base + saltAt);
+  const bytesAt = base + saltAt + saltLen;
+  let pos = 0;
+  const o = (base + offsetsAt) >> 2;
+  for (let i = 0; i < count; i++) {
+    offsets[o + i] = pos;
+    pos += writeUtf8(units[i], heap, bytesAt + pos);
+  }
+  offsets[o + count] = pos;
+  M._rg_bucket_batch(base + saltAt, saltLen, bytesAt, base + offsetsAt, count, mode, coverage, base + outAt);
+  // Copy out of WASM memory: the scratch region is reused by the next call.
+  if (mode === 0) return new Float64Array(M.HEAPF64.buffer, base + outAt, count).slice();
+  if (mode === 3) return M.HEAPU8.slice(base + outAt, base + outAt + count);
+  return new Uint32Array(M.HEAPU32.buffer, base + outAt, count).slice();
+}
+
+/**
+ * XXH3-64 of a string's UTF-8 bytes (or of raw bytes) with an optional 64-bit seed, as a BigInt:
+ * the hash bucketing is built on, for tools that must agree with it.
+ */
+export function xxh3(input, seed = 0n) {
+  const M = mod();
+  const s = BigInt.asUintN(64, BigInt(seed));
+  let p;
+  let len;
+  if (typeof input === 'string') {
+    [p, len] = stringToScratch(input);
+  } else if (input instanceof Uint8Array) {
+    p = scratch(input.length + 1);
+    M.HEAPU8.set(input, p);
+    len = input.length;
+  } else {
+    throw invalidArgument('xxh3: input must be a string or a Uint8Array');
+  }
+  M._rg_xxh3_64(p, len, Number(s & 0xFFFFFFFFn), Number(s >> 32n), outPtr);
+  return new BigUint64Array(M.HEAPU8.buffer, outPtr, 1)[0];
+}

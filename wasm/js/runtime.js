@@ -1,0 +1,208 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+// The WebAssembly runtime shared by every API file: instantiation (init), the module handle, and
+// the memory helpers that move strings and numbers across the boundary in one go.
+//
+// Why not let Emscripten's glue find the .wasm: it guesses from import.meta.url and a global
+// fetch, which breaks in Node (fetch on a file path), in workerd (no URL base at start-up) and in
+// bundlers. Each environment's loader (node.js, browser.js, workerd.js) instead hands us a
+// function that produces the instance, and the glue only receives it (instantiateWasm).
+import createRollgateModule from './rollgate.mjs';
+import { RollgateError, JsErrorCode, errorFromCore, invalidArgument } from './errors.js';
+
+/** @type {any} the Emscripten module once init() has resolved */
+let M = null;
+/** @type {Promise<void> | null} */
+let pending = null;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * @internal Instantiates the module once. `options` may carry `module` (a WebAssembly.Module),
+ * `wasmBinary` (bytes), `url` or `locateFile`; otherwise `defaultSource(imports)` is used.
+ */
+export function initWith(options, defaultSource) {
+  if (pending) return pending;
+  pending = new Promise((resolve, reject) => {
+    const fail = (e) => reject(e instanceof RollgateError ? e : new RollgateError(JsErrorCode.LoadFailed, '',
+      `cannot instantiate rollgate.wasm: ${e && e.message ? e.message : e}`, { cause: e }));
+    let source;
+    try {
+      source = chooseSource(options || {}, defaultSource);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    createRollgateModule({
+      // Stops the glue from computing new URL('rollgate.wasm', import.meta.url) at start-up
+      // (throws in workerd); we never let it load anything itself.
+      locateFile: (p) => p,
+      print: () => {},
+      printErr: () => {},
+      instantiateWasm(imports, receive) {
+        Promise.resolve()
+          .then(() => source(imports))
+          .then((r) => receive(r.instance, r.module), fail);
+        return {};
+      },
+    }).then((module) => {
+      M = module;
+      setup();
+      resolve();
+    }, fail);
+  }).catch((e) => {
+    pending = null; // a failed init may be retried (e.g. with explicit bytes)
+    throw e;
+  });
+  return pending;
+}
+
+function chooseSource(opts, defaultSource) {
+  if (opts.module !== undefined) {
+    if (!(opts.module instanceof WebAssembly.Module)) throw invalidArgument('init: module must be a WebAssembly.Module');
+    return (imports) => WebAssembly.instantiate(opts.module, imports).then((instance) => ({ instance, module: opts.module }));
+  }
+  if (opts.wasmBinary !== undefined) {
+    const bytes = opts.wasmBinary;
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
+      throw invalidArgument('init: wasmBinary must be an ArrayBuffer or a typed array');
+    }
+    return (imports) => WebAssembly.instantiate(bytes, imports);
+  }
+  if (opts.url !== undefined || opts.locateFile !== undefined) {
+    const url = opts.url !== undefined ? opts.url : opts.locateFile('rollgate.wasm');
+    return (imports) => instantiateFromUrl(url, imports);
+  }
+  return defaultSource;
+}
+
+/** @internal fetch + instantiateStreaming, falling back to bytes when the server's MIME type is wrong. */
+export async function instantiateFromUrl(url, imports) {
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`fetching ${url} failed: HTTP ${response.status}`);
+  if (typeof WebAssembly.instantiateStreaming === 'function') {
+    try {
+      return await WebAssembly.instantiateStreaming(response.clone(), imports);
+    } catch (e) {
+      // Wrong Content-Type (not application/wasm): compile from the bytes instead.
+    }
+  }
+  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+}
+
+/** True once init() has resolved. */
+export function isInitialized() {
+  return M !== null;
+}
+
+/** @internal The module, or a RollgateError if init() has not resolved yet. */
+export function mod() {
+  if (M === null) {
+    throw new RollgateError(JsErrorCode.NotInitialized, '',
+      'rollgate is not initialised: await init() once before calling it');
+  }
+  return M;
+}
+
+// --- memory ------------------------------------------------------------------------------------
+// One scratch region in WASM memory, reused by every call (calls never nest), so hot paths do
+// not malloc. `out` is a fixed 64-byte area for small results (two u64, a pointer and a length).
+let scratchPtr = 0;
+let scratchCap = 0;
+/** @internal address of a fixed 64-byte, 8-aligned area for small results */
+export let outPtr = 0;
+
+function setup() {
+  outPtr = M._malloc(64);
+  scratch(1 << 16);
+}
+
+/** @internal Address of at least `n` bytes of scratch memory (8-aligned). May grow memory. */
+export function scratch(n) {
+  if (n > scratchCap) {
+    if (scratchPtr) M._free(scratchPtr);
+    const cap = Math.max(n, scratchCap * 2, 1 << 16);
+    scratchPtr = M._malloc(cap);
+    if (!scratchPtr) {
+      scratchCap = 0;
+      throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${cap} bytes`);
+    }
+    scratchCap = cap;
+  }
+  return scratchPtr;
+}
+
+/** @internal malloc that throws RollgateError instead of returning 0. */
+export function alloc(n) {
+  const p = M._malloc(n > 0 ? n : 1);
+  if (!p) throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${n} bytes`);
+  return p;
+}
+
+/**
+ * @internal Writes `s` as UTF-8 at heap[pos], returns the number of bytes. The caller reserved
+ * 3 * s.length bytes (the UTF-8 worst case per UTF-16 code unit). ASCII takes a plain loop (short
+ * ids are the common case and encodeInto's call overhead dominates for them); anything else goes
+ * through TextEncoder, which turns lone surrogates into U+FFFD as every web API does.
+ */
+export function writeUtf8(s, heap, pos) {
+  const n = s.length;
+  if (n > 64) return encoder.encodeInto(s, heap.subarray(pos, pos + 3 * n)).written;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, heap.subarray(pos, pos + 3 * n)).written;
+    heap[pos + i] = c;
+  }
+  return n;
+}
+
+/** @internal UTF-8 bytes [ptr, ptr + len) of WASM memory as a string. */
+export function readUtf8(ptr, len) {
+  if (len === 0) return '';
+  return decoder.decode(M.HEAPU8.subarray(ptr, ptr + len));
+}
+
+/** @internal NUL-terminated UTF-8 at ptr as a string. */
+export function readCString(ptr) {
+  const heap = M.HEAPU8;
+  let end = ptr;
+  while (heap[end] !== 0) end++;
+  return decoder.decode(heap.subarray(ptr, end));
+}
+
+/** @internal Copies a JS string into scratch memory; returns [ptr, len]. */
+export function stringToScratch(s, offset = 0) {
+  const p = scratch(offset + 3 * s.length + 1) + offset;
+  const len = writeUtf8(s, M.HEAPU8, p);
+  return [p, len];
+}
+
+/** @internal Encodes `s` into freshly malloc'd memory (caller frees); returns [ptr, len]. */
+export function stringToHeap(s) {
+  const bytes = encoder.encode(s);
+  const p = alloc(bytes.length);
+  M.HEAPU8.set(bytes, p);
+  return [p, bytes.length];
+}
+
+/** @internal The last error recorded by the core, as a RollgateError. */
+export function lastError() {
+  return errorFromCore(JSON.parse(readCString(M._rg_last_error())));
+}
+
+/**
+ * @internal Calls an Embind function that returns JSON text ("" on failure, with the error in
+ * the core's error slot) and parses the result.
+ */
+export function callJson(fn, ...args) {
+  const text = fn(...args);
+  if (text === '') throw lastError();
+  return JSON.parse(text);
+}
+
+/** @internal Version of the linked core. */
+export function coreVersion() {
+  return readCString(mod()._rg_version());
+}
+
+export { encoder, decoder };

@@ -1,0 +1,34 @@
+# Copies the Emscripten output (rollgate.mjs, rollgate.wasm) and the hand-written loaders and
+# declarations into DIST, and into PACKAGE_DIST when given (the release flavour fills dist/).
+#
+# Debug flavour only: -sASSERTIONS makes the glue throw when it runs outside a browser window or
+# a classic worker ("environment detection error", "node environment detected but not enabled").
+# Those checks guard the glue's own file loading, which our loaders never use (they hand it the
+# instance in every environment), and the ES module glue cannot enable "node" (it would use
+# __dirname). So the three checks are neutralised here, each one verified to exist, so that an
+# Emscripten upgrade that changes them fails the build instead of silently shipping them.
+file(READ ${BUILD_DIR}/rollgate.mjs _glue)
+if(FLAVOUR STREQUAL "debug")
+  foreach(_check
+      "throw new Error('environment detection error');"
+      "assert(!ENVIRONMENT_IS_NODE, \"node environment detected but not enabled at build time.  Add 'node' to `-s ENVIRONMENT` to enable.\");"
+      "assert(!ENVIRONMENT_IS_SHELL, \"shell environment detected but not enabled at build time.  Add 'shell' to `-s ENVIRONMENT` to enable.\");")
+    string(FIND "${_glue}" "${_check}" _at)
+    if(_at EQUAL -1)
+      message(FATAL_ERROR "stage.cmake: expected check not found in rollgate.mjs: ${_check}")
+    endif()
+    string(REPLACE "${_check}" "/* rollgate: environment check removed (wasm/stage.cmake) */" _glue "${_glue}")
+  endforeach()
+endif()
+
+foreach(_dir ${DIST} ${PACKAGE_DIST})
+  file(REMOVE_RECURSE ${_dir})
+  file(MAKE_DIRECTORY ${_dir})
+  file(WRITE ${_dir}/rollgate.mjs "${_glue}")
+  file(COPY ${BUILD_DIR}/rollgate.wasm DESTINATION ${_dir})
+  file(GLOB _js ${SOURCE_DIR}/js/*.js)
+  file(GLOB _types ${SOURCE_DIR}/types/*.d.ts)
+  file(COPY ${_js} ${_types} DESTINATION ${_dir})
+  file(WRITE ${_dir}/build-info.json "{\"flavour\": \"${FLAVOUR}\"}\n")
+endforeach()
+file(TOUCH ${DIST}/.stamp)
