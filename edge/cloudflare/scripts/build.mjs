@@ -1,0 +1,58 @@
+// Bundles the worker (and the passthrough worker used by the benchmark) into dist/: one ES module
+// plus the package's rollgate.wasm beside it, which is what workerd and `wrangler deploy
+// --no-bundle` take. SPDX-License-Identifier: MIT
+//
+//   node scripts/build.mjs            bundle against the `rollgate` package (../../dist)
+//   ROLLGATE_EDGE_SHIM=1 node ...     bundle against the development shim in tests/edge/support
+//                                     (only to work on the plumbing before the package exists)
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const out = join(root, 'dist');
+const shim = process.env.ROLLGATE_EDGE_SHIM === '1';
+mkdirSync(out, { recursive: true });
+
+const packageDist = resolve(root, '../../dist');
+let wasmSource = null;
+if (!shim) {
+  wasmSource = join(packageDist, 'rollgate.wasm');
+  if (!existsSync(wasmSource)) {
+    console.error(`edge/cloudflare: ${wasmSource} is missing: build the package first (bash scripts/bootstrap.sh)`);
+    process.exit(1);
+  }
+}
+
+// The package's workerd entry imports './rollgate.wasm'; it stays an import in the bundle (workerd
+// and wrangler turn it into a compiled WebAssembly.Module) and the file is copied beside it.
+const wasmExternal = {
+  name: 'wasm-external',
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './rollgate.wasm', external: true }));
+  },
+};
+const alias = shim ? { rollgate: resolve(root, '../../tests/edge/support/rollgate-shim.mjs') } : {};
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['module', 'main'],
+  plugins: [wasmExternal],
+  alias,
+  legalComments: 'none',
+  logLevel: 'warning',
+  sourcemap: false,
+};
+await build({ ...common, entryPoints: [join(root, 'src/worker.js')], outfile: join(out, 'worker.mjs') });
+await build({ ...common, entryPoints: [join(root, 'src/passthrough.js')], outfile: join(out, 'passthrough.mjs') });
+if (wasmSource) copyFileSync(wasmSource, join(out, 'rollgate.wasm'));
+else writeFileSync(join(out, 'rollgate.wasm'), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); // empty module
+writeFileSync(join(out, 'build-info.json'), JSON.stringify({ shim, builtAt: new Date().toISOString() }) + '\n');
+console.log(`edge/cloudflare: built dist/worker.mjs${shim ? ' AGAINST THE DEVELOPMENT SHIM' : ''}`);

@@ -1,0 +1,481 @@
+// rollgate edge — the coordinator: one Durable Object per rollout, the single source of truth.
+// SPDX-License-Identifier: MIT
+//
+// It holds the rollout (origins, salt, plan) and the plan's state, merges the workers' summaries
+// into the current stage's window, and on an alarm judges the window with rollgate's judge and
+// steps the plan's pure state machine (advance / hold / roll back / complete), recording every
+// decision with its reasons. Workers read its state through GET /__rollgate/internal/state
+// (cached a few seconds) and post summaries to POST /__rollgate/internal/report; both paths are
+// reachable only through the Durable Object binding (the worker answers 404 to them from outside).
+import * as engine from './engine.js';
+import { readSettings } from './settings.js';
+import { checkBearer } from './crypto.js';
+import { ARMS, emptyCounters } from './metrics.js';
+import { INTERNAL, PREFIX, corsHeaders, json, readJson, log } from './http.js';
+
+const KEY = 'rollout';
+const HISTORY_MAX = 500;
+const SEEN_MAX = 4096;
+const DEFAULT_EVAL_MS = 10000;
+
+export class Coordinator {
+  constructor(state, env) {
+    this.state = state;
+    this.env = env;
+    this.r = null; // the persisted record (JSON)
+    this.live = null; // { window: {stable, canary}, total: {stable, canary} } with live WASM objects
+    this.seen = new Set();
+    state.blockConcurrencyWhile(async () => {
+      await engine.initEngine();
+      this.r = (await state.storage.get(KEY)) || null;
+      this.live = this.r ? this.rehydrate(this.r) : null;
+      if (this.r) for (const b of this.r.seen || []) this.seen.add(b);
+    });
+  }
+
+  // --- HTTP ---------------------------------------------------------------------------------------
+
+  async fetch(request) {
+    const url = new URL(request.url);
+    const s = readSettings(this.env);
+    const cors = corsHeaders(s.corsOrigin);
+    try {
+      if (url.pathname === INTERNAL + 'state' && request.method === 'GET') return json(this.workerState());
+      if (url.pathname === INTERNAL + 'report' && request.method === 'POST') {
+        return json(await this.ingest(await readJson(request, 8 << 20)));
+      }
+      if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+      if (!(await checkBearer(request, s.adminToken))) {
+        return json({ error: 'unauthorized' }, 401, { ...cors, 'www-authenticate': 'Bearer realm="rollgate"' });
+      }
+      const route = url.pathname.slice(PREFIX.length);
+      if (request.method === 'GET' && route === 'status') return json(this.status(), 200, cors);
+      if (request.method === 'POST') {
+        const body = await readJson(request);
+        const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : undefined;
+        if (route === 'start') return json(await this.start(body), 200, cors);
+        if (route === 'pause') return json(await this.control('pause', reason), 200, cors);
+        if (route === 'resume') return json(await this.control('resume', reason), 200, cors);
+        if (route === 'rollback') return json(await this.control('rollback', reason), 200, cors);
+      }
+      return json({ error: 'not found' }, 404, cors);
+    } catch (e) {
+      const rgErr = engine.isRollgateError(e);
+      const status = e.status || (rgErr ? 400 : 500);
+      if (status >= 500) log('error', 'coordinator error', { error: String(e.stack || e) });
+      const body = { error: engine.describeError(e) };
+      if (rgErr) Object.assign(body, { code: e.code, pointer: e.pointer, problems: e.problems });
+      return json(body, status, cors);
+    }
+  }
+
+  async alarm() {
+    if (!this.r || !this.r.rollout) return;
+    try {
+      this.evaluate(Date.now());
+    } catch (e) {
+      this.record({ actor: 'coordinator', action: 'error', reasons: [engine.describeError(e)] }, true);
+    }
+    await this.persist();
+    if (this.r.status === 'running' || this.r.status === 'paused') {
+      await this.state.storage.setAlarm(Date.now() + this.r.rollout.evaluationIntervalMs);
+    }
+  }
+
+  // --- what workers read ----------------------------------------------------------------------------
+
+  workerState() {
+    const r = this.r;
+    if (!r || !r.rollout) return { rollout: null, window: 0, version: 0, status: 'idle', percent: 0, origins: {} };
+    const ro = r.rollout;
+    return {
+      rollout: ro.id,
+      window: r.windowId,
+      version: r.version,
+      status: r.status,
+      percent: r.percent,
+      salt: ro.salt,
+      origins: ro.origins,
+      shadow: ro.shadow,
+    };
+  }
+
+  // --- merging summaries ------------------------------------------------------------------------------
+
+  async ingest(batch) {
+    if (!batch || typeof batch.batch !== 'string' || !Array.isArray(batch.windows)) {
+      throw Object.assign(new Error('malformed report'), { status: 400 });
+    }
+    if (this.seen.has(batch.batch)) return { ok: true, duplicate: true };
+    const r = this.r;
+    if (!r) return { ok: true, ignored: 'no rollout' };
+    this.remember(batch.batch);
+    addCounters(r.counters, batch.counters);
+    const iso = (r.isolates[String(batch.isolate).slice(0, 64)] ||= { batches: 0, requests: 0, lastAt: 0 });
+    iso.batches++;
+    iso.lastAt = Date.now();
+    for (const w of batch.windows) {
+      if (!r.rollout || w.rollout !== r.rollout.id) continue; // an earlier rollout's traffic
+      const current = w.window === r.windowId;
+      if (!current) r.late++;
+      for (const arm of ARMS) {
+        const a = w.arms && w.arms[arm];
+        if (!a) continue;
+        iso.requests += a.requests | 0;
+        mergeArm(this.live.total[arm], a);
+        if (current) mergeArm(this.live.window[arm], a);
+      }
+    }
+    await this.persist();
+    return { ok: true };
+  }
+
+  remember(id) {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value);
+  }
+
+  // --- deciding --------------------------------------------------------------------------------------
+
+  evaluate(now) {
+    const r = this.r;
+    const w = this.live.window;
+    let analysis = null;
+    const reasons = [];
+    // At 100% there is no baseline left: the last stage's config holds absolute gates only.
+    const judgeable = w.canary.requests > 0 && (w.stable.requests > 0 || r.percent >= 100);
+    const config = judgeable && (r.status === 'running' || r.status === 'paused') ? engine.stageCanaryConfig(r.rollout.plan, r.stage) : null;
+    if (config) {
+      analysis = engine.judge(config, judgeInput(w.stable), judgeInput(w.canary));
+      // Sample-ratio mismatch: if the arms did not get their configured shares, the comparison
+      // is not trustworthy (broken assignment, a cache serving one arm, bots): never advance then.
+      if (r.percent > 0 && r.percent < 100) {
+        const srm = engine.sampleRatioMismatch([w.stable.requests, w.canary.requests], [100 - r.percent, r.percent]);
+        r.srm = { ...srm, counts: [w.stable.requests, w.canary.requests], shares: [100 - r.percent, r.percent] };
+        if (srm.pValue < r.rollout.srmAlpha && analysis.decision === 'PASS') {
+          analysis = { ...analysis, decision: 'HOLD', reasons: [...(analysis.reasons || [])] };
+          const why = `sample-ratio mismatch (p = ${srm.pValue.toExponential(2)} < ${r.rollout.srmAlpha}): holding`;
+          analysis.reasons.push(why);
+          reasons.push(why);
+        }
+      }
+      r.lastAnalysis = analysis;
+    }
+    const act = engine.nextAction(r.rollout.plan, r.machine, analysis, now);
+    const before = { stage: r.stage, percent: r.percent, status: r.status };
+    r.machine = act.state;
+    r.stage = act.stage;
+    r.status = act.status;
+    r.percent = act.percent;
+    const changed = before.stage !== r.stage || before.percent !== r.percent || before.status !== r.status;
+    if (changed) this.newWindow(now);
+    this.record(
+      {
+        actor: 'coordinator',
+        action: act.action,
+        from: before,
+        verdict: analysis ? analysis.decision : null,
+        score: analysis ? analysis.score : null,
+        reasons: [...(act.reasons || []), ...reasons],
+        counts: { stable: w.stable.requests, canary: w.canary.requests, stableErrors: w.stable.errors, canaryErrors: w.canary.errors },
+      },
+      changed,
+    );
+  }
+
+  /** Appends a decision; holds with the same reasons as the previous entry are folded into it. */
+  record(entry, changed) {
+    const r = this.r;
+    const e = { at: new Date().toISOString(), stage: r.stage, percent: r.percent, status: r.status, ...entry };
+    const last = r.history[r.history.length - 1];
+    if (!changed && last && last.action === e.action && JSON.stringify(last.reasons) === JSON.stringify(e.reasons)) {
+      last.repeats = (last.repeats || 1) + 1;
+      last.lastAt = e.at;
+      last.counts = e.counts;
+      return;
+    }
+    r.history.push(e);
+    if (r.history.length > HISTORY_MAX) r.history.splice(0, r.history.length - HISTORY_MAX);
+    log('info', 'rollgate decision', { rollout: r.rollout && r.rollout.id, ...e });
+  }
+
+  newWindow(now) {
+    const r = this.r;
+    r.windowId++;
+    r.windowStartedAt = now;
+    r.version++;
+    r.srm = null;
+    freeArms(this.live.window);
+    this.live.window = emptyArms();
+  }
+
+  // --- control -------------------------------------------------------------------------------------
+
+  async start(body) {
+    const spec = validateSpec(body, readSettings(this.env));
+    const now = Date.now();
+    const prev = this.r;
+    if (this.live) {
+      freeArms(this.live.window);
+      freeArms(this.live.total);
+    }
+    const machine = engine.initialState(now);
+    this.r = {
+      rollout: { ...spec, startedAt: new Date(now).toISOString() },
+      machine,
+      stage: 0,
+      status: 'running',
+      percent: 0,
+      windowId: (prev ? prev.windowId : 0) + 1,
+      windowStartedAt: now,
+      version: (prev ? prev.version : 0) + 1,
+      history: [],
+      isolates: {},
+      counters: emptyCounters(),
+      late: 0,
+      srm: null,
+      lastAnalysis: null,
+    };
+    this.live = { window: emptyArms(), total: emptyArms() };
+    // The plan's first action (hold at stage 0) sets the first percentage.
+    const act = engine.nextAction(spec.plan, machine, null, now);
+    this.r.machine = act.state;
+    this.r.stage = act.stage;
+    this.r.status = act.status;
+    this.r.percent = act.percent;
+    this.record({ actor: 'operator', action: 'start', reasons: [`rollout ${spec.id} started`, ...(act.reasons || [])] }, true);
+    await this.persist();
+    await this.state.storage.setAlarm(now + spec.evaluationIntervalMs);
+    return this.workerState();
+  }
+
+  async control(kind, reason) {
+    const r = this.r;
+    if (!r || !r.rollout) throw Object.assign(new Error('no rollout has been started'), { status: 409 });
+    const now = Date.now();
+    const before = { stage: r.stage, percent: r.percent, status: r.status };
+    const final = r.status === 'rolledBack' || r.status === 'completed';
+    if (kind === 'pause') {
+      if (r.status !== 'running') throw Object.assign(new Error(`cannot pause a ${r.status} rollout`), { status: 409 });
+      r.status = 'paused';
+    } else if (kind === 'resume') {
+      if (r.status !== 'paused') throw Object.assign(new Error(`cannot resume a ${r.status} rollout`), { status: 409 });
+      r.status = 'running';
+    } else if (kind === 'rollback') {
+      if (final && r.status === 'rolledBack') throw Object.assign(new Error('already rolled back'), { status: 409 });
+      r.status = 'rolledBack';
+      r.percent = 0;
+    }
+    r.machine = { ...r.machine, status: r.status };
+    r.version++;
+    if (kind === 'rollback') this.newWindow(now);
+    this.record({ actor: 'operator', action: kind, from: before, reasons: [reason || `${kind} requested by an operator`] }, true);
+    await this.persist();
+    if (r.status === 'running' || r.status === 'paused') {
+      await this.state.storage.setAlarm(now + r.rollout.evaluationIntervalMs);
+    }
+    return this.workerState();
+  }
+
+  // --- reporting -----------------------------------------------------------------------------------
+
+  status() {
+    const r = this.r;
+    if (!r) return { state: { status: 'idle' }, history: [] };
+    const view = (arms) => Object.fromEntries(ARMS.map((a) => [a, armSummary(arms[a])]));
+    const wire = (arms, f) => Object.fromEntries(ARMS.map((a) => [a, f(arms[a])]));
+    return {
+      rollout: r.rollout,
+      state: {
+        status: r.status,
+        stage: r.stage,
+        percent: r.percent,
+        version: r.version,
+        window: r.windowId,
+        windowStartedAt: new Date(r.windowStartedAt).toISOString(),
+        machine: r.machine,
+      },
+      metrics: { window: view(this.live.window), total: view(this.live.total) },
+      sketches: {
+        window: wire(this.live.window, (a) => (a.sketch ? engine.sketchToWire(a.sketch) : null)),
+        total: wire(this.live.total, (a) => (a.sketch ? engine.sketchToWire(a.sketch) : null)),
+      },
+      mismatches: {
+        window: wire(this.live.window, (a) => (a.report ? engine.reportToWire(a.report) : null)),
+        total: wire(this.live.total, (a) => (a.report ? engine.reportToWire(a.report) : null)),
+      },
+      srm: r.srm,
+      lastAnalysis: r.lastAnalysis,
+      isolates: r.isolates,
+      counters: r.counters,
+      lateReports: r.late,
+      history: r.history,
+    };
+  }
+
+  // --- storage -------------------------------------------------------------------------------------
+
+  async persist() {
+    if (!this.r) return;
+    const r = this.r;
+    r.seen = [...this.seen].slice(-1024);
+    r.arms = {
+      window: Object.fromEntries(ARMS.map((a) => [a, armToWire(this.live.window[a])])),
+      total: Object.fromEntries(ARMS.map((a) => [a, armToWire(this.live.total[a])])),
+    };
+    await this.state.storage.put(KEY, r);
+  }
+
+  rehydrate(r) {
+    const live = { window: emptyArms(), total: emptyArms() };
+    for (const part of ['window', 'total']) {
+      for (const a of ARMS) if (r.arms && r.arms[part] && r.arms[part][a]) mergeArm(live[part][a], r.arms[part][a]);
+    }
+    return live;
+  }
+}
+
+// --- helpers -------------------------------------------------------------------------------------------
+
+function emptyArm() {
+  return {
+    requests: 0,
+    statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+    errors: 0,
+    networkErrors: 0,
+    sketch: null,
+    report: null,
+    shadow: { sent: 0, compared: 0, equal: 0, failed: 0, skipped: 0 },
+  };
+}
+
+function emptyArms() {
+  return { stable: emptyArm(), canary: emptyArm() };
+}
+
+function freeArms(arms) {
+  for (const a of ARMS) {
+    engine.freeSketch(arms[a].sketch);
+    engine.freeReport(arms[a].report);
+  }
+}
+
+const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
+
+/** Adds one worker summary (wire form) into a live aggregate. Malformed parts throw. */
+function mergeArm(into, a) {
+  into.requests += count(a.requests);
+  into.errors += count(a.errors);
+  into.networkErrors += count(a.networkErrors);
+  for (const k of Object.keys(into.statuses)) into.statuses[k] += count(a.statuses && a.statuses[k]);
+  for (const k of Object.keys(into.shadow)) into.shadow[k] += count(a.shadow && a.shadow[k]);
+  if (a.latency) {
+    const s = engine.sketchFromWire(a.latency);
+    if (into.sketch) {
+      into.sketch.merge(s);
+      engine.freeSketch(s);
+    } else into.sketch = s;
+  }
+  if (a.mismatches) {
+    const m = engine.reportFromWire(a.mismatches);
+    if (into.report) {
+      engine.mergeReport(into.report, m);
+      engine.freeReport(m);
+    } else into.report = m;
+  }
+}
+
+function armToWire(a) {
+  return {
+    requests: a.requests,
+    statuses: a.statuses,
+    errors: a.errors,
+    networkErrors: a.networkErrors,
+    shadow: a.shadow,
+    latency: a.sketch ? engine.sketchToWire(a.sketch) : null,
+    mismatches: a.report ? engine.reportToWire(a.report) : null,
+  };
+}
+
+function armSummary(a) {
+  return {
+    requests: a.requests,
+    errors: a.errors,
+    errorRate: a.requests ? a.errors / a.requests : null,
+    networkErrors: a.networkErrors,
+    statuses: a.statuses,
+    latencyMs: a.sketch ? engine.sketchSummary(a.sketch) : { count: 0 },
+    shadow: a.shadow,
+  };
+}
+
+/** The judge's view of one arm: {"metrics": {name: data}} (canary.hpp). */
+function judgeInput(a) {
+  // Names as in rollgate's default plans (errorRate, latency); a custom plan uses the same names.
+  const metrics = { errorRate: { events: a.errors, total: a.requests } };
+  if (a.sketch && a.sketch.count > 0) metrics.latency = engine.sketchToWire(a.sketch);
+  return { metrics };
+}
+
+function addCounters(into, from) {
+  if (!from || typeof from !== 'object') return;
+  for (const [k, v] of Object.entries(from)) {
+    if (v && typeof v === 'object') {
+      into[k] ||= {};
+      addCounters(into[k], v);
+    } else if (Number.isFinite(v)) into[k] = (into[k] || 0) + v;
+  }
+}
+
+function originOf(v, name, required) {
+  if (v === undefined || v === null || v === '') {
+    if (required) throw Object.assign(new Error(`${name} is required`), { status: 400 });
+    return undefined;
+  }
+  try {
+    const u = new URL(String(v));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    return u.origin;
+  } catch {
+    throw Object.assign(new Error(`${name} must be an http(s) URL`), { status: 400 });
+  }
+}
+
+/** Checks a start request and fills in defaults. Plan problems throw RollgateError (→ 400). */
+function validateSpec(body, s) {
+  const bad = (m) => Object.assign(new Error(m), { status: 400 });
+  if (!body || typeof body !== 'object') throw bad('body must be a JSON object');
+  const id = body.id === undefined ? `rollout-${Date.now()}` : body.id;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(id)) throw bad('id must match [A-Za-z0-9._:-]{1,100}');
+  const salt = body.salt === undefined ? id : body.salt;
+  if (typeof salt !== 'string' || salt.length === 0 || salt.length > 200) throw bad('salt must be a non-empty string');
+  const o = body.origins || {};
+  const origins = {
+    stable: originOf(o.stable, 'origins.stable', false) || s.stableOrigin,
+    canary: originOf(o.canary, 'origins.canary', true),
+    shadow: originOf(o.shadow, 'origins.shadow', false),
+  };
+  let plan = body.plan;
+  if (plan === undefined) plan = engine.defaultPlan(body.risk || 'medium');
+  engine.validatePlan(plan);
+  let shadow = null;
+  if (origins.shadow) {
+    const sh = body.shadow || {};
+    const sampleRate = sh.sampleRate === undefined ? 0.01 : sh.sampleRate;
+    if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw bad('shadow.sampleRate must be in [0, 1]');
+    const methods = sh.methods === undefined ? ['GET', 'HEAD'] : sh.methods;
+    if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw bad('shadow.methods must be a list of strings');
+    const diff = sh.diff === undefined ? {} : sh.diff;
+    engine.validateDiffOptions(diff);
+    const maxBodyBytes = sh.maxBodyBytes === undefined ? 1048576 : sh.maxBodyBytes;
+    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 16777216) throw bad('shadow.maxBodyBytes out of range');
+    shadow = { sampleRate, methods: methods.map((m) => m.toUpperCase()), diff, report: sh.report, maxBodyBytes };
+  }
+  const evaluationIntervalMs = body.evaluationIntervalMs === undefined ? DEFAULT_EVAL_MS : body.evaluationIntervalMs;
+  if (!Number.isInteger(evaluationIntervalMs) || evaluationIntervalMs < 100 || evaluationIntervalMs > 3600000) {
+    throw bad('evaluationIntervalMs must be an integer in [100, 3600000]');
+  }
+  const srmAlpha = body.srmAlpha === undefined ? 0.001 : body.srmAlpha;
+  if (typeof srmAlpha !== 'number' || !(srmAlpha > 0 && srmAlpha < 1)) throw bad('srmAlpha must be in (0, 1)');
+  return { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha };
+}

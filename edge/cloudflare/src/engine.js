@@ -1,0 +1,163 @@
+// rollgate edge — the ONLY module that calls the `rollgate` package. SPDX-License-Identifier: MIT
+//
+// Everything the worker and the coordinator need from rollgate goes through these few functions,
+// so that a change in the package's JS API is adapted here and nowhere else. Objects that live in
+// WebAssembly memory (sketches, mismatch reports) are wrapped so their owners can free them.
+import * as rg from 'rollgate';
+
+let ready = null;
+
+/**
+ * Initialises the WebAssembly module once per isolate (idempotent). The package's workerd entry
+ * imports its own rollgate.wasm (a compiled WebAssembly.Module on workerd and with wrangler); pass
+ * `wasmModule` only to use another one.
+ * @param {WebAssembly.Module} [wasmModule]
+ */
+export function initEngine(wasmModule) {
+  if (!ready) {
+    ready = Promise.resolve()
+      .then(() => rg.init(wasmModule ? { module: wasmModule } : undefined))
+      .catch((e) => {
+        ready = null; // let the next request try again
+        throw e;
+      });
+  }
+  return ready;
+}
+
+/** Coverage and weights are integers out of this scale (bucket.hpp: kScale). */
+export const SCALE = 100000;
+
+/**
+ * True iff `unit` falls inside a rollout of `percent` % under `salt`: rollgate's coverage draw,
+ * bucket(h, 100000) < percent * 1000. Raising the percentage only adds units (sticky).
+ */
+export function inCoverage(unit, salt, percent) {
+  const coverage = Math.round(Math.min(100, Math.max(0, percent)) * (SCALE / 100));
+  if (coverage <= 0) return false;
+  if (coverage >= SCALE) return true;
+  return rg.inRollout(unit, salt, coverage);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Latency sketches
+
+/** A new, empty latency sketch (DDSketch, 1% relative accuracy). */
+export function newSketch() {
+  return new rg.QuantileSketch();
+}
+
+/** Sketch → JSON-able value for the wire (the package's serialised form). */
+export function sketchToWire(sketch) {
+  return JSON.parse(sketch.toJSON());
+}
+
+/** Wire value → sketch (validated by the core; throws RollgateError when malformed). */
+export function sketchFromWire(wire) {
+  return rg.QuantileSketch.fromJSON(typeof wire === 'string' ? wire : JSON.stringify(wire));
+}
+
+export function sketchSummary(sketch) {
+  const n = sketch.count;
+  if (!n) return { count: 0 };
+  return {
+    count: n,
+    min: sketch.min,
+    max: sketch.max,
+    mean: sketch.sum / n,
+    p50: sketch.quantile(0.5),
+    p90: sketch.quantile(0.9),
+    p99: sketch.quantile(0.99),
+  };
+}
+
+export function freeSketch(sketch) {
+  if (sketch && typeof sketch.dispose === 'function') sketch.dispose();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Dark-launch diffing
+
+/** A new mismatch report (learns noisy fields from the comparisons it sees). */
+export function newMismatchReport(options) {
+  return new rg.MismatchReport(options);
+}
+
+/**
+ * Compares the served response with the shadow one and records the outcome in `report`.
+ * @param {{status:number, headers:[string,string][], body:string}} served
+ * @param {{status:number, headers:[string,string][], body:string}} shadow
+ * @returns {{equal:boolean, differences:number}}
+ */
+export function compareInto(report, served, shadow, diffOptions) {
+  const result = rg.diff(served, shadow, diffOptions || {});
+  report.add(result);
+  return { equal: !!result.equal, differences: (result.differences || []).length + (result.omitted || 0) };
+}
+
+export function reportToWire(report) {
+  return report.toJSON();
+}
+
+export function reportFromWire(wire) {
+  return rg.MismatchReport.fromJSON(wire);
+}
+
+export function mergeReport(into, other) {
+  into.merge(other);
+}
+
+export function freeReport(report) {
+  if (report && typeof report.dispose === 'function') report.dispose();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Judge, plan, state machine
+
+export function defaultPlan(risk) {
+  return rg.defaultPlan(risk);
+}
+
+/** Throws RollgateError (with id and pointer) when the plan is invalid. */
+export function validatePlan(plan) {
+  rg.validatePlan(plan);
+}
+
+export function validateDiffOptions(options) {
+  rg.diff({ status: 200, headers: [], body: '' }, { status: 200, headers: [], body: '' }, options);
+}
+
+export function initialState(nowMs) {
+  return rg.initialState(nowMs);
+}
+
+/** The canary config (judge input) that gates stage `stage` of `plan`. */
+export function stageCanaryConfig(plan, stage) {
+  return rg.stageCanaryConfig(plan, stage);
+}
+
+/** Judge the canary against the baseline: { verdict: 'PASS'|'HOLD'|'ROLLBACK', reasons, ... }. */
+export function judge(config, baseline, canary) {
+  return rg.judge(config, baseline, canary);
+}
+
+/** The plan's pure state machine: { action, percent, stage, status, reasons, state }. */
+export function nextAction(plan, state, analysis, nowMs) {
+  return rg.nextAction(plan, state, analysis, nowMs);
+}
+
+/** Sample-ratio mismatch: chi-square of the observed arm counts against the configured shares. */
+export function sampleRatioMismatch(counts, shares) {
+  return rg.stats.sampleRatioMismatch(counts, shares);
+}
+
+/** A short, loggable description of an error (RollgateError keeps id and pointer). */
+export function describeError(e) {
+  if (!e) return 'unknown error';
+  if (e instanceof rg.RollgateError) return e.message; // "[id] /pointer: message"
+  return String(e.message || e);
+}
+
+export function isRollgateError(e) {
+  return e instanceof rg.RollgateError;
+}

@@ -1,0 +1,127 @@
+// rollgate edge — per-isolate accumulation of small mergeable summaries, flushed to the
+// coordinator every few seconds (never per request). SPDX-License-Identifier: MIT
+//
+// Wire format of one flush (POST /__rollgate/internal/report), documented in docs/edge.md:
+// { isolate, batch, sentAt, counters: {...},
+//   windows: [{ rollout, window, arms: { stable: ArmSummary, canary: ArmSummary } }] }
+// ArmSummary = { requests, statuses: {"2xx": n, ...}, errors, networkErrors,
+//                latency: <sketch JSON> | null, mismatches: <report JSON> | null,
+//                shadow: { sent, compared, equal, failed, skipped } }
+import * as engine from './engine.js';
+
+export const ARMS = ['stable', 'canary'];
+
+export function emptyCounters() {
+  return {
+    failOpen: { settings: 0, coordinator: 0, state: 0, evaluation: 0, internal: 0 },
+    flushErrors: 0,
+    overrides: 0,
+    tamperedCookies: 0,
+    tamperedOverrides: 0,
+  };
+}
+
+function newArm() {
+  return {
+    requests: 0,
+    statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+    errors: 0,
+    networkErrors: 0,
+    sketch: null,
+    report: null,
+    shadow: { sent: 0, compared: 0, equal: 0, failed: 0, skipped: 0 },
+  };
+}
+
+function statusClass(status) {
+  const c = Math.floor(status / 100);
+  return c >= 1 && c <= 5 ? `${c}xx` : '5xx';
+}
+
+/** One isolate's accumulator. */
+export class Accumulator {
+  constructor() {
+    this._isolate = null; // random id, made on first use (no randomness allowed at global scope)
+    this.seq = 0;
+    this.windows = new Map(); // `${rollout}\u0000${window}` → { rollout, window, arms }
+    this.counters = emptyCounters();
+    this.dirty = false;
+    this.pending = []; // batches whose delivery failed, re-sent first (the coordinator dedupes)
+    this.flushing = null;
+    this.timer = false;
+  }
+
+  get isolate() {
+    return (this._isolate ||= crypto.randomUUID());
+  }
+
+  arm(rollout, window, arm) {
+    const key = `${rollout}\u0000${window}`;
+    let w = this.windows.get(key);
+    if (!w) {
+      w = { rollout, window, arms: { stable: newArm(), canary: newArm() } };
+      this.windows.set(key, w);
+    }
+    this.dirty = true;
+    return w.arms[arm];
+  }
+
+  /** Count one proxied request. `status` is 0 when the origin could not be reached. */
+  recordRequest(rollout, window, arm, status, latencyMs) {
+    const a = this.arm(rollout, window, arm);
+    a.requests++;
+    if (status === 0) {
+      a.networkErrors++;
+      a.errors++;
+    } else {
+      a.statuses[statusClass(status)]++;
+      if (status >= 500) a.errors++;
+    }
+    if (Number.isFinite(latencyMs) && latencyMs >= 0) {
+      if (!a.sketch) a.sketch = engine.newSketch();
+      a.sketch.add(latencyMs);
+    }
+  }
+
+  /** Count a rollgate-side problem (fail open) or another counter. */
+  count(path) {
+    const [group, name] = path.split('.');
+    if (name) this.counters[group][name]++;
+    else this.counters[group]++;
+    this.dirty = true;
+  }
+
+  /** The summaries to send, and a fresh accumulator state. Frees the WASM objects. */
+  take() {
+    const windows = [];
+    for (const w of this.windows.values()) {
+      const arms = {};
+      for (const name of ARMS) {
+        const a = w.arms[name];
+        arms[name] = {
+          requests: a.requests,
+          statuses: a.statuses,
+          errors: a.errors,
+          networkErrors: a.networkErrors,
+          latency: a.sketch ? engine.sketchToWire(a.sketch) : null,
+          mismatches: a.report ? engine.reportToWire(a.report) : null,
+          shadow: a.shadow,
+        };
+        engine.freeSketch(a.sketch);
+        engine.freeReport(a.report);
+      }
+      windows.push({ rollout: w.rollout, window: w.window, arms });
+    }
+    const batch = {
+      isolate: this.isolate,
+      batch: `${this.isolate}:${++this.seq}`,
+      sentAt: Date.now(),
+      counters: this.counters,
+      windows,
+    };
+    this.windows = new Map();
+    this.counters = emptyCounters();
+    this.dirty = false;
+    return batch;
+  }
+}

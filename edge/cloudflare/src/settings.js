@@ -1,0 +1,80 @@
+// rollgate edge — the worker's own settings, read from its bindings (wrangler.toml [vars] and
+// secrets). SPDX-License-Identifier: MIT
+//
+// Settings are validated once per isolate. A problem here must not take the site down: the
+// worker then serves everything from ROLLGATE_STABLE_ORIGIN (fail open) and counts it.
+
+const cache = new WeakMap();
+
+/** Problems found in the settings; `settings.problems.length === 0` means usable. */
+export function readSettings(env) {
+  let s = cache.get(env);
+  if (s) return s;
+  const problems = [];
+  const str = (name, fallback) => {
+    const v = env[name];
+    if (v === undefined || v === null || v === '') return fallback;
+    if (typeof v !== 'string') {
+      problems.push(`${name} must be a string`);
+      return fallback;
+    }
+    return v;
+  };
+  const int = (name, fallback, min, max) => {
+    const raw = str(name, undefined);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name, required) => {
+    const raw = str(name, undefined);
+    if (raw === undefined) {
+      if (required) problems.push(`${name} is missing`);
+      return undefined;
+    }
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+      return u.origin;
+    } catch {
+      problems.push(`${name} is not an http(s) URL: ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+  };
+  const secret = (name) => {
+    const v = str(name, undefined);
+    if (v === undefined) problems.push(`secret ${name} is missing`);
+    else if (v.length < 16) problems.push(`secret ${name} is shorter than 16 characters`);
+    return v;
+  };
+
+  s = {
+    stableOrigin: url('ROLLGATE_STABLE_ORIGIN', true),
+    rolloutName: str('ROLLGATE_ROLLOUT', 'default'),
+    unitHeader: str('ROLLGATE_UNIT_HEADER', 'x-user-id').toLowerCase(),
+    cookieName: str('ROLLGATE_COOKIE', 'rg_unit'),
+    cookieMaxAge: int('ROLLGATE_COOKIE_MAX_AGE_S', 31536000, 60, 63072000),
+    armHeader: str('ROLLGATE_ARM_HEADER', 'x-rollgate-arm').toLowerCase(),
+    overrideHeader: str('ROLLGATE_OVERRIDE_HEADER', 'x-rollgate-override').toLowerCase(),
+    stateTtlMs: int('ROLLGATE_STATE_TTL_MS', 5000, 100, 60000),
+    errorRetryMs: int('ROLLGATE_STATE_RETRY_MS', 1000, 50, 60000),
+    flushIntervalMs: int('ROLLGATE_FLUSH_MS', 5000, 50, 60000),
+    shadowTimeoutMs: int('ROLLGATE_SHADOW_TIMEOUT_MS', 10000, 100, 30000),
+    maxDiffBytes: int('ROLLGATE_MAX_DIFF_BYTES', 1048576, 1024, 16777216),
+    corsOrigin: str('ROLLGATE_CORS_ORIGIN', '*'),
+    cookieSecret: secret('ROLLGATE_COOKIE_SECRET'),
+    overrideSecret: secret('ROLLGATE_OVERRIDE_SECRET'),
+    adminToken: secret('ROLLGATE_ADMIN_TOKEN'),
+    coordinator: env.ROLLGATE_COORDINATOR,
+    problems,
+  };
+  if (!s.coordinator || typeof s.coordinator.idFromName !== 'function') {
+    problems.push('binding ROLLGATE_COORDINATOR (Durable Object namespace) is missing');
+  }
+  cache.set(env, s);
+  return s;
+}

@@ -1,0 +1,367 @@
+// rollgate edge — the Cloudflare worker: one stateless instance per isolate serves every request.
+// SPDX-License-Identifier: MIT
+//
+// Per request: settings → rollout state (cached a few seconds, from the coordinator) → unit
+// (header, signed cookie, or a fresh id) → arm (signed QA override, or rollgate's coverage draw
+// < percentage) → proxy to that arm's origin (streamed) with a header naming the arm → count it →
+// maybe shadow it (dark launch, in waitUntil). Summaries go to the coordinator every few seconds.
+//
+// Fails open: any problem of rollgate itself (settings, WebAssembly, coordinator, state) serves
+// the request from the stable origin and is counted and logged; it never becomes a 5xx.
+import * as engine from './engine.js';
+import { readSettings } from './settings.js';
+import { Accumulator } from './metrics.js';
+import { signUnit, verifyUnit, verifyOverride, randomUnit } from './crypto.js';
+import { PREFIX, INTERNAL, corsHeaders, json, readLimited, log } from './http.js';
+
+export { Coordinator } from './coordinator.js';
+
+const acc = new Accumulator(); // this isolate's summaries, flushed to the coordinator
+let engineReady = false;
+let cached = null; // { state, until } — the last rollout state, valid until `until`
+let failedUntil = 0; // after a coordinator error, fail open without asking again until then
+const logged = new Set(); // log each kind of configuration problem once per isolate
+
+const SAFE = new Set(['GET', 'HEAD']);
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+export default {
+  async fetch(request, env, ctx) {
+    let s;
+    try {
+      s = readSettings(env);
+    } catch (e) {
+      return bare(request, env, e);
+    }
+    const url = new URL(request.url);
+    if (url.pathname.startsWith(PREFIX)) return control(request, s, url);
+    try {
+      return await serve(request, s, url, ctx);
+    } catch (e) {
+      // A bug of ours must not cost the user the page: serve it from stable, untouched.
+      acc.count('failOpen.internal');
+      log('error', 'rollgate internal error, serving stable', { error: String(e && e.stack ? e.stack : e) });
+      return proxyPlain(request, s.stableOrigin, url, s);
+    }
+  },
+};
+
+/** Settings could not even be read: pass the request to the stable origin if we know it. */
+async function bare(request, env, e) {
+  log('error', 'rollgate settings unreadable', { error: String(e) });
+  const origin = env && typeof env.ROLLGATE_STABLE_ORIGIN === 'string' ? env.ROLLGATE_STABLE_ORIGIN : null;
+  if (!origin) return new Response('origin not configured', { status: 502 });
+  const url = new URL(request.url);
+  return fetch(new URL(url.pathname + url.search, origin), request);
+}
+
+async function serve(request, s, url, ctx) {
+  if (s.problems.length) return failOpen(request, s, url, ctx, 'settings', s.problems.join('; '));
+  if (!engineReady) {
+    try {
+      await engine.initEngine();
+      engineReady = true;
+    } catch (e) {
+      return failOpen(request, s, url, ctx, 'evaluation', 'WebAssembly init: ' + engine.describeError(e));
+    }
+  }
+  let state;
+  try {
+    state = await rolloutState(s);
+  } catch (e) {
+    return failOpen(request, s, url, ctx, 'coordinator', String(e.message || e));
+  }
+  const bad = checkState(state);
+  if (bad) return failOpen(request, s, url, ctx, 'state', bad);
+
+  // --- who is this? -------------------------------------------------------------------------
+  let unit = null;
+  let setCookie = null;
+  const fromHeader = request.headers.get(s.unitHeader);
+  if (fromHeader && fromHeader.length <= 256) unit = fromHeader;
+  if (!unit) {
+    const raw = readCookie(request.headers.get('cookie'), s.cookieName);
+    if (raw) {
+      unit = await verifyUnit(s.cookieSecret, raw);
+      if (!unit) acc.count('tamperedCookies');
+    }
+    if (!unit) {
+      unit = randomUnit();
+      setCookie = `${s.cookieName}=${await signUnit(s.cookieSecret, unit)}; Max-Age=${s.cookieMaxAge}; Path=/; HttpOnly; Secure; SameSite=Lax`;
+    }
+  }
+
+  // --- which arm? ---------------------------------------------------------------------------
+  let arm = 'stable';
+  let forced = false;
+  const overrideToken = request.headers.get(s.overrideHeader);
+  if (overrideToken) {
+    const a = await verifyOverride(s.overrideSecret, overrideToken, Date.now());
+    if (a) {
+      arm = a;
+      forced = true;
+      acc.count('overrides');
+    } else acc.count('tamperedOverrides');
+  }
+  if (!forced) {
+    try {
+      arm = state.percent > 0 && engine.inCoverage(unit, state.salt, state.percent) ? 'canary' : 'stable';
+    } catch (e) {
+      acc.count('failOpen.evaluation');
+      logOnce('evaluation', 'bucketing failed, serving stable', { error: engine.describeError(e) });
+      arm = 'stable';
+    }
+  }
+  if (arm === 'canary' && !state.origins.canary) arm = 'stable';
+
+  // --- proxy ----------------------------------------------------------------------------------
+  const stableOrigin = state.origins.stable || s.stableOrigin;
+  const origin = arm === 'canary' ? state.origins.canary : stableOrigin;
+  const shadowOn =
+    state.shadow &&
+    state.origins.shadow &&
+    !forced &&
+    state.shadow.methods.includes(request.method) &&
+    Math.random() < state.shadow.sampleRate;
+  const shadowRequest = shadowOn ? cloneForShadow(request) : null;
+
+  let { response, status, ms } = await proxy(request, origin, url, s, arm);
+  let served = arm;
+  const fallback = [];
+  if (!forced) acc.recordRequest(state.rollout, state.window, arm, status, ms);
+  if (status === 0 && arm === 'canary' && SAFE.has(request.method)) {
+    // The canary could not be reached: that is a canary error (counted above), but the user of a
+    // safe request still gets a page, from stable.
+    ({ response, status, ms } = await proxy(request, stableOrigin, url, s, 'stable'));
+    served = 'stable';
+    fallback.push('canary-unreachable');
+  }
+  if (status === 0) {
+    response = new Response('upstream unreachable', { status: 502 });
+  }
+
+  const headers = new Headers(response.headers);
+  for (const h of HOP_BY_HOP) headers.delete(h);
+  headers.set(s.armHeader, served);
+  if (fallback.length) headers.set('x-rollgate-fallback', fallback.join(','));
+  if (setCookie) headers.append('set-cookie', setCookie);
+
+  let body = response.body;
+  if (shadowRequest && status !== 0 && served === arm) {
+    let forDiff = null;
+    if (body) [body, forDiff] = body.tee();
+    const servedMeta = { status: response.status, headers: [...response.headers] };
+    ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, forDiff));
+  }
+  scheduleFlush(s, ctx);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Proxies to one origin, streaming the body; status 0 means the origin could not be reached. */
+async function proxy(request, origin, url, s, arm) {
+  const headers = new Headers(request.headers);
+  headers.delete(s.overrideHeader);
+  headers.set('x-rollgate-arm', arm);
+  headers.set('x-forwarded-host', url.host);
+  const init = { method: request.method, headers, redirect: 'manual' };
+  if (!SAFE.has(request.method) && request.body) init.body = request.body;
+  const t0 = Date.now();
+  try {
+    const response = await fetch(new URL(url.pathname + url.search, origin), init);
+    return { response, status: response.status, ms: Date.now() - t0 };
+  } catch (e) {
+    logOnce('origin:' + origin, 'origin unreachable', { arm, origin, error: String(e.message || e) });
+    return { response: null, status: 0, ms: Date.now() - t0 };
+  }
+}
+
+/** Fail-open path: straight to the stable origin, counted and logged. */
+async function failOpen(request, s, url, ctx, kind, why) {
+  acc.count(`failOpen.${kind}`);
+  logOnce(kind + ':' + why, 'rollgate failing open to stable', { kind, why });
+  scheduleFlush(s, ctx);
+  return proxyPlain(request, s.stableOrigin, url, s, kind);
+}
+
+async function proxyPlain(request, origin, url, s, kind = 'internal') {
+  if (!origin) return new Response('origin not configured', { status: 502 });
+  const headers = new Headers(request.headers);
+  headers.delete(s.overrideHeader || 'x-rollgate-override');
+  const init = { method: request.method, headers, redirect: 'manual' };
+  if (!SAFE.has(request.method) && request.body) init.body = request.body;
+  let response;
+  try {
+    response = await fetch(new URL(url.pathname + url.search, origin), init);
+  } catch {
+    return new Response('upstream unreachable', { status: 502 });
+  }
+  const out = new Headers(response.headers);
+  for (const h of HOP_BY_HOP) out.delete(h);
+  out.set(s.armHeader || 'x-rollgate-arm', 'stable');
+  out.set('x-rollgate-fallback', kind);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: out });
+}
+
+// --- rollout state --------------------------------------------------------------------------------
+
+function coordinator(s) {
+  return s.coordinator.get(s.coordinator.idFromName(s.rolloutName));
+}
+
+/** The coordinator's state, cached for stateTtlMs; throws when the coordinator fails. */
+async function rolloutState(s) {
+  const now = Date.now();
+  if (cached && now < cached.until) return cached.state;
+  if (now < failedUntil) throw new Error('coordinator failed recently');
+  try {
+    const r = await coordinator(s).fetch('https://coordinator' + INTERNAL + 'state');
+    if (!r.ok) throw new Error(`coordinator answered ${r.status}`);
+    const state = await r.json();
+    cached = { state, until: Date.now() + s.stateTtlMs };
+    return state;
+  } catch (e) {
+    cached = null;
+    failedUntil = Date.now() + s.errorRetryMs;
+    throw e;
+  }
+}
+
+/** Why a state cannot be used, or null. */
+function checkState(st) {
+  if (!st || typeof st !== 'object') return 'state is not an object';
+  if (!Number.isFinite(st.percent) || st.percent < 0 || st.percent > 100) return 'percent out of range';
+  if (st.percent > 0) {
+    if (typeof st.salt !== 'string' || !st.salt) return 'salt missing';
+    if (!st.origins || typeof st.origins.canary !== 'string') return 'canary origin missing';
+  }
+  if (!st.origins || typeof st.origins !== 'object') return 'origins missing';
+  if (st.shadow) {
+    if (!(st.shadow.sampleRate >= 0 && st.shadow.sampleRate <= 1)) return 'shadow.sampleRate out of range';
+    if (!Array.isArray(st.shadow.methods)) return 'shadow.methods missing';
+  }
+  return null;
+}
+
+// --- dark launch -----------------------------------------------------------------------------------
+
+function cloneForShadow(request) {
+  const headers = new Headers(request.headers);
+  headers.set('x-rollgate-shadow', '1');
+  return { method: request.method, url: request.url, headers };
+}
+
+async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
+  const a = () => acc.arm(state.rollout, state.window, arm);
+  a().shadow.sent++;
+  try {
+    const url = new URL(req.url);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), s.shadowTimeoutMs);
+    let shadowResp;
+    try {
+      shadowResp = await fetch(new URL(url.pathname + url.search, state.origins.shadow), {
+        method: req.method,
+        headers: req.headers,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
+    const [servedBytes, shadowBytes] = await Promise.all([
+      readLimited(servedBody, limit),
+      readLimited(shadowResp.body, limit),
+    ]);
+    if (servedBytes === null || shadowBytes === null) {
+      a().shadow.skipped++;
+      return;
+    }
+    const dec = new TextDecoder();
+    const served = { status: servedMeta.status, headers: servedMeta.headers, body: dec.decode(servedBytes) };
+    const shadow = { status: shadowResp.status, headers: [...shadowResp.headers], body: dec.decode(shadowBytes) };
+    const arm_ = a();
+    if (!arm_.report) arm_.report = engine.newMismatchReport(state.shadow.report);
+    const r = engine.compareInto(arm_.report, served, shadow, state.shadow.diff);
+    arm_.shadow.compared++;
+    if (r.equal) arm_.shadow.equal++;
+  } catch (e) {
+    if (servedBody) servedBody.cancel().catch(() => {});
+    a().shadow.failed++;
+    logOnce('shadow', 'shadow comparison failed', { error: engine.describeError(e) });
+  }
+}
+
+// --- flushing -------------------------------------------------------------------------------------
+
+function scheduleFlush(s, ctx) {
+  if (acc.timer || (!acc.dirty && acc.pending.length === 0)) return;
+  acc.timer = true;
+  ctx.waitUntil(
+    new Promise((resolve) => setTimeout(resolve, s.flushIntervalMs))
+      .then(() => flush(s))
+      .finally(() => {
+        acc.timer = false;
+      }),
+  );
+}
+
+async function flush(s) {
+  if (acc.dirty) acc.pending.push(acc.take());
+  while (acc.pending.length > 5) acc.pending.shift(); // bounded: drop the oldest undelivered batch
+  let stub;
+  try {
+    stub = coordinator(s);
+  } catch {
+    return; // no usable binding (counted as a settings problem already)
+  }
+  while (acc.pending.length) {
+    const batch = acc.pending[0];
+    try {
+      const r = await stub.fetch('https://coordinator' + INTERNAL + 'report', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      if (!r.ok) throw new Error(`coordinator answered ${r.status}: ${await r.text()}`);
+      acc.pending.shift();
+    } catch (e) {
+      acc.count('flushErrors');
+      logOnce('flush', 'flush to the coordinator failed; will retry', { error: String(e.message || e) });
+      return;
+    }
+  }
+}
+
+// --- /__rollgate/* ----------------------------------------------------------------------------------
+
+async function control(request, s, url) {
+  const cors = corsHeaders(s.corsOrigin);
+  if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+  if (url.pathname.startsWith(INTERNAL)) return json({ error: 'not found' }, 404, cors);
+  if (!s.coordinator || typeof s.coordinator.idFromName !== 'function') {
+    return json({ error: 'coordinator binding missing' }, 503, cors);
+  }
+  // The coordinator checks the bearer token itself (constant time) and adds CORS headers.
+  try {
+    return await coordinator(s).fetch(request);
+  } catch (e) {
+    return json({ error: 'coordinator unavailable', detail: String(e.message || e) }, 503, cors);
+  }
+}
+
+function readCookie(header, name) {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+function logOnce(key, msg, fields) {
+  if (logged.has(key)) return;
+  if (logged.size > 100) logged.clear();
+  logged.add(key);
+  log('error', msg, fields);
+}

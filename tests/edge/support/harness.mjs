@@ -1,0 +1,305 @@
+// Test harness for the edge suite: local origins (Node HTTP servers on 127.0.0.1, ephemeral
+// ports), the worker bundle, and workerd processes in their own process groups that are always
+// stopped (after hooks, process exit, and a hard timeout). SPDX-License-Identifier: MIT
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const edgeDir = join(repo, 'edge/cloudflare');
+const { writeConfig, workerdBin } = await import(join(edgeDir, 'scripts/workerd-config.mjs'));
+
+export const SHIM = process.env.ROLLGATE_EDGE_SHIM === '1';
+export const TOKEN = 'test-admin-token-0123456789abcdef';
+export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdef';
+export const OVERRIDE_SECRET = 'test-override-secret-0123456789abcdef';
+
+/** Why the suite cannot run here, or null. */
+export function skipReason() {
+  if (!existsSync(workerdBin)) return 'workerd is not installed: run `npm ci --prefix edge/cloudflare`';
+  if (!SHIM && !existsSync(join(repo, 'dist/rollgate.wasm'))) {
+    return 'the rollgate package is not built (dist/rollgate.wasm missing): run `bash scripts/bootstrap.sh`';
+  }
+  return null;
+}
+
+let built = false;
+/** Bundles the worker (fast: esbuild) so the tests always run the current source. */
+export function buildWorker() {
+  if (built) return;
+  execFileSync(process.execPath, [join(edgeDir, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  built = true;
+  if (SHIM) console.log('# NOTE: edge tests are running against the DEVELOPMENT SHIM, not the rollgate package');
+}
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * An origin server. Answers JSON {origin, path, requestId, price, ...}. Behaviour can be changed
+ * while running through `o.behave`: {failRate, status, delayMs, price, noiseField}.
+ */
+export async function startOrigin(name, behave = {}) {
+  const o = { name, behave: { failRate: 0, delayMs: 0, price: 10, ...behave }, hits: 0, seen: [] };
+  let seq = 0;
+  o.server = createServer((req, res) => {
+    o.hits++;
+    const url = new URL(req.url, 'http://x');
+    if (o.seen.length < 10000) o.seen.push({ path: url.pathname, headers: req.headers, at: Date.now() });
+    const b = o.behave;
+    const delay = Number(url.searchParams.get('delay') || b.delayMs || 0);
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const fail = b.failRate > 0 && Math.random() < b.failRate;
+        const body = JSON.stringify({
+          origin: name,
+          path: url.pathname,
+          // A field that differs on every response: what noise learning must recognise.
+          requestId: `${name}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2)}`,
+          price: url.pathname.startsWith('/priced') ? b.price : 10,
+          echo: chunks.length ? Buffer.concat(chunks).toString() : undefined,
+        });
+        res.writeHead(fail ? 500 : b.status || 200, { 'content-type': 'application/json', 'x-origin': name });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      }, delay);
+    });
+  });
+  o.server.keepAliveTimeout = 1000;
+  await new Promise((r) => o.server.listen(0, '127.0.0.1', r));
+  o.port = o.server.address().port;
+  o.url = `http://127.0.0.1:${o.port}`;
+  o.close = () =>
+    new Promise((r) => {
+      o.server.closeAllConnections?.();
+      o.server.close(() => r());
+    });
+  return o;
+}
+
+const running = new Set();
+function killAll() {
+  for (const p of running) {
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {}
+  }
+  running.clear();
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
+  killAll();
+  process.exit(130);
+});
+
+/**
+ * Starts workerd with the given services (see workerd-config.mjs) and waits until every socket
+ * answers. Returns {stop, logs, ports}. The process runs in its own process group; `stop` kills the
+ * group, and a hard timeout kills it anyway.
+ */
+export async function startWorkerd({ services, vars, hardTimeoutMs = 110000 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollgate-edge-'));
+  const file = writeConfig(join(edgeDir, '.tmp', `${process.pid}-${Date.now()}.capnp`), { services, vars });
+  const child = spawn(workerdBin, ['serve', file, '--verbose'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const logs = [];
+  const onData = (d) => {
+    for (const line of d.toString().split('\n')) if (line.trim() && logs.length < 20000) logs.push(line);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exited = null;
+  child.on('exit', (code, sig) => {
+    exited = { code, sig };
+    running.delete(child);
+  });
+  const hard = setTimeout(() => stop(), hardTimeoutMs);
+  hard.unref();
+  async function stop() {
+    clearTimeout(hard);
+    if (!exited) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      await new Promise((r) => (exited ? r() : child.once('exit', r)));
+    }
+    running.delete(child);
+    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const deadline = Date.now() + 15000;
+  for (const svc of services) {
+    for (;;) {
+      if (exited) throw new Error(`workerd exited (${JSON.stringify(exited)}):\n${logs.join('\n')}`);
+      try {
+        await fetch(`http://127.0.0.1:${svc.port}/__rollgate/health-probe`, { signal: AbortSignal.timeout(1000) });
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          await stop();
+          throw new Error(`workerd did not listen on ${svc.port}:\n${logs.join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+  return { stop, logs, pid: child.pid, rssKb: () => rssKb(child.pid) };
+}
+
+export function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Settings every rollgate service gets in the tests (short TTLs so the suite stays fast). */
+export function baseVars(stableUrl, extra = {}) {
+  return {
+    ROLLGATE_STABLE_ORIGIN: stableUrl,
+    ROLLGATE_ROLLOUT: 'test',
+    ROLLGATE_UNIT_HEADER: 'x-user-id',
+    ROLLGATE_STATE_TTL_MS: '400',
+    ROLLGATE_STATE_RETRY_MS: '200',
+    ROLLGATE_FLUSH_MS: '150',
+    ROLLGATE_COOKIE_SECRET: COOKIE_SECRET,
+    ROLLGATE_OVERRIDE_SECRET: OVERRIDE_SECRET,
+    ROLLGATE_ADMIN_TOKEN: TOKEN,
+    ROLLGATE_CORS_ORIGIN: 'https://dashboard.example',
+    ...extra,
+  };
+}
+
+/** Admin call: returns {status, body}. */
+export async function admin(port, method, route, body, token = TOKEN) {
+  const r = await fetch(`http://127.0.0.1:${port}/__rollgate/${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10000),
+  });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: r.status, body: json, text, headers: r.headers };
+}
+
+/** One request through the worker: {status, arm, body, cookie, ms, headers}. */
+export async function get(port, path = '/', headers = {}, method = 'GET') {
+  const t0 = performance.now();
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, redirect: 'manual', signal: AbortSignal.timeout(10000) });
+  const text = await r.text();
+  const ms = performance.now() - t0;
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  const setCookie = r.headers.get('set-cookie');
+  return { status: r.status, arm: r.headers.get('x-rollgate-arm'), fallback: r.headers.get('x-rollgate-fallback'), body, text, ms, headers: r.headers, cookie: setCookie ? setCookie.split(';')[0] : null };
+}
+
+/** Runs `n` calls of `fn(i)` with at most `c` in flight. */
+export async function pool(n, c, fn) {
+  const out = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(c, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Polls `fn` until it returns a truthy value or `ms` pass; returns the last value. */
+export async function until(fn, ms, every = 100) {
+  const end = Date.now() + ms;
+  let v;
+  for (;;) {
+    v = await fn();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** A plan in rollgate's plan format (docs/rollout.md) with windows of about a second. */
+export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}) {
+  const errorRate = {
+    name: 'errorRate',
+    kind: 'rate',
+    direction: 'increase',
+    allowedChange: { relative: 0.5, absolute: 0.02 },
+    critical: true,
+    group: 'errors',
+    test: 'fisher',
+    gates: [{ stat: 'rate', max: 0.05 }],
+  };
+  const latency = {
+    name: 'latency',
+    kind: 'continuous',
+    direction: 'increase',
+    allowedChange: { relative: 1, absolute: 50 },
+    critical: false,
+    group: 'latency',
+    test: 'mannWhitney',
+    gates: [{ stat: 'p99', max: 2000 }],
+  };
+  const full = {
+    alpha: 0.05,
+    scoreThresholds: { pass: 100, marginal: 75 },
+    metrics: [
+      { ...errorRate, compare: false, allowedChange: undefined, test: undefined },
+      { ...latency, compare: false, allowedChange: undefined, test: undefined },
+    ].map((m) => JSON.parse(JSON.stringify(m))),
+  };
+  return {
+    name: 'edge-test',
+    canary: { alpha: 0.05, scoreThresholds: { pass: 100, marginal: 75 }, groupWeights: { errors: 50, latency: 50 }, metrics: [errorRate, latency] },
+    stages: percents.map((percent, i) =>
+      percent >= 100
+        ? { name: `full`, percent, minDurationMs, gates: full }
+        : { name: `stage-${i}`, percent, minDurationMs, maxDurationMs: 60000, gates: ['errorRate', 'latency'] },
+    ),
+  };
+}
+
+/** Chi-square goodness of fit p-value for two arms (df = 1): erfc(sqrt(chi2 / 2)). */
+export function srmPValue(counts, shares) {
+  const n = counts[0] + counts[1];
+  const t = shares[0] + shares[1];
+  let chi = 0;
+  for (let i = 0; i < 2; i++) {
+    const e = (n * shares[i]) / t;
+    chi += (counts[i] - e) ** 2 / e;
+  }
+  return erfc(Math.sqrt(chi / 2));
+}
+function erfc(x) {
+  // Numerical Recipes erfcc, relative error < 1.2e-7
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+export { signOverrideNode } from './sign.mjs';
