@@ -145,12 +145,15 @@ export function initialState(now) {
   return { stage: 0, stageStartMs: now, status: 'running', history: [] };
 }
 export function stageCanaryConfig(plan, stage) {
-  return plan.stages[stage].gates || null;
+  const g = plan.stages[stage].gates;
+  return Array.isArray(g) ? plan.canary : g || null;
 }
 export function judge(config, base, can) {
-  const b = base.metrics.errorRate;
+  const b = base.metrics.errorRate || { events: 0, total: 0 };
   const c = can.metrics.errorRate;
   const minN = (config && config.minRequests) || 20;
+  const absolute = config && config.metrics && config.metrics.every((m) => m.compare === false);
+  if (absolute && c.total >= minN) return c.events / c.total > 0.05 ? { decision: 'ROLLBACK', reasons: ['errorRate gate'], criticalFailures: ['errorRate'] } : { decision: 'PASS', reasons: ['gates pass'], criticalFailures: [] };
   if (b.total < minN || c.total < minN) return { decision: 'HOLD', reasons: ['not enough data'], criticalFailures: [] };
   const rb = b.events / b.total;
   const rc = c.events / c.total;
@@ -165,7 +168,7 @@ export function nextAction(plan, state, analysis, now) {
   if (st.status === 'completed') return out('hold', ['completed']);
   if (analysis && analysis.criticalFailures && analysis.criticalFailures.length) {
     st.status = 'rolledBack';
-    return { ...out('rollback', ['critical failure']), percent: 0 };
+    return { ...out('rollback', ['critical failure: ' + analysis.criticalFailures.join(', ')]), percent: 0 };
   }
   if (st.status === 'paused') return out('hold', ['paused']);
   if (now - st.stageStartMs < stage.minDurationMs) return out('hold', ['window not over']);
