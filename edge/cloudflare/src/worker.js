@@ -151,7 +151,8 @@ async function serve(request, s, url, ctx) {
     let forDiff = null;
     if (body) [body, forDiff] = body.tee();
     const servedMeta = { status: response.status, headers: [...response.headers] };
-    ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, forDiff));
+    // The comparison ends after this response; it arms a flush itself if none is pending then.
+    ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, forDiff).then(() => flushSoon(s)));
   }
   scheduleFlush(s, ctx);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
@@ -294,16 +295,24 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
 
 // --- flushing -------------------------------------------------------------------------------------
 
-function scheduleFlush(s, ctx) {
-  if (acc.timer || (!acc.dirty && acc.pending.length === 0)) return;
+/**
+ * Makes sure a flush is due within flushIntervalMs of the first unflushed count: one timer per
+ * isolate, held open by the waitUntil of the request that armed it (Workers have no timers
+ * outside requests). Returns the timer's promise, or null when one is already armed.
+ */
+function flushSoon(s) {
+  if (acc.timer || (!acc.dirty && acc.pending.length === 0)) return null;
   acc.timer = true;
-  ctx.waitUntil(
-    new Promise((resolve) => setTimeout(resolve, s.flushIntervalMs))
-      .then(() => flush(s))
-      .finally(() => {
-        acc.timer = false;
-      }),
-  );
+  return new Promise((resolve) => setTimeout(resolve, s.flushIntervalMs))
+    .then(() => flush(s))
+    .finally(() => {
+      acc.timer = false;
+    });
+}
+
+function scheduleFlush(s, ctx) {
+  const p = flushSoon(s);
+  if (p) ctx.waitUntil(p);
 }
 
 async function flush(s) {

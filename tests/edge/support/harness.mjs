@@ -58,7 +58,7 @@ export async function startOrigin(name, behave = {}) {
   o.server = createServer((req, res) => {
     o.hits++;
     const url = new URL(req.url, 'http://x');
-    if (o.seen.length < 10000) o.seen.push({ path: url.pathname, headers: req.headers, at: Date.now() });
+    if (o.seen.length < 10000) o.seen.push({ method: req.method, path: url.pathname, headers: req.headers, at: Date.now() });
     const b = o.behave;
     const delay = Number(url.searchParams.get('delay') || b.delayMs || 0);
     const chunks = [];
@@ -67,14 +67,14 @@ export async function startOrigin(name, behave = {}) {
       setTimeout(() => {
         const fail = b.failRate > 0 && Math.random() < b.failRate;
         const body = JSON.stringify({
-          origin: name,
+          origin: b.label || name,
           path: url.pathname,
           // A field that differs on every response: what noise learning must recognise.
           requestId: `${name}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2)}`,
           price: url.pathname.startsWith('/priced') ? b.price : 10,
           echo: chunks.length ? Buffer.concat(chunks).toString() : undefined,
         });
-        res.writeHead(fail ? 500 : b.status || 200, { 'content-type': 'application/json', 'x-origin': name });
+        res.writeHead(fail ? 500 : b.status || 200, { 'content-type': 'application/json', 'x-origin': b.label || name });
         res.end(req.method === 'HEAD' ? undefined : body);
       }, delay);
     });
