@@ -49,12 +49,12 @@ export function newSketch() {
 
 /** Sketch → JSON-able value for the wire (the package's serialised form). */
 export function sketchToWire(sketch) {
-  return JSON.parse(sketch.toJSON());
+  return sketch.toJSON(); // an object: the core's "Sketch JSON"
 }
 
 /** Wire value → sketch (validated by the core; throws RollgateError when malformed). */
 export function sketchFromWire(wire) {
-  return rg.QuantileSketch.fromJSON(typeof wire === 'string' ? wire : JSON.stringify(wire));
+  return rg.QuantileSketch.deserialize(wire);
 }
 
 export function sketchSummary(sketch) {
@@ -128,7 +128,7 @@ export function validateDiffOptions(options) {
 }
 
 export function initialState(nowMs) {
-  return rg.initialState(nowMs);
+  return rg.initialState({ now: nowMs });
 }
 
 /** The canary config (judge input) that gates stage `stage` of `plan`. */
@@ -143,12 +143,13 @@ export function judge(config, baseline, canary) {
 
 /** The plan's pure state machine: { action, percent, stage, status, reasons, state }. */
 export function nextAction(plan, state, analysis, nowMs) {
-  return rg.nextAction(plan, state, analysis, nowMs);
+  return rg.nextAction(plan, state, analysis, { now: nowMs });
 }
 
 /** Sample-ratio mismatch: chi-square of the observed arm counts against the configured shares. */
 export function sampleRatioMismatch(counts, shares) {
-  return rg.stats.sampleRatioMismatch(counts, shares);
+  const srm = (rg.stats && rg.stats.srm) || rg.srm;
+  return srm(counts, shares);
 }
 
 /** A short, loggable description of an error (RollgateError keeps id and pointer). */

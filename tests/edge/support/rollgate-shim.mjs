@@ -60,10 +60,10 @@ export class QuantileSketch {
     return this.max;
   }
   toJSON() {
-    return JSON.stringify({ type: 'shim', b: [...this.b], count: this.count, min: this.min, max: this.max, sum: this.sum });
+    return { type: 'shim', b: [...this.b], count: this.count, min: this.min, max: this.max, sum: this.sum };
   }
-  static fromJSON(t) {
-    const j = JSON.parse(t);
+  static deserialize(t) {
+    const j = typeof t === 'string' ? JSON.parse(t) : t;
     const s = new QuantileSketch();
     s.b = new Map(j.b);
     Object.assign(s, { count: j.count, min: j.min, max: j.max, sum: j.sum });
@@ -141,7 +141,7 @@ export function validatePlan(p) {
     if (!(s.percent >= 0 && s.percent <= 100)) throw new RollgateError('rollgate.plan.602', `/stages/${i}/percent`, 'percent out of range');
   });
 }
-export function initialState(now) {
+export function initialState({ now }) {
   return { stage: 0, stageStartMs: now, status: 'running', history: [] };
 }
 export function stageCanaryConfig(plan, stage) {
@@ -160,7 +160,7 @@ export function judge(config, base, can) {
   if (rc > 0.05 && rc > 2 * rb) return { decision: 'ROLLBACK', reasons: [`errorRate ${rc} vs ${rb}`], criticalFailures: ['errorRate'] };
   return { decision: 'PASS', reasons: ['errorRate within bounds'], criticalFailures: [] };
 }
-export function nextAction(plan, state, analysis, now) {
+export function nextAction(plan, state, analysis, { now }) {
   const st = { ...state };
   const stage = plan.stages[st.stage];
   const out = (action, reasons) => ({ action, percent: st.status === 'rolledBack' ? 0 : plan.stages[st.stage].percent, stage: st.stage, status: st.status, reasons, state: st });
@@ -189,7 +189,7 @@ export function nextAction(plan, state, analysis, now) {
   return out('hold', analysis.reasons);
 }
 export const stats = {
-  sampleRatioMismatch(counts, shares) {
+  srm(counts, shares) {
     const n = counts.reduce((a, b) => a + b, 0);
     const t = shares.reduce((a, b) => a + b, 0);
     let chi = 0;
