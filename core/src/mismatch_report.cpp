@@ -1,0 +1,468 @@
+#include "rollgate/mismatch_report.hpp"
+
+#include <algorithm>  // std::min, std::max
+#include <cmath>      // std::exp, std::sqrt, std::erfc, std::isfinite
+#include <set>        // std::set
+#include <tuple>      // std::tie
+
+#include <boost/math/special_functions/gamma.hpp>  // boost::math::lgamma (thread-safe, unlike std::lgamma's signgam)
+
+#include "detail/diff_text.hpp"
+#include "detail/json_input.hpp"
+#include "rollgate/bucket.hpp"  // rollgate::xxh3_64 orders the kept examples
+#include "rollgate/error.hpp"
+
+namespace rollgate {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormat = "rollgate.mismatch_report";
+
+std::vector<problem> limit_problems(const report_limits& l, const std::string& at) {
+  std::vector<problem> p;
+  if (l.max_paths < 1 || l.max_paths > 100000) {
+    p.push_back({"rollgate.diff.703", at + "/max_paths",
+                 "max_paths must be between 1 and 100000, not " + std::to_string(l.max_paths)});
+  }
+  if (l.max_examples > 100) {
+    p.push_back({"rollgate.diff.703", at + "/max_examples",
+                 "max_examples must be between 0 and 100, not " + std::to_string(l.max_examples)});
+  }
+  if (l.max_example_length < 16 || l.max_example_length > 65536) {
+    p.push_back({"rollgate.diff.703", at + "/max_example_length",
+                 "max_example_length must be between 16 and 65536, not " +
+                     std::to_string(l.max_example_length)});
+  }
+  return p;
+}
+
+std::uint64_t example_hash(const mismatch_example& e) {
+  // Length-prefixed so that ("ab", "c") and ("a", "bc") hash differently.
+  return xxh3_64(std::to_string(e.old_value.size()) + ":" + e.old_value + e.new_value);
+}
+
+bool example_less(const mismatch_example& a, std::uint64_t ha, const mismatch_example& b,
+                  std::uint64_t hb) {
+  return std::tie(ha, a.old_value, a.new_value) < std::tie(hb, b.old_value, b.new_value);
+}
+
+double log_choose(double n, double k) {
+  return boost::math::lgamma(n + 1) - boost::math::lgamma(k + 1) - boost::math::lgamma(n - k + 1);
+}
+
+// P(X >= r) for X ~ Hypergeometric(population R + N, K = r + n marked, R drawn): the one-sided
+// Fisher exact test of "the candidate stream differs more often than the noise stream".
+double fisher_greater(std::uint64_t r, std::uint64_t R, std::uint64_t n, std::uint64_t N) {
+  if (r == 0) return 1.0;
+  if (N == 0) return 0.0;  // no noise data: under a noise rate of 0 any difference is impossible
+  const double pop = static_cast<double>(R) + static_cast<double>(N);
+  const std::uint64_t K = r + n;
+  const std::uint64_t hi = std::min(K, R);
+  if (hi - r > 100000) {
+    // Very large counts: the normal approximation of the two-proportion test is accurate there
+    // and keeps judge() fast.
+    const double p1 = static_cast<double>(r) / static_cast<double>(R);
+    const double p2 = static_cast<double>(n) / static_cast<double>(N);
+    const double pooled = static_cast<double>(K) / pop;
+    const double se = std::sqrt(pooled * (1 - pooled) *
+                                (1.0 / static_cast<double>(R) + 1.0 / static_cast<double>(N)));
+    if (!(se > 0)) return p1 > p2 ? 0.0 : 1.0;
+    return 0.5 * std::erfc((p1 - p2) / se / std::sqrt(2.0));
+  }
+  const double Kd = static_cast<double>(K);
+  const double Rd = static_cast<double>(R);
+  const double base = log_choose(pop, Rd);
+  double p = 0;
+  for (std::uint64_t x = r; x <= hi; ++x) {
+    const double xd = static_cast<double>(x);
+    if (Rd - xd > pop - Kd) continue;  // impossible draw
+    p += std::exp(log_choose(Kd, xd) + log_choose(pop - Kd, Rd - xd) - base);
+  }
+  return std::min(1.0, std::max(0.0, p));
+}
+
+// --- from_json reading helpers: every problem is recorded, none thrown early. ---
+struct reader {
+  std::vector<problem> problems;
+
+  bool u64(const json& obj, const std::string& at, const char* name, std::uint64_t& out,
+           bool required) {
+    auto it = obj.find(name);
+    const std::string here = detail::pointer_append(at, name);
+    if (it == obj.end()) {
+      if (required)
+        problems.push_back(
+            {"rollgate.diff.705", at, std::string("missing member \"") + name + "\""});
+      return false;
+    }
+    if (it->is_number_unsigned()) {
+      out = it->get<std::uint64_t>();
+      return true;
+    }
+    if (it->is_number_integer()) {
+      problems.push_back(
+          {"rollgate.diff.703", here, std::string(name) + " must be >= 0, not " + it->dump()});
+    } else {
+      problems.push_back({"rollgate.diff.702", here,
+                          std::string(name) + " must be an integer, not " +
+                              (it->is_number() ? "a fraction" : detail::json_type_name(*it))});
+    }
+    return false;
+  }
+
+  void unknown(const json& obj, const std::string& at, std::initializer_list<const char*> known) {
+    for (const auto& [name, value] : obj.items()) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || name == k;
+      if (ok) continue;
+      std::string list;
+      for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      problems.push_back({"rollgate.diff.701", detail::pointer_append(at, name),
+                          "unknown member \"" + name + "\" (expected one of: " + list + ")"});
+    }
+  }
+
+  const json* object(const json& obj, const std::string& at, const char* name, bool required) {
+    auto it = obj.find(name);
+    if (it == obj.end()) {
+      if (required)
+        problems.push_back(
+            {"rollgate.diff.705", at, std::string("missing member \"") + name + "\""});
+      return nullptr;
+    }
+    if (!it->is_object()) {
+      problems.push_back(
+          {"rollgate.diff.702", detail::pointer_append(at, name),
+           std::string(name) + " must be an object, not " + detail::json_type_name(*it)});
+      return nullptr;
+    }
+    return &*it;
+  }
+};
+
+}  // namespace
+
+mismatch_report::mismatch_report(report_limits limits) : limits_(limits) {
+  auto p = limit_problems(limits, "/limits");
+  if (!p.empty()) throw error(p);
+}
+
+field_counts* mismatch_report::slot(const std::string& field, std::uint64_t differed,
+                                    std::uint64_t noise_differed) {
+  auto it = fields_.find(field);
+  if (it == fields_.end()) {
+    if (fields_.size() >= limits_.max_paths) {
+      auto last = std::prev(fields_.end());
+      if (!(field < last->first)) {
+        other_differed_ += differed;
+        other_noise_differed_ += noise_differed;
+        return nullptr;
+      }
+      // Keep the max_paths smallest fields: that rule does not depend on arrival order, which is
+      // what makes merge(a, b) equal to one report fed both streams.
+      other_differed_ += last->second.differed;
+      other_noise_differed_ += last->second.noise_differed;
+      fields_.erase(last);
+    }
+    it = fields_.emplace(field, field_counts{}).first;
+  }
+  it->second.differed += differed;
+  it->second.noise_differed += noise_differed;
+  return &it->second;
+}
+
+void mismatch_report::add_example(field_counts& f, mismatch_example e) {
+  if (limits_.max_examples == 0) return;
+  e.old_value = detail::truncate_text(e.old_value, limits_.max_example_length);
+  e.new_value = detail::truncate_text(e.new_value, limits_.max_example_length);
+  const std::uint64_t h = example_hash(e);
+  std::size_t pos = 0;
+  for (; pos < f.examples.size(); ++pos) {
+    const auto& x = f.examples[pos];
+    if (x.old_value == e.old_value && x.new_value == e.new_value) return;  // already kept
+    if (example_less(e, h, x, example_hash(x))) break;
+  }
+  if (pos >= limits_.max_examples) return;
+  f.examples.insert(f.examples.begin() + static_cast<std::ptrdiff_t>(pos), std::move(e));
+  if (f.examples.size() > limits_.max_examples) f.examples.pop_back();
+}
+
+void mismatch_report::count(const diff_result& r, bool noise) {
+  ++(noise ? noise_comparisons_ : comparisons_);
+  if (r.omitted > 0) ++truncated_;
+  // A comparison counts once per field, however many elements of an array differed in it.
+  std::set<std::string> seen;
+  for (const auto& d : r.differences) {
+    const bool first = seen.insert(d.field).second;
+    if (first) {
+      field_counts* f = slot(d.field, noise ? 0 : 1, noise ? 1 : 0);
+      if (f && !noise) add_example(*f, {d.old_value, d.new_value});
+    } else if (!noise) {
+      auto it = fields_.find(d.field);
+      if (it != fields_.end()) add_example(it->second, {d.old_value, d.new_value});
+    }
+  }
+}
+
+void mismatch_report::add_comparison(const diff_result& r) {
+  count(r, false);
+}
+void mismatch_report::add_noise(const diff_result& r) {
+  count(r, true);
+}
+
+void mismatch_report::add_run(std::uint64_t control_ns, std::uint64_t candidate_ns,
+                              bool candidate_threw, bool slow) {
+  ++experiments_.runs;
+  experiments_.control_ns += control_ns;
+  experiments_.candidate_ns += candidate_ns;
+  if (candidate_threw) ++experiments_.candidate_exceptions;
+  if (slow) ++experiments_.slow;
+}
+
+void mismatch_report::merge(const mismatch_report& other) {
+  if (other.limits_.max_paths != limits_.max_paths ||
+      other.limits_.max_examples != limits_.max_examples ||
+      other.limits_.max_example_length != limits_.max_example_length) {
+    throw error("rollgate.diff.712", "/limits",
+                "cannot merge reports with different limits (max_paths " +
+                    std::to_string(limits_.max_paths) + " vs " +
+                    std::to_string(other.limits_.max_paths) + ", max_examples " +
+                    std::to_string(limits_.max_examples) + " vs " +
+                    std::to_string(other.limits_.max_examples) + ", max_example_length " +
+                    std::to_string(limits_.max_example_length) + " vs " +
+                    std::to_string(other.limits_.max_example_length) + ")");
+  }
+  if (&other == this) {
+    const mismatch_report copy = other;
+    merge(copy);
+    return;
+  }
+  comparisons_ += other.comparisons_;
+  noise_comparisons_ += other.noise_comparisons_;
+  truncated_ += other.truncated_;
+  other_differed_ += other.other_differed_;
+  other_noise_differed_ += other.other_noise_differed_;
+  experiments_.runs += other.experiments_.runs;
+  experiments_.candidate_exceptions += other.experiments_.candidate_exceptions;
+  experiments_.slow += other.experiments_.slow;
+  experiments_.control_ns += other.experiments_.control_ns;
+  experiments_.candidate_ns += other.experiments_.candidate_ns;
+  for (const auto& [field, counts] : other.fields_) {
+    field_counts* f = slot(field, counts.differed, counts.noise_differed);
+    if (!f) continue;
+    for (const auto& e : counts.examples) add_example(*f, e);
+  }
+}
+
+std::vector<field_verdict> mismatch_report::judge(const noise_thresholds& t) const {
+  std::vector<problem> problems;
+  auto fraction = [&](double v, const char* name) {
+    if (!(v >= 0 && v < 1)) {
+      problems.push_back({"rollgate.diff.703", std::string("/") + name,
+                          std::string(name) + " must be in [0, 1), not " + std::to_string(v)});
+    }
+  };
+  fraction(t.relative, "relative");
+  fraction(t.absolute, "absolute");
+  if (!(t.significance > 0 && t.significance <= 1)) {
+    problems.push_back({"rollgate.diff.703", "/significance",
+                        "significance must be in (0, 1], not " + std::to_string(t.significance)});
+  }
+  if (!problems.empty()) throw error(problems);
+  std::vector<field_verdict> out;
+  out.reserve(fields_.size());
+  for (const auto& [field, c] : fields_) {
+    field_verdict v;
+    v.field = field;
+    v.comparisons = comparisons_;
+    v.differed = c.differed;
+    v.noise_comparisons = noise_comparisons_;
+    v.noise_differed = c.noise_differed;
+    v.rate = comparisons_ ? static_cast<double>(c.differed) / static_cast<double>(comparisons_) : 0;
+    v.noise_rate = noise_comparisons_ ? static_cast<double>(c.noise_differed) /
+                                            static_cast<double>(noise_comparisons_)
+                                      : 0;
+    v.absolute = v.rate - v.noise_rate;
+    v.relative = (v.rate + v.noise_rate) > 0 ? v.absolute / (v.rate + v.noise_rate) : 0;
+    v.p_value = fisher_greater(c.differed, comparisons_, c.noise_differed, noise_comparisons_);
+    v.real = c.differed >= t.min_differences && v.rate > v.noise_rate && v.relative > t.relative &&
+             v.absolute > t.absolute && v.p_value < t.significance;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string mismatch_report::to_json() const {
+  json fields = json::object();
+  for (const auto& [field, c] : fields_) {
+    json examples = json::array();
+    for (const auto& e : c.examples)
+      examples.push_back({{"old", e.old_value}, {"new", e.new_value}});
+    fields[field] = {
+        {"differed", c.differed}, {"noise_differed", c.noise_differed}, {"examples", examples}};
+  }
+  const json doc = {
+      {"format", kFormat},
+      {"version", 1},
+      {"limits",
+       {{"max_paths", limits_.max_paths},
+        {"max_examples", limits_.max_examples},
+        {"max_example_length", limits_.max_example_length}}},
+      {"comparisons", comparisons_},
+      {"noise_comparisons", noise_comparisons_},
+      {"truncated_comparisons", truncated_},
+      {"fields", fields},
+      {"other", {{"differed", other_differed_}, {"noise_differed", other_noise_differed_}}},
+      {"experiments",
+       {{"runs", experiments_.runs},
+        {"candidate_exceptions", experiments_.candidate_exceptions},
+        {"slow", experiments_.slow},
+        {"control_ns", experiments_.control_ns},
+        {"candidate_ns", experiments_.candidate_ns}}},
+  };
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+mismatch_report mismatch_report::from_json(std::string_view json_text) {
+  const json doc = detail::parse_json(json_text, "mismatch report");
+  if (!doc.is_object()) {
+    throw error(
+        "rollgate.diff.702", "",
+        std::string("a mismatch report must be an object, not ") + detail::json_type_name(doc));
+  }
+  auto fmt = doc.find("format");
+  auto ver = doc.find("version");
+  if (fmt == doc.end() || *fmt != kFormat || ver == doc.end() || *ver != 1) {
+    throw error(
+        "rollgate.diff.710", fmt == doc.end() || *fmt != kFormat ? "/format" : "/version",
+        "not a mismatch report of version 1 (expected \"format\": \"rollgate.mismatch_report\" "
+        "and \"version\": 1)");
+  }
+  reader rd;
+  rd.unknown(doc, "",
+             {"format", "version", "limits", "comparisons", "noise_comparisons",
+              "truncated_comparisons", "fields", "other", "experiments"});
+  report_limits limits;
+  if (const json* l = rd.object(doc, "", "limits", true)) {
+    rd.unknown(*l, "/limits", {"max_paths", "max_examples", "max_example_length"});
+    std::uint64_t v = 0;
+    if (rd.u64(*l, "/limits", "max_paths", v, true)) limits.max_paths = static_cast<std::size_t>(v);
+    if (rd.u64(*l, "/limits", "max_examples", v, true))
+      limits.max_examples = static_cast<std::size_t>(v);
+    if (rd.u64(*l, "/limits", "max_example_length", v, true)) {
+      limits.max_example_length = static_cast<std::size_t>(v);
+    }
+    auto lp = limit_problems(limits, "/limits");
+    rd.problems.insert(rd.problems.end(), lp.begin(), lp.end());
+  }
+  if (!rd.problems.empty()) throw error(rd.problems);  // nothing below is checkable without limits
+  mismatch_report r(limits);
+  rd.u64(doc, "", "comparisons", r.comparisons_, true);
+  rd.u64(doc, "", "noise_comparisons", r.noise_comparisons_, true);
+  rd.u64(doc, "", "truncated_comparisons", r.truncated_, false);
+  if (r.truncated_ > r.comparisons_ + r.noise_comparisons_) {
+    rd.problems.push_back({"rollgate.diff.711", "/truncated_comparisons",
+                           "truncated_comparisons " + std::to_string(r.truncated_) +
+                               " exceeds comparisons + noise_comparisons"});
+  }
+  if (const json* o = rd.object(doc, "", "other", false)) {
+    rd.unknown(*o, "/other", {"differed", "noise_differed"});
+    rd.u64(*o, "/other", "differed", r.other_differed_, true);
+    rd.u64(*o, "/other", "noise_differed", r.other_noise_differed_, true);
+  }
+  if (const json* x = rd.object(doc, "", "experiments", false)) {
+    rd.unknown(*x, "/experiments",
+               {"runs", "candidate_exceptions", "slow", "control_ns", "candidate_ns"});
+    auto& e = r.experiments_;
+    rd.u64(*x, "/experiments", "runs", e.runs, true);
+    rd.u64(*x, "/experiments", "candidate_exceptions", e.candidate_exceptions, true);
+    rd.u64(*x, "/experiments", "slow", e.slow, true);
+    rd.u64(*x, "/experiments", "control_ns", e.control_ns, true);
+    rd.u64(*x, "/experiments", "candidate_ns", e.candidate_ns, true);
+    if (e.candidate_exceptions > e.runs || e.slow > e.runs) {
+      rd.problems.push_back({"rollgate.diff.711", "/experiments",
+                             "candidate_exceptions and slow cannot exceed runs"});
+    }
+  }
+  if (const json* fs = rd.object(doc, "", "fields", true)) {
+    if (fs->size() > limits.max_paths) {
+      rd.problems.push_back({"rollgate.diff.711", "/fields",
+                             std::to_string(fs->size()) + " fields exceed max_paths " +
+                                 std::to_string(limits.max_paths)});
+    }
+    for (const auto& [field, value] : fs->items()) {
+      const std::string at = detail::pointer_append("/fields", field);
+      const std::string why = detail::pattern_problem(field);
+      if (!why.empty()) rd.problems.push_back({"rollgate.diff.704", at, why});
+      if (!value.is_object()) {
+        rd.problems.push_back(
+            {"rollgate.diff.702", at,
+             std::string("a field entry must be an object, not ") + detail::json_type_name(value)});
+        continue;
+      }
+      rd.unknown(value, at, {"differed", "noise_differed", "examples"});
+      field_counts c;
+      rd.u64(value, at, "differed", c.differed, true);
+      rd.u64(value, at, "noise_differed", c.noise_differed, true);
+      if (c.differed > r.comparisons_) {
+        rd.problems.push_back({"rollgate.diff.711", at + "/differed",
+                               "differed " + std::to_string(c.differed) + " exceeds comparisons " +
+                                   std::to_string(r.comparisons_)});
+      }
+      if (c.noise_differed > r.noise_comparisons_) {
+        rd.problems.push_back({"rollgate.diff.711", at + "/noise_differed",
+                               "noise_differed " + std::to_string(c.noise_differed) +
+                                   " exceeds noise_comparisons " +
+                                   std::to_string(r.noise_comparisons_)});
+      }
+      auto ex = value.find("examples");
+      if (ex != value.end()) {
+        if (!ex->is_array()) {
+          rd.problems.push_back(
+              {"rollgate.diff.702", at + "/examples",
+               std::string("examples must be an array, not ") + detail::json_type_name(*ex)});
+        } else if (ex->size() > limits.max_examples) {
+          rd.problems.push_back({"rollgate.diff.711", at + "/examples",
+                                 std::to_string(ex->size()) + " examples exceed max_examples " +
+                                     std::to_string(limits.max_examples)});
+        } else {
+          for (std::size_t i = 0; i < ex->size(); ++i) {
+            const json& e = (*ex)[i];
+            const std::string eat = detail::pointer_append(at + "/examples", i);
+            auto o = e.is_object() ? e.find("old") : e.end();
+            auto n = e.is_object() ? e.find("new") : e.end();
+            if (!e.is_object() || e.size() != 2 || o == e.end() || n == e.end() ||
+                !o->is_string() || !n->is_string()) {
+              rd.problems.push_back({"rollgate.diff.702", eat,
+                                     "an example must be {\"old\": string, \"new\": string}"});
+              continue;
+            }
+            const std::size_t cap = limits.max_example_length + 3;  // + "..."
+            if (o->get_ref<const std::string&>().size() > cap ||
+                n->get_ref<const std::string&>().size() > cap) {
+              rd.problems.push_back({"rollgate.diff.703", eat,
+                                     "example text longer than max_example_length " +
+                                         std::to_string(limits.max_example_length) + " bytes"});
+              continue;
+            }
+            c.examples.push_back({o->get<std::string>(), n->get<std::string>()});
+          }
+        }
+      }
+      if (rd.problems.empty()) {
+        // Re-insert through add_example so the kept examples are in canonical order.
+        std::vector<mismatch_example> examples = std::move(c.examples);
+        c.examples.clear();
+        auto& slot_ref = r.fields_.emplace(field, std::move(c)).first->second;
+        for (auto& e : examples) r.add_example(slot_ref, std::move(e));
+      }
+    }
+  }
+  if (!rd.problems.empty()) throw error(rd.problems);
+  return r;
+}
+
+}  // namespace rollgate
