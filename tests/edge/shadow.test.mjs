@@ -1,9 +1,11 @@
 // Edge suite, part 3: dark launch. The worker sends every safe request (sample rate 1 here) also
 // to a shadow origin inside ctx.waitUntil and diffs the shadow's answer against the served one
 // with rollgate's diff and mismatch report. The shadow origin answers 1.5 s late, with a
-// different `requestId` on every response (noise) and, under /priced, a different price (a real
-// mismatch). Proves: responses are neither changed nor delayed by the shadow; only safe methods
-// are shadowed; mismatches are counted per field and the noisy field is learned as noise.
+// different `requestId` on every response (which stable does too: noise) and, under /priced, a
+// different price (a real mismatch). Each shadowed request also goes a second time to stable, the
+// noise sample (Diffy's primary/secondary/candidate). Proves: responses are neither changed nor
+// delayed by the shadow; only safe methods are shadowed; mismatches are counted per field and the
+// noisy field is learned as noise while the real difference is reported as real.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
@@ -25,7 +27,7 @@ before(async () => {
     id: 'shadow',
     origins: { canary: ctx.canary.url, shadow: ctx.shadow.url },
     plan: h.testPlan({ minDurationMs: 3600000, percents: [10, 100] }),
-    shadow: { sampleRate: 1, diff: { ignore_headers: ['date', 'x-origin', 'keep-alive', 'connection'] } },
+    shadow: { sampleRate: 1, noiseRate: 1, diff: { headers: { ignore: ['date'] } } },
     evaluationIntervalMs: 60000,
   });
   assert.equal(r.status, 200, r.text);
@@ -58,10 +60,12 @@ test('shadow requests neither change nor delay the served response', { skip }, a
   }
   const ms = res.map((r) => r.ms).sort((a, b) => a - b);
   assert.ok(ms[Math.floor(ms.length / 2)] < SHADOW_DELAY / 3, `median ${ms[Math.floor(ms.length / 2)]} ms`);
-  // Every request was shadowed (sample rate 1), marked as such, after the user had the answer.
+  // Every request was shadowed (sample rate 1), marked as such, after the user had the answer;
+  // stable got each a second time, marked as the noise sample.
   const shadowed = await h.until(() => ctx.shadow.seen.length - before >= 60, SHADOW_DELAY + 4000);
   assert.ok(shadowed, `shadow saw ${ctx.shadow.seen.length - before} of 60`);
-  assert.ok(ctx.shadow.seen.slice(before).every((s) => s.headers['x-rollgate-shadow'] === '1'));
+  assert.ok(ctx.shadow.seen.slice(before).every((s) => s.headers['x-rollgate-shadow'] === 'candidate'));
+  assert.ok(ctx.stable.seen.filter((s) => s.headers['x-rollgate-shadow'] === 'secondary').length >= 60);
 });
 
 test('only safe methods are shadowed', { skip }, async () => {
@@ -76,8 +80,8 @@ test('only safe methods are shadowed', { skip }, async () => {
 });
 
 test('mismatches are counted per field and the noisy field is learned as noise', { skip }, async () => {
-  // 30 /priced + 30 /same comparisons from the first test (plus the probes), flushed after the
-  // shadow answered.
+  // 30 /priced + 30 /same comparisons from the first test (plus the probes), each with a second
+  // request to stable (noise), flushed after the shadow answered.
   const st = await h.until(async () => {
     const s = await status();
     const a = s.metrics.total.stable.shadow;
@@ -87,11 +91,19 @@ test('mismatches are counted per field and the noisy field is learned as noise',
   const sh = st.metrics.total.stable.shadow;
   assert.equal(sh.failed, 0);
   assert.equal(sh.equal, 0, 'requestId differs on every response');
-  const report = st.mismatches.total.stable;
-  assert.ok(report, 'a mismatch report is in the status');
-  const fields = report.fields;
-  assert.ok(fields['/body/price'].count >= 30, JSON.stringify(fields['/body/price']));
-  assert.ok(fields['/body/requestId'].count >= 60);
-  assert.ok(report.noise.includes('/body/requestId'), `noise: ${JSON.stringify(report.noise)}`);
-  assert.ok(!report.noise.includes('/body/price'), 'a stable difference is not noise');
+  assert.equal(sh.noise, sh.compared, 'noiseRate 1: every comparison has its noise sample');
+  const m = st.mismatches.total.stable;
+  assert.ok(m && m.report, 'the merged mismatch report is in the status');
+  const verdict = Object.fromEntries(m.verdicts.map((v) => [v.field, v]));
+  const price = verdict['/body/price'];
+  const requestId = verdict['/body/requestId'];
+  assert.ok(price && requestId, `fields: ${Object.keys(verdict).join(', ')}`);
+  // The price differs only between stable and the shadow (30 /priced of the 60+ comparisons):
+  assert.ok(price.differed >= 30, JSON.stringify(price));
+  assert.equal(price.noiseDiffered ?? price.noise_differed, 0);
+  assert.equal(price.real, true, 'a difference the old path never shows is real');
+  // requestId differs in every comparison, and ALSO between two answers of stable: noise.
+  assert.ok(requestId.differed >= 60);
+  assert.ok((requestId.noiseDiffered ?? requestId.noise_differed) >= 60);
+  assert.equal(requestId.real, false, 'a field that differs on its own is learned as noise');
 });

@@ -301,8 +301,8 @@ export class Coordinator {
         total: wire(this.live.total, (a) => (a.sketch ? engine.sketchToWire(a.sketch) : null)),
       },
       mismatches: {
-        window: wire(this.live.window, (a) => (a.report ? engine.reportToWire(a.report) : null)),
-        total: wire(this.live.total, (a) => (a.report ? engine.reportToWire(a.report) : null)),
+        window: wire(this.live.window, (a) => mismatchView(a, r.rollout.shadow)),
+        total: wire(this.live.total, (a) => mismatchView(a, r.rollout.shadow)),
       },
       srm: r.srm,
       lastAnalysis: r.lastAnalysis,
@@ -345,7 +345,7 @@ function emptyArm() {
     networkErrors: 0,
     sketch: null,
     report: null,
-    shadow: { sent: 0, compared: 0, equal: 0, failed: 0, skipped: 0 },
+    shadow: { sent: 0, compared: 0, equal: 0, noise: 0, failed: 0, skipped: 0 },
   };
 }
 
@@ -383,6 +383,18 @@ function mergeArm(into, a) {
       engine.freeReport(m);
     } else into.report = m;
   }
+}
+
+/** The merged report and its per-field verdicts (real regression or noise). */
+function mismatchView(a, shadow) {
+  if (!a.report) return null;
+  let verdicts;
+  try {
+    verdicts = engine.reportVerdicts(a.report, shadow && shadow.thresholds);
+  } catch (e) {
+    verdicts = { error: engine.describeError(e) };
+  }
+  return { report: engine.reportToWire(a.report), verdicts };
 }
 
 function armToWire(a) {
@@ -469,7 +481,26 @@ function validateSpec(body, s) {
     engine.validateDiffOptions(diff);
     const maxBodyBytes = sh.maxBodyBytes === undefined ? 1048576 : sh.maxBodyBytes;
     if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 16777216) throw bad('shadow.maxBodyBytes out of range');
-    shadow = { sampleRate, methods: methods.map((m) => m.toUpperCase()), diff, report: sh.report, maxBodyBytes };
+    const noiseRate = sh.noiseRate === undefined ? 1 : sh.noiseRate;
+    if (typeof noiseRate !== 'number' || !(noiseRate >= 0 && noiseRate <= 1)) throw bad('shadow.noiseRate must be in [0, 1]');
+    if (sh.report !== undefined) engine.freeReport(engine.newMismatchReport(sh.report)); // validates the limits
+    if (sh.thresholds !== undefined) {
+      const probe = engine.newMismatchReport(sh.report);
+      try {
+        engine.reportVerdicts(probe, sh.thresholds); // validates the thresholds
+      } finally {
+        engine.freeReport(probe);
+      }
+    }
+    shadow = {
+      sampleRate,
+      noiseRate,
+      methods: methods.map((m) => m.toUpperCase()),
+      diff,
+      report: sh.report,
+      thresholds: sh.thresholds,
+      maxBodyBytes,
+    };
   }
   const evaluationIntervalMs = body.evaluationIntervalMs === undefined ? DEFAULT_EVAL_MS : body.evaluationIntervalMs;
   if (!Number.isInteger(evaluationIntervalMs) || evaluationIntervalMs < 100 || evaluationIntervalMs > 3600000) {

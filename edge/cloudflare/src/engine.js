@@ -78,29 +78,35 @@ export function freeSketch(sketch) {
 // ------------------------------------------------------------------------------------------------
 // Dark-launch diffing
 
-/** A new mismatch report (learns noisy fields from the comparisons it sees). */
-export function newMismatchReport(options) {
-  return new rg.MismatchReport(options);
+/** A new mismatch report (limits: {maxPaths, maxExamples, maxExampleLength}, optional). */
+export function newMismatchReport(limits) {
+  return new rg.MismatchReport(limits || undefined);
 }
 
 /**
- * Compares the served response with the shadow one and records the outcome in `report`.
- * @param {{status:number, headers:[string,string][], body:string}} served
- * @param {{status:number, headers:[string,string][], body:string}} shadow
- * @returns {{equal:boolean, differences:number}}
+ * Records one dark-launch comparison in `report`: served vs shadow (the candidate) and, when a
+ * second request to the served origin was made, served vs secondary (noise).
+ * Responses are {status, headers: [name, value][], body}.
+ * @returns {{equal: boolean}} whether the shadow matched the served response
  */
-export function compareInto(report, served, shadow, diffOptions) {
-  const result = rg.diff(served, shadow, diffOptions || {});
-  report.add(result);
-  return { equal: !!result.equal, differences: (result.differences || []).length + (result.omitted || 0) };
+export function compareInto(report, served, shadow, secondary, diffOptions) {
+  const candidate = rg.diffResponses(served, shadow, diffOptions || {});
+  report.addComparison(candidate);
+  if (secondary) report.addNoise(rg.diffResponses(served, secondary, diffOptions || {}));
+  return { equal: !!candidate.equal };
+}
+
+/** Per-field verdicts of a report: which differences are real, which are noise. */
+export function reportVerdicts(report, thresholds) {
+  return report.judge(thresholds || undefined);
 }
 
 export function reportToWire(report) {
-  return report.toJSON();
+  return report.toJSON(); // an object: the core's "rollgate.mismatch_report" version 1
 }
 
 export function reportFromWire(wire) {
-  return rg.MismatchReport.fromJSON(wire);
+  return rg.MismatchReport.deserialize(wire);
 }
 
 export function mergeReport(into, other) {
@@ -124,7 +130,8 @@ export function validatePlan(plan) {
 }
 
 export function validateDiffOptions(options) {
-  rg.diff({ status: 200, headers: [], body: '' }, { status: 200, headers: [], body: '' }, options);
+  const empty = { status: 200, headers: [], body: '' };
+  rg.diffResponses(empty, empty, options);
 }
 
 export function initialState(nowMs) {

@@ -6,7 +6,7 @@
 //   windows: [{ rollout, window, arms: { stable: ArmSummary, canary: ArmSummary } }] }
 // ArmSummary = { requests, statuses: {"2xx": n, ...}, errors, networkErrors,
 //                latency: <sketch JSON> | null, mismatches: <report JSON> | null,
-//                shadow: { sent, compared, equal, failed, skipped } }
+//                shadow: { sent, compared, equal, noise, failed, skipped } }
 import * as engine from './engine.js';
 
 export const ARMS = ['stable', 'canary'];
@@ -29,7 +29,7 @@ function newArm() {
     networkErrors: 0,
     sketch: null,
     report: null,
-    shadow: { sent: 0, compared: 0, equal: 0, failed: 0, skipped: 0 },
+    shadow: { sent: 0, compared: 0, equal: 0, noise: 0, failed: 0, skipped: 0 },
   };
 }
 

@@ -254,42 +254,51 @@ function cloneForShadow(request) {
 async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
   const a = () => acc.arm(state.rollout, state.window, arm);
   a().shadow.sent++;
+  // Diffy's model: the candidate (shadow) is compared with what was served, and a second request
+  // to the served origin ("secondary") shows which fields differ on their own: that is the noise
+  // the report learns (timestamps, request ids, ...).
+  const wantNoise = Math.random() < state.shadow.noiseRate;
+  const url = new URL(req.url);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), s.shadowTimeoutMs);
+  const send = (origin, role) => {
+    const headers = new Headers(req.headers);
+    headers.set('x-rollgate-shadow', role);
+    return fetch(new URL(url.pathname + url.search, origin), { method: req.method, headers, redirect: 'manual', signal: controller.signal });
+  };
   try {
-    const url = new URL(req.url);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), s.shadowTimeoutMs);
-    let shadowResp;
-    try {
-      shadowResp = await fetch(new URL(url.pathname + url.search, state.origins.shadow), {
-        method: req.method,
-        headers: req.headers,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    const servedOrigin = arm === 'canary' ? state.origins.canary : state.origins.stable || s.stableOrigin;
+    const [shadowResp, secondaryResp] = await Promise.all([
+      send(state.origins.shadow, 'candidate'),
+      wantNoise ? send(servedOrigin, 'secondary') : null,
+    ]);
     const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
-    const [servedBytes, shadowBytes] = await Promise.all([
+    const [servedBytes, shadowBytes, secondaryBytes] = await Promise.all([
       readLimited(servedBody, limit),
       readLimited(shadowResp.body, limit),
+      secondaryResp ? readLimited(secondaryResp.body, limit) : null,
     ]);
     if (servedBytes === null || shadowBytes === null) {
       a().shadow.skipped++;
       return;
     }
     const dec = new TextDecoder();
-    const served = { status: servedMeta.status, headers: servedMeta.headers, body: dec.decode(servedBytes) };
-    const shadow = { status: shadowResp.status, headers: [...shadowResp.headers], body: dec.decode(shadowBytes) };
+    const asResult = (status, headers, bytes) => ({ status, headers, body: dec.decode(bytes) });
+    const served = asResult(servedMeta.status, servedMeta.headers, servedBytes);
+    const shadow = asResult(shadowResp.status, [...shadowResp.headers], shadowBytes);
+    const secondary = secondaryBytes ? asResult(secondaryResp.status, [...secondaryResp.headers], secondaryBytes) : null;
     const arm_ = a();
     if (!arm_.report) arm_.report = engine.newMismatchReport(state.shadow.report);
-    const r = engine.compareInto(arm_.report, served, shadow, state.shadow.diff);
+    const r = engine.compareInto(arm_.report, served, shadow, secondary, state.shadow.diff);
     arm_.shadow.compared++;
     if (r.equal) arm_.shadow.equal++;
+    if (secondary) arm_.shadow.noise++;
   } catch (e) {
     if (servedBody) servedBody.cancel().catch(() => {});
     a().shadow.failed++;
     logOnce('shadow', 'shadow comparison failed', { error: engine.describeError(e) });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -72,7 +72,7 @@ export class QuantileSketch {
   dispose() {}
 }
 
-export function diff(a, b) {
+export function diffResponses(a, b) {
   const differences = [];
   if (a.status !== b.status) differences.push({ path: '/status', field: '/status', kind: 'value_changed' });
   let x, y;
@@ -80,14 +80,14 @@ export function diff(a, b) {
     x = JSON.parse(a.body);
     y = JSON.parse(b.body);
   } catch {
-    if (a.body !== b.body) differences.push({ path: '/body', field: '/body', kind: 'value_changed', new: b.body });
+    if (a.body !== b.body) differences.push({ path: '/body', field: '/body', kind: 'value_changed' });
     return { equal: differences.length === 0, differences, omitted: 0 };
   }
   const walk = (p, u, v) => {
     if (u && v && typeof u === 'object' && typeof v === 'object') {
       for (const k of new Set([...Object.keys(u), ...Object.keys(v)])) walk(p + '/' + k, u[k], v[k]);
     } else if (JSON.stringify(u) !== JSON.stringify(v)) {
-      differences.push({ path: '/body' + p, field: '/body' + p, kind: 'value_changed', new: JSON.stringify(v) });
+      differences.push({ path: '/body' + p, field: '/body' + p, kind: 'value_changed' });
     }
   };
   walk('', x, y);
@@ -97,36 +97,39 @@ export function diff(a, b) {
 export class MismatchReport {
   constructor() {
     this.comparisons = 0;
-    this.mismatched = 0;
+    this.noise_comparisons = 0;
     this.fields = {};
   }
-  add(r) {
+  addComparison(r) {
     this.comparisons++;
-    if (!r.equal) this.mismatched++;
-    for (const d of r.differences) {
-      const f = (this.fields[d.field] ||= { count: 0, values: [] });
-      f.count++;
-      if (f.values.length < 20 && !f.values.includes(d.new)) f.values.push(d.new);
-    }
+    for (const f of new Set(r.differences.map((d) => d.field))) (this.fields[f] ||= { differed: 0, noise_differed: 0 }).differed++;
+  }
+  addNoise(r) {
+    this.noise_comparisons++;
+    for (const f of new Set(r.differences.map((d) => d.field))) (this.fields[f] ||= { differed: 0, noise_differed: 0 }).noise_differed++;
   }
   merge(o) {
     this.comparisons += o.comparisons;
-    this.mismatched += o.mismatched;
+    this.noise_comparisons += o.noise_comparisons;
     for (const [k, v] of Object.entries(o.fields)) {
-      const f = (this.fields[k] ||= { count: 0, values: [] });
-      f.count += v.count;
-      for (const x of v.values) if (f.values.length < 20 && !f.values.includes(x)) f.values.push(x);
+      const f = (this.fields[k] ||= { differed: 0, noise_differed: 0 });
+      f.differed += v.differed;
+      f.noise_differed += v.noise_differed;
     }
   }
-  toJSON() {
-    const noise = Object.entries(this.fields)
-      .filter(([, f]) => f.values.length >= 5)
-      .map(([k]) => k);
-    return { comparisons: this.comparisons, mismatched: this.mismatched, fields: this.fields, noise };
+  judge() {
+    return Object.entries(this.fields).map(([field, f]) => {
+      const rate = f.differed / (this.comparisons || 1);
+      const noiseRate = f.noise_differed / (this.noise_comparisons || 1);
+      return { field, comparisons: this.comparisons, differed: f.differed, noiseComparisons: this.noise_comparisons, noiseDiffered: f.noise_differed, rate, noiseRate, real: f.differed >= 2 && rate - noiseRate > 0.2 };
+    });
   }
-  static fromJSON(j) {
+  toJSON() {
+    return { format: 'shim', comparisons: this.comparisons, noise_comparisons: this.noise_comparisons, fields: this.fields };
+  }
+  static deserialize(j) {
     const r = new MismatchReport();
-    Object.assign(r, { comparisons: j.comparisons, mismatched: j.mismatched, fields: j.fields });
+    Object.assign(r, { comparisons: j.comparisons, noise_comparisons: j.noise_comparisons, fields: j.fields });
     return r;
   }
   dispose() {}
