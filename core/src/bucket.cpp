@@ -1,5 +1,9 @@
 #include "rollgate/bucket.hpp"
 
+#include <string>  // std::string (error messages)
+
+#include "rollgate/error.hpp"  // rollgate::error
+
 // xxHash is embedded: XXH_INLINE_ALL keeps its symbols private to this unit, so rollgate neither
 // links libxxhash nor clashes with a user's own copy of it.
 #define XXH_INLINE_ALL
@@ -50,6 +54,72 @@ double draw_fraction(std::uint64_t draw) noexcept {
 
 double bucket_fraction(std::string_view unit, std::string_view salt) noexcept {
   return draw_fraction(bucketer(salt).coverage_draw(unit));
+}
+
+namespace {
+// Quotes user text for a message, shortened so a hostile megabyte does not become the message.
+std::string quoted(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  if (text.size() <= kMax) return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kMax)) + "...' (" + std::to_string(text.size()) +
+         " bytes)";
+}
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+}  // namespace
+
+std::uint32_t percent_to_scale(std::string_view percent) {
+  std::string_view s = percent;
+  if (!s.empty() && s.back() == '%') s.remove_suffix(1);
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  // Grammar: digits [ '.' digits ]. Anything else (exponents, NaN, inf, '+', spaces, hex) is
+  // refused rather than guessed at, because "1e1" or " 5" are more likely mistakes than intent.
+  std::size_t i = 0;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  const std::size_t int_end = i;
+  std::size_t frac_begin = i;
+  if (i < s.size() && s[i] == '.') {
+    frac_begin = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+  }
+  if (int_end == 0 || i != s.size() || (frac_begin > int_end && i == frac_begin)) {
+    throw error("rollgate.bucket.301", "",
+                quoted(percent) + " is not a percentage: expected a decimal number such as 12.5");
+  }
+  if (negative)
+    throw error("rollgate.bucket.302", "",
+                quoted(percent) + " is negative: a percentage is 0 to 100");
+  // Decimals past the third are allowed only if they are zeros: they add no precision, and
+  // refusing "12.5000" would be pedantic, but "12.0005" cannot be represented and is refused.
+  for (std::size_t k = frac_begin + 3; k < s.size() && frac_begin > int_end; ++k) {
+    if (s[k] != '0') {
+      throw error("rollgate.bucket.303", "",
+                  quoted(percent) + " has more than 3 decimals: the finest step is 0.001%");
+    }
+  }
+  std::size_t lead = 0;
+  while (lead + 1 < int_end && s[lead] == '0') ++lead;  // leading zeros do not count
+  std::uint64_t value = 0;
+  if (int_end - lead > 3) {
+    value = ~std::uint64_t{0};  // at least 1000: out of range, and no overflow below
+  } else {
+    for (std::size_t k = lead; k < int_end; ++k)
+      value = value * 10 + static_cast<unsigned>(s[k] - '0');
+    value *= 1000;
+    std::uint64_t unit = 100;
+    for (std::size_t k = frac_begin; frac_begin > int_end && k < s.size() && k < frac_begin + 3;
+         ++k) {
+      value += unit * static_cast<unsigned>(s[k] - '0');
+      unit /= 10;
+    }
+  }
+  if (value > kScale) {
+    throw error("rollgate.bucket.302", "",
+                quoted(percent) + " is above 100: a percentage is 0 to 100");
+  }
+  return static_cast<std::uint32_t>(value);
 }
 
 }  // namespace rollgate

@@ -18,6 +18,7 @@
 #include <boost/math/distributions/chi_squared.hpp>  // p-values of the chi-square tests
 
 #include "rollgate/bucket.hpp"
+#include "rollgate/error.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -378,6 +379,68 @@ TEST(BucketProperty, StableAcrossInstancesAndStorage) {
   }
   // Embedded NULs are part of the unit: "a\0b" differs from "a".
   EXPECT_NE(b1.coverage_draw(std::string_view("a\0b", 3)), b1.coverage_draw("a"));
+}
+
+}  // namespace
+
+namespace {
+
+// percent_to_scale: coverage typed by people ("12.5") must become kScale units exactly; binary
+// floating point would turn 0.3 * 1000 into 299.99999999999997 and silently lose a bucket.
+TEST(PercentToScale, ExactDecimalConversion) {
+  using rollgate::percent_to_scale;
+  EXPECT_EQ(percent_to_scale("0"), 0u);
+  EXPECT_EQ(percent_to_scale("100"), kScale);
+  EXPECT_EQ(percent_to_scale("100.000"), kScale);
+  EXPECT_EQ(percent_to_scale("12.5"), 12'500u);
+  EXPECT_EQ(percent_to_scale("0.3"), 300u);
+  EXPECT_EQ(percent_to_scale("0.001"), 1u);
+  EXPECT_EQ(percent_to_scale("33.333"), 33'333u);
+  EXPECT_EQ(percent_to_scale("007.25%"), 7'250u);
+  EXPECT_EQ(percent_to_scale("12.5000"), 12'500u);  // zeros past the 3rd decimal add nothing
+  for (std::uint32_t s = 0; s <= kScale; s += 7) {  // every text form round-trips
+    const std::string text =
+        std::to_string(s / 1000) + "." + std::to_string(1000 + s % 1000).substr(1);
+    ASSERT_EQ(percent_to_scale(text), s) << text;
+  }
+}
+
+TEST(PercentToScale, RejectsWithIds) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"", "rollgate.bucket.301"},
+      {"%", "rollgate.bucket.301"},
+      {"nan", "rollgate.bucket.301"},
+      {"inf", "rollgate.bucket.301"},
+      {"1e1", "rollgate.bucket.301"},
+      {" 5", "rollgate.bucket.301"},
+      {"+5", "rollgate.bucket.301"},
+      {"5.", "rollgate.bucket.301"},
+      {".5", "rollgate.bucket.301"},
+      {"0x10", "rollgate.bucket.301"},
+      {"-5", "rollgate.bucket.302"},
+      {"-0", "rollgate.bucket.302"},
+      {"100.001", "rollgate.bucket.302"},
+      {"101", "rollgate.bucket.302"},
+      {"99999999999999999999999", "rollgate.bucket.302"},
+      {"12.0005", "rollgate.bucket.303"},
+      {"0.0001", "rollgate.bucket.303"},
+  };
+  for (const auto& [text, id] : cases) {
+    try {
+      rollgate::percent_to_scale(text);
+      ADD_FAILURE() << "accepted '" << text << "'";
+    } catch (const rollgate::error& e) {
+      EXPECT_EQ(e.id(), id) << text << ": " << e.what();
+      EXPECT_EQ(e.pointer(), "");
+    }
+  }
+  // A huge input is quoted shortened in the message.
+  try {
+    rollgate::percent_to_scale(std::string(100000, 'x'));
+    ADD_FAILURE();
+  } catch (const rollgate::error& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200u);
+  }
 }
 
 }  // namespace

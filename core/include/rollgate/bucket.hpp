@@ -18,9 +18,11 @@
 /// - Unit and salt are hashed as their UTF-8 bytes, exactly as given (no normalisation).
 /// - seed = XXH3_64bits(salt bytes); coverage draw h = XXH3_64bits_withSeed(unit bytes, seed);
 ///   variant draw v = XXH3_64bits_withSeed(unit bytes, seed ^ 0x9E3779B97F4A7C15).
-/// - A draw x maps to a bucket in [0, n) as floor(x * n / 2^64), computed exactly in 64-bit integers (see bucket_of).
+/// - A draw x maps to a bucket in [0, n) as floor(x * n / 2^64), computed exactly in 64-bit
+/// integers (see bucket_of).
 ///   Coverage and weights are integers in units of 1/100000 (kScale): a unit is inside coverage c
-///   iff bucket(h, kScale) < c; its variant is the first i with bucket(v, kScale) < w_0 + ... + w_i.
+///   iff bucket(h, kScale) < c; its variant is the first i with bucket(v, kScale) < w_0 + ... +
+///   w_i.
 /// - The fraction shown to people is h / 2^64 (rounded down to a double); it never decides
 ///   membership.
 /// Because coverage and variant use different draws, raising coverage only adds units and never
@@ -77,7 +79,8 @@ class bucketer {
   std::size_t pick_variant(std::string_view unit, const std::uint32_t* weights,
                            std::size_t count) const noexcept;
   template <std::size_t N>
-  std::size_t pick_variant(std::string_view unit, const std::uint32_t (&weights)[N]) const noexcept {
+  std::size_t pick_variant(std::string_view unit,
+                           const std::uint32_t (&weights)[N]) const noexcept {
     return pick_variant(unit, weights, N);
   }
 
@@ -96,6 +99,16 @@ double bucket_fraction(std::string_view unit, std::string_view salt) noexcept;
 
 /// @brief Converts a coverage draw to its fraction in [0, 1) (53 significant bits, rounded down).
 double draw_fraction(std::uint64_t draw) noexcept;
+
+/// @brief Converts a percentage written in decimal ("12.5", "0.001", "100", "7%") to kScale units
+///        exactly, with integer arithmetic only (no binary floating point rounding: "0.3" is 300).
+/// @param percent digits, optionally a '.' and 1 to 3 more digits, optionally a trailing '%'.
+/// @return the share out of kScale, in [0, kScale].
+/// @throws rollgate::error rollgate.bucket.301 (not a plain decimal number: empty, signs other
+///         than a leading '-', exponents, NaN, inf, spaces), rollgate.bucket.302 (negative or above
+///         100), rollgate.bucket.303 (more than 3 decimals: the finest step is 0.001%). The error
+///         has an empty pointer; callers that know where the text came from rethrow with theirs.
+std::uint32_t percent_to_scale(std::string_view percent);
 
 /// @brief Plain XXH3-64 of bytes with a seed: exposed so other components (and benchmarks) use
 ///        the same hash without linking xxHash themselves.
