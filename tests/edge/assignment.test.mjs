@@ -186,4 +186,10 @@ test('broken config fails open: every request goes to stable, is counted, never 
   // Bodies are passed through on the fail-open path too.
   const post = await fetch(`http://127.0.0.1:${ctx.brokenPort}/echo`, { method: 'POST', body: 'hello' });
   assert.equal((await post.json()).echo, 'hello');
+  // The broken isolate still reaches the coordinator, which counts its fail-open requests.
+  const st = await h.until(async () => {
+    const s = (await h.admin(ctx.port, 'GET', 'status')).body;
+    return s.counters.failOpen && s.counters.failOpen.settings >= 31 ? s : null;
+  }, 3000);
+  assert.ok(st, 'fail-open requests are counted in the coordinator');
 });

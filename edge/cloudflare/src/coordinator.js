@@ -27,7 +27,7 @@ export class Coordinator {
     this.seen = new Set();
     state.blockConcurrencyWhile(async () => {
       await engine.initEngine();
-      this.r = (await state.storage.get(KEY)) || null;
+      this.r = await loadChunked(state.storage, KEY);
       this.live = this.r ? this.rehydrate(this.r) : null;
       if (this.r) for (const b of this.r.seen || []) this.seen.add(b);
     });
@@ -76,7 +76,7 @@ export class Coordinator {
     } catch (e) {
       this.record({ actor: 'coordinator', action: 'error', reasons: [engine.describeError(e)] }, true);
     }
-    await this.persist();
+    await this.persist(); // also whatever ingest() left dirty
     if (this.r.status === 'running' || this.r.status === 'paused') {
       await this.state.storage.setAlarm(Date.now() + this.r.rollout.evaluationIntervalMs);
     }
@@ -126,7 +126,10 @@ export class Coordinator {
         if (current) mergeArm(this.live.window[arm], a);
       }
     }
-    await this.persist();
+    // Persist at most once a second under load; the alarm persists whatever is left. A Durable
+    // Object is not evicted while isolates keep talking to it, so at most that second is at risk.
+    if (Date.now() - (this.persistedAt || 0) >= 1000) await this.persist();
+    else this.dirty = true;
     return { ok: true };
   }
 
@@ -323,7 +326,9 @@ export class Coordinator {
       window: Object.fromEntries(ARMS.map((a) => [a, armToWire(this.live.window[a])])),
       total: Object.fromEntries(ARMS.map((a) => [a, armToWire(this.live.total[a])])),
     };
-    await this.state.storage.put(KEY, r);
+    this.dirty = false;
+    this.persistedAt = Date.now();
+    await storeChunked(this.state.storage, KEY, r);
   }
 
   rehydrate(r) {
@@ -336,6 +341,29 @@ export class Coordinator {
 }
 
 // --- helpers -------------------------------------------------------------------------------------------
+
+// Durable Object storage limits one value to 128 KiB; the record (history, sketches, mismatch
+// reports) can be larger, so it is stored as JSON text in chunks under KEY#0, KEY#1, ... with the
+// chunk count under KEY. One put() call writes them atomically (at most 128 keys per call).
+// 40 Ki characters stay under the limit even if every character took 3 bytes.
+const CHUNK = 40 * 1024;
+
+async function storeChunked(storage, key, value) {
+  const text = JSON.stringify(value);
+  const n = Math.ceil(text.length / CHUNK) || 1;
+  if (n > 120) throw new Error(`coordinator state too large to persist (${text.length} bytes)`);
+  const entries = { [key]: { chunks: n } };
+  for (let i = 0; i < n; i++) entries[`${key}#${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  await storage.put(entries);
+}
+
+async function loadChunked(storage, key) {
+  const head = await storage.get(key);
+  if (!head || !Number.isInteger(head.chunks)) return null;
+  const keys = Array.from({ length: head.chunks }, (_, i) => `${key}#${i}`);
+  const parts = await storage.get(keys);
+  return JSON.parse(keys.map((k) => parts.get(k)).join(''));
+}
 
 function emptyArm() {
   return {
