@@ -33,8 +33,11 @@ struct plan_spec {
 };
 
 bool is_ms(const json& v) {
-  if (v.is_number_unsigned()) return true;
-  if (v.is_number_integer()) return v.get<std::int64_t>() >= 0;
+  // Bounded by 2^53 so that the value is exact in JavaScript and never overflows int64.
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= (std::uint64_t{1} << 53);
+  if (v.is_number_integer()) {
+    return v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= (std::int64_t{1} << 53);
+  }
   if (v.is_number_float()) {
     const double d = v.get<double>();
     return std::isfinite(d) && d >= 0 && d == std::floor(d) && d < 9.0e15;
@@ -239,7 +242,7 @@ plan_spec parse_plan(const json& doc, std::vector<problem>& out) {
 }
 
 plan_spec load_plan(std::string_view text) {
-  const json doc = detail::parse_json(text, "plan");
+  const json doc = detail::parse_input(text, "plan");
   std::vector<problem> out;
   plan_spec plan = parse_plan(doc, out);
   if (!out.empty()) throw error(std::move(out));
@@ -426,7 +429,7 @@ std::string fmt_percent(double p) {
 rollout_action next_action(std::string_view plan_json, std::string_view state_json,
                            std::string_view analysis_json, std::int64_t now_ms) {
   const plan_spec plan = load_plan(plan_json);
-  const json state = detail::parse_json(state_json, "state");
+  const json state = detail::parse_input(state_json, "state");
 
   // ---- state
   std::vector<problem> bad;
@@ -485,7 +488,7 @@ rollout_action next_action(std::string_view plan_json, std::string_view state_js
   std::vector<std::string> analysis_reasons;
   const bool empty_analysis = analysis_json.find_first_not_of(" \t\r\n") == std::string_view::npos;
   if (!empty_analysis) {
-    const json a = detail::parse_json(analysis_json, "analysis");
+    const json a = detail::parse_input(analysis_json, "analysis");
     if (a.is_object()) {
       has_analysis = true;
       if (!a.contains("decision") || !a["decision"].is_string()) {

@@ -345,6 +345,17 @@ canary_config parse_canary_config(const json& doc, const std::string& base,
   return cfg;
 }
 
+nlohmann::json parse_input(std::string_view text, std::string_view what) {
+  try {
+    return parse_json(text, what);
+  } catch (const nlohmann::json::exception& e) {
+    std::string detail = e.what();
+    const auto close = detail.find("] ");
+    if (close != std::string::npos) detail = detail.substr(close + 2);
+    throw error("rollgate.json.101", "", std::string(what) + " is not valid JSON: " + detail);
+  }
+}
+
 canary_config load_canary_config(const json& doc) {
   std::vector<problem> problems;
   canary_config cfg = parse_canary_config(doc, "", problems);

@@ -51,6 +51,10 @@ struct canary_config {
   std::vector<metric_spec> metrics;
 };
 
+/// detail::parse_json, plus: nlohmann's out_of_range for numbers like 1e400 (which parse_json
+/// lets through as a non-rollgate exception) becomes rollgate.json.101 too.
+nlohmann::json parse_input(std::string_view text, std::string_view what);
+
 /// Parses a config already turned into JSON; appends every problem (pointers under `base`).
 canary_config parse_canary_config(const nlohmann::json& doc, const std::string& base,
                                   std::vector<problem>& problems);
