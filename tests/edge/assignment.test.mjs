@@ -87,11 +87,12 @@ test('a tampered cookie is not trusted: it is replaced, and cannot pick the arm'
   // signature made with the wrong key, and onto the stable unit's signature.
   let canaryCookie;
   let stableCookie;
-  while (!canaryCookie || !stableCookie) {
+  for (let i = 0; (!canaryCookie || !stableCookie) && i < 300; i++) {
     const r = await h.get(ctx.port, '/t');
     if (r.arm === 'canary') canaryCookie = r.cookie;
     else stableCookie = r.cookie;
   }
+  assert.ok(canaryCookie && stableCookie, 'both arms seen among 300 fresh units');
   const canaryId = canaryCookie.split('=')[1].split('.')[0];
   const stableSig = stableCookie.split('.').pop();
   const forged = [
@@ -136,7 +137,7 @@ test('override header: a signed token forces an arm; an unsigned, expired or for
   ];
   // A stable user stays stable whatever bad token it sends.
   let user = 0;
-  while ((await h.get(ctx.port, '/o', { 'x-user-id': `ov-${user}` })).arm !== 'stable') user++;
+  while ((await h.get(ctx.port, '/o', { 'x-user-id': `ov-${user}` })).arm !== 'stable' && user < 100) user++;
   for (const t of bad) {
     const r = await h.get(ctx.port, '/o', { 'x-user-id': `ov-${user}`, 'x-rollgate-override': t });
     assert.equal(r.arm, 'stable', `token ${t} was trusted`);

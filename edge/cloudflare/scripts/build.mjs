@@ -5,6 +5,8 @@
 //   node scripts/build.mjs            bundle against the `rollgate` package (../../dist)
 //   ROLLGATE_EDGE_SHIM=1 node ...     bundle against the development shim in tests/edge/support
 //                                     (only to work on the plumbing before the package exists)
+//   ROLLGATE_PACKAGE_DIST=dir node .. bundle against a package dist/ folder elsewhere (a staging
+//                                     build of the package; development only)
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +19,7 @@ const out = join(root, 'dist');
 const shim = process.env.ROLLGATE_EDGE_SHIM === '1';
 mkdirSync(out, { recursive: true });
 
-const packageDist = resolve(root, '../../dist');
+const packageDist = process.env.ROLLGATE_PACKAGE_DIST ? resolve(process.env.ROLLGATE_PACKAGE_DIST) : resolve(root, '../../dist');
 let wasmSource = null;
 if (!shim) {
   wasmSource = join(packageDist, 'rollgate.wasm');
@@ -35,7 +37,11 @@ const wasmExternal = {
     b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './rollgate.wasm', external: true }));
   },
 };
-const alias = shim ? { rollgate: resolve(root, '../../tests/edge/support/rollgate-shim.mjs') } : {};
+const alias = shim
+  ? { rollgate: resolve(root, '../../tests/edge/support/rollgate-shim.mjs') }
+  : process.env.ROLLGATE_PACKAGE_DIST
+    ? { rollgate: join(packageDist, 'workerd.js') }
+    : {};
 
 const common = {
   bundle: true,

@@ -77,6 +77,7 @@ export class Accumulator {
       a.statuses[statusClass(status)]++;
       if (status >= 500) a.errors++;
     }
+    // Last: if the sketch rejects the value (it throws), the counts above still stand.
     if (Number.isFinite(latencyMs) && latencyMs >= 0) {
       if (!a.sketch) a.sketch = engine.newSketch();
       a.sketch.add(latencyMs);

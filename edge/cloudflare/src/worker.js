@@ -35,12 +35,15 @@ export default {
     }
     const url = new URL(request.url);
     if (url.pathname.startsWith(PREFIX)) return control(request, s, url);
+    const progress = { sent: false };
     try {
-      return await serve(request, s, url, ctx);
+      return await serve(request, s, url, ctx, progress);
     } catch (e) {
-      // A bug of ours must not cost the user the page: serve it from stable, untouched.
+      // A bug of ours must not cost the user the page: serve it from stable, untouched, unless
+      // the request already went to an origin (it must never be sent twice).
       acc.count('failOpen.internal');
-      log('error', 'rollgate internal error, serving stable', { error: String(e && e.stack ? e.stack : e) });
+      log('error', 'rollgate internal error', { sent: progress.sent, error: String(e && e.stack ? e.stack : e) });
+      if (progress.sent) return new Response('rollgate internal error', { status: 502 });
       return proxyPlain(request, s.stableOrigin, url, s);
     }
   },
@@ -55,7 +58,7 @@ async function bare(request, env, e) {
   return fetch(new URL(url.pathname + url.search, origin), request);
 }
 
-async function serve(request, s, url, ctx) {
+async function serve(request, s, url, ctx, progress) {
   if (s.problems.length) return failOpen(request, s, url, ctx, 'settings', s.problems.join('; '));
   if (!engineReady) {
     try {
@@ -125,10 +128,11 @@ async function serve(request, s, url, ctx) {
     Math.random() < state.shadow.sampleRate;
   const shadowRequest = shadowOn ? cloneForShadow(request) : null;
 
+  progress.sent = true;
   let { response, status, ms } = await proxy(request, origin, url, s, arm);
   let served = arm;
   const fallback = [];
-  if (!forced) acc.recordRequest(state.rollout, state.window, arm, status, ms);
+  if (!forced) record(state, arm, status, ms);
   if (status === 0 && arm === 'canary' && SAFE.has(request.method)) {
     // The canary could not be reached: that is a canary error (counted above), but the user of a
     // safe request still gets a page, from stable.
@@ -156,6 +160,16 @@ async function serve(request, s, url, ctx) {
   }
   scheduleFlush(s, ctx);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Counts one request; a failure to count is itself counted and never touches the response. */
+function record(state, arm, status, ms) {
+  try {
+    acc.recordRequest(state.rollout, state.window, arm, status, ms);
+  } catch (e) {
+    acc.count('failOpen.evaluation');
+    logOnce('record', 'counting a request failed', { error: engine.describeError(e) });
+  }
 }
 
 /** Proxies to one origin, streaming the body; status 0 means the origin could not be reached. */

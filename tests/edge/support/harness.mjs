@@ -21,7 +21,8 @@ export const OVERRIDE_SECRET = 'test-override-secret-0123456789abcdef';
 /** Why the suite cannot run here, or null. */
 export function skipReason() {
   if (!existsSync(workerdBin)) return 'workerd is not installed: run `npm ci --prefix edge/cloudflare`';
-  if (!SHIM && !existsSync(join(repo, 'dist/rollgate.wasm'))) {
+  const dist = process.env.ROLLGATE_PACKAGE_DIST || join(repo, 'dist');
+  if (!SHIM && !existsSync(join(dist, 'rollgate.wasm'))) {
     return 'the rollgate package is not built (dist/rollgate.wasm missing): run `bash scripts/bootstrap.sh`';
   }
   return null;
@@ -278,7 +279,7 @@ export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}
     stages: percents.map((percent, i) =>
       percent >= 100
         ? { name: `full`, percent, minDurationMs, gates: full }
-        : { name: `stage-${i}`, percent, minDurationMs, maxDurationMs: 60000, gates: ['errorRate', 'latency'] },
+        : { name: `stage-${i}`, percent, minDurationMs, maxDurationMs: Math.max(60000, 2 * minDurationMs), gates: ["errorRate", "latency"] },
     ),
   };
 }
