@@ -20,7 +20,7 @@
 ///   argument: "/x/17" is the 18th value of x; "/alpha" an option. See docs/errors/stats.md.
 /// - NaN policy: by default a NaN is rejected (rollgate.stats.402, pointer of the first NaN);
 ///   nan_policy::omit drops NaNs first, like scipy's nan_policy='omit'. Infinite values are
-///   rejected (rollgate.stats.403) except where noted (Mann-Whitney accepts them as scipy does).
+///   always rejected (rollgate.stats.403): scipy returns NaN or fails on them.
 #ifndef ROLLGATE_STATS_HPP
 #define ROLLGATE_STATS_HPP
 
@@ -75,10 +75,11 @@ struct mannwhitneyu_result {
 };
 
 /// @brief Mann-Whitney U test with scipy.stats.mannwhitneyu's semantics (scipy 1.10), O(n log n).
-/// @pre x and y are non-empty after NaN handling; +-infinity are allowed (they rank as extremes).
+/// @pre x and y are non-empty after NaN handling.
 /// @return U of x and the p-value; matches scipy to 1e-9 relative (see docs/statistics.md).
 /// @throws rollgate::error rollgate.stats.401 (empty sample), .402 (NaN with nan_policy::reject),
-///   .408 (exact method requested beyond the supported size, see docs/statistics.md)
+///   .403 (infinite value), .408 (exact method requested beyond the supported size, see
+///   docs/statistics.md)
 mannwhitneyu_result mannwhitneyu(const std::vector<double>& x, const std::vector<double>& y,
                                  const mannwhitneyu_options& options = {});
 
