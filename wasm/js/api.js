@@ -11,3 +11,16 @@ import { coreVersion } from './runtime.js';
 export function version() {
   return coreVersion();
 }
+export {
+  Alternative, Method, NanPolicy, QuantileSketch,
+  mannWhitneyU, hodgesLehmann, welchT, welchTFromStats, summarize, proportionsZ, fisherExact, chisquare, srm,
+  sequentialMeanTest, sequentialProportionTest, quantiles, quantile,
+} from './stats.js';
+import * as statsModule from './stats.js';
+/** The statistics namespace: `stats.mannWhitneyU(x, y, {alternative})` etc. */
+export const stats = statsModule;
+export {
+  Decision, Classification, ActionKind, Risk,
+  judge, validateCanaryConfig, defaultPlan, validatePlan, stageCanaryConfig, initialState, nextAction,
+} from './canary.js';
+export { Reason, ErrorCode, FlagType, FlagEvaluator, compile, validateFlags } from './flags.js';

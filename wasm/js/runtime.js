@@ -132,6 +132,27 @@ export function scratch(n) {
   return scratchPtr;
 }
 
+/**
+ * @internal Makes the scratch region at least `total` bytes while keeping its first `used` bytes
+ * (for encoders that discover their size as they go). Returns the (possibly new) base address.
+ */
+export function scratchEnsure(used, total) {
+  if (total <= scratchCap) return scratchPtr;
+  const cap = Math.max(total, scratchCap * 2);
+  const p = M._malloc(cap);
+  if (!p) throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${cap} bytes`);
+  M.HEAPU8.copyWithin(p, scratchPtr, scratchPtr + used);
+  M._free(scratchPtr);
+  scratchPtr = p;
+  scratchCap = cap;
+  return p;
+}
+
+/** @internal Current scratch capacity in bytes. */
+export function scratchCapacity() {
+  return scratchCap;
+}
+
 /** @internal malloc that throws RollgateError instead of returning 0. */
 export function alloc(n) {
   const p = M._malloc(n > 0 ? n : 1);
