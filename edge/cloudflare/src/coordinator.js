@@ -122,8 +122,13 @@ export class Coordinator {
         const a = w.arms && w.arms[arm];
         if (!a) continue;
         iso.requests += a.requests | 0;
-        mergeArm(this.live.total[arm], a);
-        if (current) mergeArm(this.live.window[arm], a);
+        const problems = [];
+        mergeArm(this.live.total[arm], a, problems);
+        if (current) mergeArm(this.live.window[arm], a, problems);
+        if (problems.length) {
+          r.rejectedParts = (r.rejectedParts || 0) + problems.length;
+          log('error', 'coordinator rejected part of a summary', { isolate: batch.isolate, arm, problems });
+        }
       }
     }
     // Persist at most once a second under load; the alarm persists whatever is left. A Durable
@@ -312,6 +317,7 @@ export class Coordinator {
       isolates: r.isolates,
       counters: r.counters,
       lateReports: r.late,
+      rejectedParts: r.rejectedParts || 0, // sketches or reports in summaries the core rejected
       history: r.history,
     };
   }
@@ -390,26 +396,44 @@ function freeArms(arms) {
 
 const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
 
-/** Adds one worker summary (wire form) into a live aggregate. Malformed parts throw. */
-function mergeArm(into, a) {
+/**
+ * Adds one worker summary (wire form) into a live aggregate. Counts always merge; a sketch or
+ * report the core rejects is skipped and counted in `problems` (when given), so one bad part
+ * never loses a batch's counts.
+ */
+function mergeArm(into, a, problems) {
   into.requests += count(a.requests);
   into.errors += count(a.errors);
   into.networkErrors += count(a.networkErrors);
   for (const k of Object.keys(into.statuses)) into.statuses[k] += count(a.statuses && a.statuses[k]);
   for (const k of Object.keys(into.shadow)) into.shadow[k] += count(a.shadow && a.shadow[k]);
   if (a.latency) {
-    const s = engine.sketchFromWire(a.latency);
-    if (into.sketch) {
-      into.sketch.merge(s);
-      engine.freeSketch(s);
-    } else into.sketch = s;
+    try {
+      const s = engine.sketchFromWire(a.latency);
+      if (into.sketch) {
+        try {
+          into.sketch.merge(s);
+        } finally {
+          engine.freeSketch(s);
+        }
+      } else into.sketch = s;
+    } catch (e) {
+      if (problems) problems.push('latency: ' + engine.describeError(e));
+    }
   }
   if (a.mismatches) {
-    const m = engine.reportFromWire(a.mismatches);
-    if (into.report) {
-      engine.mergeReport(into.report, m);
-      engine.freeReport(m);
-    } else into.report = m;
+    try {
+      const m = engine.reportFromWire(a.mismatches);
+      if (into.report) {
+        try {
+          engine.mergeReport(into.report, m);
+        } finally {
+          engine.freeReport(m);
+        }
+      } else into.report = m;
+    } catch (e) {
+      if (problems) problems.push('mismatches: ' + engine.describeError(e));
+    }
   }
 }
 

@@ -92,6 +92,17 @@ export class Accumulator {
     this.dirty = true;
   }
 
+  /** Serialises a WASM object; a failure loses that object only (counted), never the counts. */
+  wire(obj, toWire) {
+    if (!obj) return null;
+    try {
+      return toWire(obj);
+    } catch {
+      this.counters.failOpen.evaluation++;
+      return null;
+    }
+  }
+
   /** The summaries to send, and a fresh accumulator state. Frees the WASM objects. */
   take() {
     const windows = [];
@@ -104,12 +115,16 @@ export class Accumulator {
           statuses: a.statuses,
           errors: a.errors,
           networkErrors: a.networkErrors,
-          latency: a.sketch ? engine.sketchToWire(a.sketch) : null,
-          mismatches: a.report ? engine.reportToWire(a.report) : null,
+          latency: this.wire(a.sketch, engine.sketchToWire),
+          mismatches: this.wire(a.report, engine.reportToWire),
           shadow: a.shadow,
         };
-        engine.freeSketch(a.sketch);
-        engine.freeReport(a.report);
+        try {
+          engine.freeSketch(a.sketch);
+          engine.freeReport(a.report);
+        } catch {
+          // already gone: nothing to free
+        }
       }
       windows.push({ rollout: w.rollout, window: w.window, arms });
     }
