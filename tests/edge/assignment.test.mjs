@@ -31,7 +31,9 @@ before(async () => {
     vars: h.baseVars(ctx.stable.url),
   });
   const plan = h.testPlan({ minDurationMs: 3600000, percents: [20, 100] });
-  const r = await h.admin(ctx.port, 'POST', 'start', { id: 'assign', salt: 'assign-salt', origins: { canary: ctx.canary.url }, plan, evaluationIntervalMs: 60000 });
+  // The window lasts an hour, so the percentage stays at 20% while the alarm evaluates (and
+  // computes the sample-ratio-mismatch test) every 300 ms.
+  const r = await h.admin(ctx.port, 'POST', 'start', { id: 'assign', salt: 'assign-salt', origins: { canary: ctx.canary.url }, plan, evaluationIntervalMs: 300 });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.percent, 20);
 });
@@ -55,6 +57,16 @@ test('split: fresh units land in canary at the configured 20% (binomial toleranc
   assert.ok(Math.abs(canary - 160) < 51, `canary ${canary} of ${n}`);
   const p = h.srmPValue([stable, canary], [80, 20]);
   assert.ok(p > 0.001, `sample-ratio mismatch p = ${p}`);
+  // The coordinator's own SRM check (rollgate's stats.srm on the merged counts) agrees.
+  const st = await h.until(async () => {
+    const s = (await h.admin(ctx.port, 'GET', 'status')).body;
+    return s.srm && s.srm.counts[0] + s.srm.counts[1] >= n ? s : null;
+  }, 5000);
+  assert.ok(st, 'the coordinator evaluated the split');
+  assert.deepEqual(st.srm.counts, [stable, canary]);
+  assert.deepEqual(st.srm.shares, [80, 20]);
+  assert.ok(Math.abs(st.srm.pValue - p) < 1e-4, `coordinator p ${st.srm.pValue} vs ${p}`);
+  assert.equal(st.state.percent, 20, 'still at the first stage');
 });
 
 test('stickiness by header: the same user id always gets the same arm, and both arms occur', { skip }, async () => {

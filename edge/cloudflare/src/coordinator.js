@@ -150,22 +150,25 @@ export class Coordinator {
     const w = this.live.window;
     let analysis = null;
     const reasons = [];
+    // Sample-ratio mismatch: if the arms did not get their configured shares, the comparison is
+    // not trustworthy (broken assignment, a cache serving one arm, bots): never advance then.
+    let srmFailed = false;
+    if (r.percent > 0 && r.percent < 100 && w.stable.requests + w.canary.requests > 0) {
+      const counts = [w.stable.requests, w.canary.requests];
+      const shares = [100 - r.percent, r.percent];
+      const srm = engine.sampleRatioMismatch(counts, shares);
+      r.srm = { statistic: srm.statistic, pValue: srm.pValue, df: srm.df, counts, shares, alpha: r.rollout.srmAlpha };
+      srmFailed = srm.pValue < r.rollout.srmAlpha;
+    }
     // At 100% there is no baseline left: the last stage's config holds absolute gates only.
     const judgeable = w.canary.requests > 0 && (w.stable.requests > 0 || r.percent >= 100);
     const config = judgeable && (r.status === 'running' || r.status === 'paused') ? engine.stageCanaryConfig(r.rollout.plan, r.stage) : null;
     if (config) {
       analysis = engine.judge(config, judgeInput(w.stable), judgeInput(w.canary));
-      // Sample-ratio mismatch: if the arms did not get their configured shares, the comparison
-      // is not trustworthy (broken assignment, a cache serving one arm, bots): never advance then.
-      if (r.percent > 0 && r.percent < 100) {
-        const srm = engine.sampleRatioMismatch([w.stable.requests, w.canary.requests], [100 - r.percent, r.percent]);
-        r.srm = { ...srm, counts: [w.stable.requests, w.canary.requests], shares: [100 - r.percent, r.percent] };
-        if (srm.pValue < r.rollout.srmAlpha && analysis.decision === 'PASS') {
-          analysis = { ...analysis, decision: 'HOLD', reasons: [...(analysis.reasons || [])] };
-          const why = `sample-ratio mismatch (p = ${srm.pValue.toExponential(2)} < ${r.rollout.srmAlpha}): holding`;
-          analysis.reasons.push(why);
-          reasons.push(why);
-        }
+      if (srmFailed && analysis.decision === 'PASS') {
+        const why = `sample-ratio mismatch (p = ${r.srm.pValue.toExponential(2)} < ${r.rollout.srmAlpha}): holding`;
+        analysis = { ...analysis, decision: 'HOLD', reasons: [...(analysis.reasons || []), why] };
+        reasons.push(why);
       }
       r.lastAnalysis = analysis;
     }
