@@ -10,6 +10,7 @@ import * as h from './support/harness.mjs';
 import { signUnitNode } from './support/sign.mjs';
 
 const skip = h.skipReason() || false;
+const timeout = 60000; // per test; workerd itself is killed by the harness after 110 s
 const ctx = {};
 
 before(async () => {
@@ -20,6 +21,7 @@ before(async () => {
   ctx.port = await h.freePort();
   ctx.brokenPort = await h.freePort();
   ctx.noCoordPort = await h.freePort();
+  ctx.deadCoordPort = await h.freePort();
   ctx.workerd = await h.startWorkerd({
     services: [
       { name: 'edge', port: ctx.port },
@@ -27,6 +29,8 @@ before(async () => {
       { name: 'broken', port: ctx.brokenPort, vars: { ROLLGATE_COOKIE_SECRET: 'short', ROLLGATE_STATE_TTL_MS: 'soon' } },
       // No coordinator binding at all.
       { name: 'nocoord', port: ctx.noCoordPort, coordinator: false },
+      // A coordinator binding whose class does not exist: every call to it fails at run time.
+      { name: 'deadcoord', port: ctx.deadCoordPort, coordinatorClass: 'NoSuchCoordinator' },
     ],
     vars: h.baseVars(ctx.stable.url),
   });
@@ -44,7 +48,7 @@ after(async () => {
   await ctx.canary?.close();
 });
 
-test('split: fresh units land in canary at the configured 20% (binomial tolerance and SRM)', { skip }, async () => {
+test('split: fresh units land in canary at the configured 20% (binomial tolerance and SRM)', { skip, timeout }, async () => {
   const n = 800;
   const res = await h.pool(n, 16, () => h.get(ctx.port, '/split'));
   const canary = res.filter((r) => r.arm === 'canary').length;
@@ -69,7 +73,7 @@ test('split: fresh units land in canary at the configured 20% (binomial toleranc
   assert.equal(st.state.percent, 20, 'still at the first stage');
 });
 
-test('stickiness by header: the same user id always gets the same arm, and both arms occur', { skip }, async () => {
+test('stickiness by header: the same user id always gets the same arm, and both arms occur', { skip, timeout }, async () => {
   const users = Array.from({ length: 60 }, (_, i) => `user-${i}`);
   const first = await h.pool(users.length, 8, (i) => h.get(ctx.port, '/u', { 'x-user-id': users[i] }));
   for (let round = 0; round < 2; round++) {
@@ -81,7 +85,7 @@ test('stickiness by header: the same user id always gets the same arm, and both 
   assert.ok(first.every((r) => r.cookie === null));
 });
 
-test('stickiness by cookie: the signed cookie set on the first visit keeps the arm', { skip }, async () => {
+test('stickiness by cookie: the signed cookie set on the first visit keeps the arm', { skip, timeout }, async () => {
   const firsts = await h.pool(40, 8, () => h.get(ctx.port, '/c'));
   for (const f of firsts) {
     assert.match(f.cookie, /^rg_unit=[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
@@ -94,7 +98,7 @@ test('stickiness by cookie: the signed cookie set on the first visit keeps the a
   assert.ok(firsts.some((r) => r.arm === 'canary'));
 });
 
-test('a tampered cookie is not trusted: it is replaced, and cannot pick the arm', { skip }, async () => {
+test('a tampered cookie is not trusted: it is replaced, and cannot pick the arm', { skip, timeout }, async () => {
   // Find a canary and a stable unit under the rollout, then graft the canary unit's id onto a
   // signature made with the wrong key, and onto the stable unit's signature.
   let canaryCookie;
@@ -131,7 +135,7 @@ test('a tampered cookie is not trusted: it is replaced, and cannot pick the arm'
   assert.equal(r.cookie, null);
 });
 
-test('override header: a signed token forces an arm; an unsigned, expired or forged one does not', { skip }, async () => {
+test('override header: a signed token forces an arm; an unsigned, expired or forged one does not', { skip, timeout }, async () => {
   const exp = Math.floor(Date.now() / 1000) + 600;
   const toCanary = h.signOverrideNode(h.OVERRIDE_SECRET, 'canary', exp);
   const toStable = h.signOverrideNode(h.OVERRIDE_SECRET, 'stable', exp);
@@ -156,7 +160,7 @@ test('override header: a signed token forces an arm; an unsigned, expired or for
   }
 });
 
-test('status and control need the bearer token; CORS preflight and headers for a dashboard', { skip }, async () => {
+test('status and control need the bearer token; CORS preflight and headers for a dashboard', { skip, timeout }, async () => {
   for (const [method, route] of [['GET', 'status'], ['POST', 'pause'], ['POST', 'resume'], ['POST', 'rollback'], ['POST', 'start']]) {
     assert.equal((await h.admin(ctx.port, method, route, method === 'POST' ? {} : undefined, null)).status, 401, `${method} ${route} without token`);
     assert.equal((await h.admin(ctx.port, method, route, method === 'POST' ? {} : undefined, h.TOKEN + 'x')).status, 401);
@@ -186,7 +190,7 @@ test('status and control need the bearer token; CORS preflight and headers for a
   assert.equal((await h.admin(ctx.port, 'GET', 'status')).body.rollout.id, 'assign');
 });
 
-test('broken config fails open: every request goes to stable, is counted, never a 5xx', { skip }, async () => {
+test('broken config or a failing coordinator fails open: every request goes to stable, is counted, never a 5xx', { skip, timeout }, async () => {
   for (const port of [ctx.brokenPort, ctx.noCoordPort]) {
     const res = await h.pool(30, 6, (i) => h.get(port, '/broken', { 'x-user-id': `u${i}` }));
     for (const r of res) {
@@ -195,6 +199,14 @@ test('broken config fails open: every request goes to stable, is counted, never 
       assert.equal(r.body.origin, 'stable');
       assert.equal(r.fallback, 'settings');
     }
+  }
+  // A coordinator that fails at run time: stable too, marked as a coordinator problem.
+  const dead = await h.pool(30, 6, (i) => h.get(ctx.deadCoordPort, '/broken', { 'x-user-id': `u${i}` }));
+  for (const r of dead) {
+    assert.equal(r.status, 200);
+    assert.equal(r.arm, 'stable');
+    assert.equal(r.body.origin, 'stable');
+    assert.equal(r.fallback, 'coordinator');
   }
   // Bodies are passed through on the fail-open path too.
   const post = await fetch(`http://127.0.0.1:${ctx.brokenPort}/echo`, { method: 'POST', body: 'hello' });

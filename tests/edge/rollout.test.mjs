@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
 
 const skip = h.skipReason() || false;
+const timeout = 60000; // per test; workerd itself is killed by the harness after 110 s
 const ctx = {};
 const TTL = 400; // ROLLGATE_STATE_TTL_MS in h.baseVars
 
@@ -45,7 +46,7 @@ async function start(body) {
 }
 const status = async () => (await h.admin(ctx.a, 'GET', 'status')).body;
 
-test('summaries from two isolates merge in the coordinator: counts, status classes, latency sketches', { skip }, async () => {
+test('summaries from two isolates merge in the coordinator: counts, status classes, latency sketches', { skip, timeout }, async () => {
   ctx.canary.behave.failRate = 0;
   await start({ id: 'merge', plan: h.testPlan({ minDurationMs: 3600000, percents: [50, 100] }) });
   // Isolate A serves fast requests, isolate B slow ones (the origin waits 80 ms).
@@ -80,7 +81,7 @@ test('summaries from two isolates merge in the coordinator: counts, status class
   assert.ok(st.sketches.window.stable && st.sketches.window.canary);
 });
 
-test('a healthy canary is advanced stage by stage to 100%, and canary units stay in canary', { skip }, async () => {
+test('a healthy canary is advanced stage by stage to 100%, and canary units stay in canary', { skip, timeout }, async () => {
   ctx.canary.behave.failRate = 0;
   await start({ id: 'healthy', salt: 'healthy-salt', plan: h.testPlan({ minDurationMs: 1000, percents: [10, 50, 100] }) });
   const users = Array.from({ length: 200 }, (_, i) => `hu-${i}`);
@@ -119,7 +120,7 @@ test('a healthy canary is advanced stage by stage to 100%, and canary units stay
   assert.ok(last.every((r) => r.arm === 'canary'));
 });
 
-test('a failing canary is rolled back to 0% automatically and both isolates follow within the cache time', { skip }, async () => {
+test('a failing canary is rolled back to 0% automatically and both isolates follow within the cache time', { skip, timeout }, async () => {
   ctx.canary.behave.failRate = 0.5;
   try {
     await start({ id: 'failing', plan: h.testPlan({ minDurationMs: 5000, percents: [30, 100] }) });
@@ -161,7 +162,7 @@ test('a failing canary is rolled back to 0% automatically and both isolates foll
   }
 });
 
-test('pause holds the percentage past the window, resume continues, operator rollback is recorded', { skip }, async () => {
+test('pause holds the percentage past the window, resume continues, operator rollback is recorded', { skip, timeout }, async () => {
   await start({ id: 'paused', plan: h.testPlan({ minDurationMs: 600, percents: [20, 60, 100] }) });
   const p = await h.admin(ctx.a, 'POST', 'pause', { reason: 'checking dashboards' });
   assert.equal(p.status, 200, p.text);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
 
 const skip = h.skipReason() || false;
+const timeout = 60000; // per test; workerd itself is killed by the harness after 110 s
 const ctx = {};
 const SHADOW_DELAY = 1500;
 
@@ -40,7 +41,7 @@ after(async () => {
 
 const status = async () => (await h.admin(ctx.port, 'GET', 'status')).body;
 
-test('shadow requests neither change nor delay the served response', { skip }, async () => {
+test('shadow requests neither change nor delay the served response', { skip, timeout }, async () => {
   // Stable users only (found by header), so every comparison lands in the stable arm's report.
   const users = [];
   for (let i = 0; users.length < 30 && i < 300; i++) {
@@ -68,7 +69,7 @@ test('shadow requests neither change nor delay the served response', { skip }, a
   assert.ok(ctx.stable.seen.filter((s) => s.headers['x-rollgate-shadow'] === 'secondary').length >= 60);
 });
 
-test('only safe methods are shadowed', { skip }, async () => {
+test('only safe methods are shadowed', { skip, timeout }, async () => {
   const before = ctx.shadow.seen.length;
   for (let i = 0; i < 10; i++) {
     const r = await fetch(`http://127.0.0.1:${ctx.port}/write`, { method: 'POST', body: `payload-${i}`, headers: { 'x-user-id': 'writer' } });
@@ -79,7 +80,7 @@ test('only safe methods are shadowed', { skip }, async () => {
   assert.equal(ctx.shadow.seen.slice(before).filter((s) => s.method === 'POST').length, 0);
 });
 
-test('mismatches are counted per field and the noisy field is learned as noise', { skip }, async () => {
+test('mismatches are counted per field and the noisy field is learned as noise', { skip, timeout }, async () => {
   // 30 /priced + 30 /same comparisons from the first test (plus the probes), each with a second
   // request to stable (noise), flushed after the shadow answered.
   const st = await h.until(async () => {

@@ -15,7 +15,8 @@ const q = (s) => JSON.stringify(String(s)); // capnp text strings use the same e
  * @param {string} file where to write the config
  * @param {{
  *   services: Array<{name: string, port: number, vars?: Record<string,string>, script?: 'worker'|'passthrough',
- *                    coordinator?: boolean}>,
+ *                    coordinator?: boolean,         // false: no coordinator binding at all
+ *                    coordinatorClass?: string}>,   // bind to a namespace of another class name
  *   vars: Record<string,string>,   // bindings shared by every rollgate service (settings + secrets)
  * }} opts  The first service with script 'worker' hosts the Coordinator class.
  */
@@ -36,7 +37,12 @@ export function writeConfig(file, opts) {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `(name = ${q(k)}, text = ${q(v)})`);
     let dobj = '';
-    if (script === 'worker' && svc.coordinator !== false) {
+    if (script === 'worker' && svc.coordinatorClass) {
+      // Its own namespace of another class: used by the tests to get a coordinator that fails.
+      bindings.push(`(name = "ROLLGATE_COORDINATOR", durableObjectNamespace = ${q(svc.coordinatorClass)})`);
+      dobj = `durableObjectNamespaces = [(className = ${q(svc.coordinatorClass)}, uniqueKey = ${q('rollgate-' + svc.name)})],
+  durableObjectStorage = (inMemory = void),`;
+    } else if (script === 'worker' && svc.coordinator !== false) {
       if (svc === host) {
         bindings.push(`(name = "ROLLGATE_COORDINATOR", durableObjectNamespace = "Coordinator")`);
         dobj = `durableObjectNamespaces = [(className = "Coordinator", uniqueKey = "rollgate-coordinator")],
