@@ -292,20 +292,22 @@ struct verdict {
   std::string reason;
 };
 
-/// The shared rule: a check fails only when the whole confidence interval lies beyond the
-/// allowed change (and the test is significant); an estimate beyond it that the interval does
-/// not confirm is NoData ("need more data"), never a pass.
+/// The shared rule: a check fails only when the test is significant and the confidence interval
+/// does not reach back inside the allowed change (lower >= allowed for increases; ">=" rather
+/// than ">" because order-statistic intervals on tied data sit exactly on a tie value, and the
+/// significant test has already excluded "no change"). An estimate beyond the allowance that the
+/// interval does not confirm is NoData ("need more data"), never a pass.
 verdict classify(bad_direction dir, double est, double lo, double hi, double p, double alpha,
                  double allowed, const std::string& what) {
   const bool up = dir != bad_direction::decrease;
   const bool down = dir != bad_direction::increase;
   const bool sig = !std::isnan(p) && p < alpha;
   const std::string ci = "CI [" + num(lo) + ", " + num(hi) + "]";
-  if (up && sig && lo > allowed) {
+  if (up && sig && est > allowed && lo >= allowed) {
     return {classification::high, what + " rose by " + num(est) + " (" + ci + ", p=" + num(p) +
                                       "), beyond the allowed +" + num(allowed)};
   }
-  if (down && sig && hi < -allowed) {
+  if (down && sig && est < -allowed && hi <= -allowed) {
     return {classification::low, what + " fell by " + num(-est) + " (" + ci + ", p=" + num(p) +
                                      "), beyond the allowed -" + num(allowed)};
   }
@@ -331,9 +333,9 @@ double allowed_change(const metric_spec& m, double reference) {
 }
 
 std::string pname(double q) {
-  json j = q * 100;
-  std::string s = j.dump();
-  return "p" + s;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "p%.10g", q * 100);
+  return buf;
 }
 
 /// Statistic of an arm for gates and quantile checks: exact from samples (numpy 'linear'),
