@@ -312,8 +312,12 @@ export class Coordinator {
         total: wire(this.live.total, (a) => (a.sketch ? engine.sketchToWire(a.sketch) : null)),
       },
       mismatches: {
-        window: wire(this.live.window, (a) => mismatchView(a, r.rollout.shadow)),
-        total: wire(this.live.total, (a) => mismatchView(a, r.rollout.shadow)),
+        window: wire(this.live.window, (a) => (a.report ? engine.reportToWire(a.report) : null)),
+        total: wire(this.live.total, (a) => (a.report ? engine.reportToWire(a.report) : null)),
+      },
+      mismatchVerdicts: {
+        window: wire(this.live.window, (a) => verdictsOf(a, r.rollout.shadow)),
+        total: wire(this.live.total, (a) => verdictsOf(a, r.rollout.shadow)),
       },
       srm: r.srm,
       lastAnalysis: r.lastAnalysis,
@@ -440,16 +444,14 @@ function mergeArm(into, a, problems) {
   }
 }
 
-/** The merged report and its per-field verdicts (real regression or noise). */
-function mismatchView(a, shadow) {
+/** Per-field verdicts of an arm's merged report (real regression or noise), or null. */
+function verdictsOf(a, shadow) {
   if (!a.report) return null;
-  let verdicts;
   try {
-    verdicts = engine.reportVerdicts(a.report, shadow && shadow.thresholds);
+    return engine.reportVerdicts(a.report, shadow && shadow.thresholds);
   } catch (e) {
-    verdicts = { error: engine.describeError(e) };
+    return { error: engine.describeError(e) };
   }
-  return { report: engine.reportToWire(a.report), verdicts };
 }
 
 function armToWire(a) {
