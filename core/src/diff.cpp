@@ -449,7 +449,25 @@ class walker {
       ++out_.omitted;  // counted without rendering the values
       return;
     }
-    emit_text(kind, path, field, a ? dump(*a) : std::string(), b ? dump(*b) : std::string());
+    emit_text(kind, path, field, a ? value_text(*a) : std::string(),
+              b ? value_text(*b) : std::string());
+  }
+
+  // The value's compact JSON text; a long string is cut before it is rendered (the result is
+  // truncated to max_value_length anyway), so a 50 MB string costs no 50 MB dump.
+  std::string value_text(const json& v) const {
+    if (v.is_string()) {
+      const auto& s = v.get_ref<const std::string&>();
+      if (s.size() > options_.max_value_length) {
+        // A prefix of more than the cap renders to text whose first max_value_length bytes are
+        // those of the whole string's text; bound() then cuts it exactly as it would the whole.
+        const std::size_t keep = detail::utf8_prefix_length(s, options_.max_value_length + 4);
+        std::string text = dump(json(s.substr(0, keep)));
+        text.pop_back();  // the closing quote: this text is unfinished
+        return text;
+      }
+    }
+    return dump(v);
   }
 
   void run(const json& a, const json& b, std::string path) {
@@ -716,7 +734,7 @@ bool parse_body(const response& r, json& out) {
     return false;
   }
   try {
-    out = detail::parse_json(r.body, "body");
+    out = detail::parse_document(r.body, "body");
     return true;
   } catch (const error&) {
     return false;  // compared by bytes instead; see diff_responses' contract
@@ -730,7 +748,7 @@ void validate_diff_options(const diff_options& options) {
 }
 
 diff_options parse_diff_options(std::string_view json_text) {
-  const json doc = detail::parse_json(json_text, "diff options");
+  const json doc = detail::parse_document(json_text, "diff options");
   std::vector<problem> problems;
   diff_options o;
   if (!doc.is_object()) {
@@ -797,12 +815,12 @@ diff_result diff_json(std::string_view old_json, std::string_view new_json,
   std::vector<problem> problems;
   json a, b;
   try {
-    a = detail::parse_json(old_json, "old document");
+    a = detail::parse_document(old_json, "old document");
   } catch (const error& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
   }
   try {
-    b = detail::parse_json(new_json, "new document");
+    b = detail::parse_document(new_json, "new document");
   } catch (const error& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
   }
