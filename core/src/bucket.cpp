@@ -18,28 +18,37 @@ std::uint64_t xxh3_64(std::string_view bytes, std::uint64_t seed) noexcept {
 
 bucketer::bucketer(std::string_view salt) noexcept : seed_(xxh3_64(salt, 0)) {}
 
+namespace {
+// One seeded XXH3 call, forced inline so that in_coverage and pick_variant hash in place instead
+// of calling coverage_draw/variant_draw: a membership check then costs one function call plus
+// the hash itself (see tests/bench/native/bucket_bench.cpp).
+XXH_FORCE_INLINE std::uint64_t seeded_draw(std::string_view unit, std::uint64_t seed) noexcept {
+  return XXH3_64bits_withSeed(unit.data(), unit.size(), seed);
+}
+}  // namespace
+
 std::uint64_t bucketer::coverage_draw(std::string_view unit) const noexcept {
-  return XXH3_64bits_withSeed(unit.data(), unit.size(), seed_);
+  return seeded_draw(unit, seed_);
 }
 
 std::uint64_t bucketer::variant_draw(std::string_view unit) const noexcept {
-  return XXH3_64bits_withSeed(unit.data(), unit.size(), seed_ ^ kVariantSeedMask);
+  return seeded_draw(unit, seed_ ^ kVariantSeedMask);
 }
 
 bucket_draws bucketer::draws(std::string_view unit) const noexcept {
-  return {coverage_draw(unit), variant_draw(unit)};
+  return {seeded_draw(unit, seed_), seeded_draw(unit, seed_ ^ kVariantSeedMask)};
 }
 
 bool bucketer::in_coverage(std::string_view unit, std::uint32_t coverage) const noexcept {
   if (coverage >= kScale) return true;
   if (coverage == 0) return false;
-  return bucket_of(coverage_draw(unit), kScale) < coverage;
+  return bucket_of(seeded_draw(unit, seed_), kScale) < coverage;
 }
 
 std::size_t bucketer::pick_variant(std::string_view unit, const std::uint32_t* weights,
                                    std::size_t count) const noexcept {
   if (count == 0) return 0;
-  const std::uint32_t point = bucket_of(variant_draw(unit), kScale);
+  const std::uint32_t point = bucket_of(seeded_draw(unit, seed_ ^ kVariantSeedMask), kScale);
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < count; ++i) {
     cumulative += weights[i];
