@@ -1,0 +1,362 @@
+// Browser tests of the dashboard (web/): headless Chromium (Debian's, through playwright-core)
+// loads the built page from web/serve.mjs and we check what a release engineer would see against
+// what the rollgate package computes for the same data here in Node. Screenshots of every view go
+// to test-output/browser/ (gitignored); ROLLGATE_DOCS_SCREENSHOT=1 also refreshes
+// docs/img/dashboard.png. Timings (page load, 100,000-id bucketing, 100,000 + 100,000-sample
+// analysis) are printed as test diagnostics; they are measurements, not pass/fail thresholds,
+// except the responsiveness bound below (the page must not freeze while the worker runs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+// ROLLGATE_NODE_ENTRY: another build of the package's Node entry (see web/vite.config.js ROLLGATE_DIST).
+const rg = await import(process.env.ROLLGATE_NODE_ENTRY ?? 'rollgate');
+import { openDashboard, root, outDir } from './helpers.mjs';
+import { fmtP, fmtPct } from '../../web/src/format.js';
+
+const examples = join(root, 'web', 'public', 'examples');
+const readExample = (name) => JSON.parse(readFileSync(join(examples, name), 'utf8'));
+const asObject = (x) => (typeof x === 'string' ? JSON.parse(x) : x);
+
+let env;
+const timings = {};
+
+before(async () => {
+  await rg.init();
+  env = await openDashboard();
+});
+
+after(async () => {
+  if (env) await env.close();
+  if (Object.keys(timings).length) console.log(`# browser timings: ${JSON.stringify(timings)}`);
+});
+
+async function showView(view) {
+  await env.page.click(`[role="tab"][data-view="${view}"]`);
+  await env.page.waitForSelector(`#view-${view}:not([hidden])`);
+}
+
+async function shot(name) {
+  await env.page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+}
+
+/** What the package decides for the example rollout in Node: the stage's config, judged. */
+function expectedExample(samplesFile = 'canary-samples.json') {
+  const plan = readExample('plan-medium.json');
+  const rollout = readExample('rollout-state.json');
+  const samples = readExample(samplesFile);
+  const config = asObject(rg.stageCanaryConfig(plan, rollout.state.stage));
+  const analysis = asObject(rg.judge(config, samples.baseline, samples.canary));
+  const next = asObject(rg.nextAction(plan, rollout.state, analysis, rollout.asOfMs));
+  const srm = asObject(rg.stats.srm([samples.units.baseline, samples.units.canary], samples.expectedSplit));
+  return { plan, rollout, samples, config, analysis, next, srm };
+}
+
+test('first open loads the example data and shows the decision the package computes', async (t) => {
+  const { page, url } = env;
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+  timings.pageLoadMs = Date.now() - t0;
+  timings.pageLoadInPageMs = Math.round(await page.evaluate(() => window.__dashboard.loadMs));
+  t.diagnostic(`page load to data shown: ${timings.pageLoadMs} ms (in-page ${timings.pageLoadInPageMs} ms)`);
+
+  const exp = expectedExample();
+  const decision = await page.getAttribute('#decision', 'data-decision');
+  assert.equal(decision, exp.analysis.decision);
+  assert.match(await page.textContent('#decision'), new RegExp(exp.analysis.decision));
+  // The state machine's next action, with its reasons.
+  assert.equal(await page.getAttribute('#next-action', 'data-action'), exp.next.action);
+  const nextText = await page.textContent('#next-action');
+  for (const r of exp.next.reasons) assert.ok(nextText.includes(r), `next action text lacks "${r}": ${nextText}`);
+  // Every reason of the judge is listed.
+  const reasons = await page.$$eval('#decision-reasons li', (lis) => lis.map((l) => l.textContent));
+  for (const r of exp.analysis.reasons) assert.ok(reasons.includes(r), `reason missing: ${r}`);
+  // Plan: one row per stage, the current one marked (not by colour alone: aria-current + text).
+  const rows = await page.$$eval('#plan-table tbody tr', (trs) => trs.map((tr) => ({ current: tr.getAttribute('aria-current'), text: tr.textContent })));
+  assert.equal(rows.length, exp.plan.stages.length);
+  assert.equal(rows.findIndex((r) => r.current === 'step'), exp.rollout.state.stage);
+  assert.match(rows[exp.rollout.state.stage].text, /current/);
+  // Timeline chart drawn, and its table alternative lists every recorded action.
+  assert.ok(await page.$('#timeline-chart canvas'));
+  const hist = await page.$$eval('#history-table tbody tr', (trs) => trs.length);
+  assert.ok(hist >= exp.rollout.state.history.length);
+  assert.deepEqual(env.consoleErrors, []);
+  await shot('rollout');
+});
+
+test('canary view: per-metric classification, effect, interval and p-value match the package', async () => {
+  const { page } = env;
+  await showView('canary');
+  const exp = expectedExample();
+  await page.waitForSelector('#metric-cards article');
+  assert.match(await page.textContent('#canary-decision'), new RegExp(exp.analysis.decision));
+  for (const m of exp.analysis.metrics) {
+    const card = `#metric-cards article[data-metric="${m.name}"]`;
+    assert.ok(await page.$(card), `card for ${m.name}`);
+    assert.equal((await page.textContent(`${card} [data-role="classification"]`)).trim(), m.outcome ?? m.classification);
+    assert.equal((await page.textContent(`${card} [data-role="p-value"]`)).trim(), fmtP(m.pValue));
+    if (m.estimate != null) {
+      const shown = Number((await page.textContent(`${card} [data-role="effect"]`)).replace(/,/g, ''));
+      assert.ok(Math.abs(shown - m.estimate) <= 1e-4 * Math.max(1, Math.abs(m.estimate)), `${m.name} effect ${shown} vs ${m.estimate}`);
+    }
+  }
+  // Distributions and the sequential test's evidence are drawn for the continuous metric.
+  assert.ok(await page.$('#metric-cards article[data-metric="latency"] canvas'));
+  // The example split is fine: no SRM warning.
+  assert.equal(await page.isHidden('#srm-warning'), true);
+  assert.match(await page.textContent('#canary-srm'), new RegExp(fmtP(exp.srm.pValue ?? exp.srm.p_value).replace('.', '\\.')));
+  await shot('canary');
+});
+
+test('sample-ratio mismatch example shows the warning with the package p-value', async () => {
+  const { page } = env;
+  await showView('data');
+  await page.click('#load-srm-example');
+  await showView('canary');
+  await page.waitForSelector('#srm-warning:not([hidden])');
+  const exp = expectedExample('canary-samples-srm.json');
+  const text = await page.textContent('#srm-warning');
+  assert.match(text, /Sample-ratio mismatch/);
+  assert.ok(text.includes(`p = ${fmtP(exp.srm.pValue)}`), text);
+  await shot('canary-srm');
+  await showView('data');
+  await page.click('#load-examples');
+  await page.waitForFunction(() => document.getElementById('srm-warning').hidden);
+});
+
+test('dark launch: every field with its differ and noise rates and the package verdict', async () => {
+  const { page } = env;
+  await showView('dark');
+  const text = readFileSync(join(examples, 'mismatch-report.json'), 'utf8');
+  const rep = rg.MismatchReport.fromJSON(text);
+  const verdicts = rep.judge();
+  rep.dispose?.();
+  const rows = await page.$$eval('#dark-table tbody tr', (trs) => trs.map((tr) => ({ field: tr.dataset.field, real: tr.dataset.real, rate: tr.querySelector('[data-role="rate"]').textContent, noise: tr.querySelector('[data-role="noise"]').textContent })));
+  assert.equal(rows.length, verdicts.length);
+  for (const v of verdicts) {
+    const row = rows.find((r) => r.field === v.field);
+    assert.ok(row, `row for ${v.field}`);
+    assert.equal(row.real, String(v.real), v.field);
+    assert.equal(row.rate, fmtPct(100 * v.rate));
+    assert.equal(row.noise, fmtPct(100 * (v.noiseRate ?? v.noise_rate)));
+  }
+  assert.ok(verdicts.some((v) => v.real) && verdicts.some((v) => !v.real), 'the example has both kinds');
+  await shot('dark-launch');
+});
+
+test('flag playground: evaluation with reasons, and a broken config shows its pointers', async () => {
+  const { page } = env;
+  await showView('flags');
+  await page.click('#flags-run');
+  await page.waitForSelector('#flags-table:not([hidden]) tbody tr');
+  const config = readFileSync(join(examples, 'flags.json'), 'utf8');
+  const context = readExample('context.json');
+  const ev = rg.compile(config);
+  const all = ev.evaluateAll(context);
+  ev.dispose?.();
+  const shown = await page.$$eval('#flags-table tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.flag, tr.querySelector('[data-role="reason"]').textContent])));
+  for (const [key, r] of Object.entries(all)) assert.equal(shown[key], r.reason, key);
+  await shot('flags');
+
+  // Upload the broken config: every problem appears with its JSON Pointer.
+  await page.setInputFiles('#flags-file', join(examples, 'flags-broken.json'));
+  await page.waitForSelector('#flags-errors .problems li');
+  let problems;
+  try {
+    rg.compile(readFileSync(join(examples, 'flags-broken.json'), 'utf8'));
+    assert.fail('the broken example compiled');
+  } catch (e) {
+    assert.equal(e.name, 'RollgateError');
+    problems = e.problems;
+  }
+  const items = await page.$$eval('#flags-errors .problems li', (lis) => lis.map((l) => ({ pointer: l.dataset.pointer, text: l.textContent })));
+  assert.equal(items.length, problems.length);
+  for (const p of problems) {
+    const item = items.find((i) => i.pointer === p.pointer);
+    assert.ok(item, `pointer ${p.pointer} shown`);
+    assert.ok(item.text.includes(p.code), `${p.code} shown`);
+  }
+  await shot('flags-error');
+});
+
+test('bucketing explorer: 100,000 ids in the worker, progress shown, page stays responsive', async (t) => {
+  const { page } = env;
+  await showView('bucketing');
+  await page.fill('#bk-n', '100000');
+  await page.fill('#bk-prefix', 'user-');
+  await page.fill('#bk-salt', 'new-checkout');
+  await page.fill('#bk-coverage', '40');
+  await page.fill('#bk-weights', '50,30,20');
+  // Watch the main thread: long tasks, and the largest gap between 10 ms timer ticks.
+  await page.evaluate(() => {
+    window.__watch = { longest: 0, maxGap: 0, progressSeen: 0, stop: false };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__watch.longest = Math.max(window.__watch.longest, e.duration);
+    }).observe({ type: 'longtask' });
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__watch.maxGap = Math.max(window.__watch.maxGap, now - last);
+      last = now;
+      const bar = document.getElementById('busy-bar');
+      if (!document.getElementById('busy').hidden && bar.hasAttribute('value') && bar.value > 0 && bar.value < bar.max) window.__watch.progressSeen++;
+      if (!window.__watch.stop) setTimeout(tick, 10);
+    };
+    tick();
+  });
+  const t0 = Date.now();
+  await page.click('#bk-run');
+  // While it runs, the page answers: typing into another field works.
+  await page.fill('#unit-id', 'typed-while-busy');
+  await page.waitForSelector('#bk-results:not([hidden]) [data-role="total"]', { timeout: 60_000 });
+  const wall = Date.now() - t0;
+  const watch = await page.evaluate(() => {
+    window.__watch.stop = true;
+    return window.__watch;
+  });
+  const inWorkerMs = Number((await page.textContent('[data-role="ms"]')).replace(/\D/g, ''));
+  timings.bucket100kWallMs = wall;
+  timings.bucket100kWorkerMs = inWorkerMs;
+  timings.bucketLongestTaskMs = Math.round(watch.longest);
+  timings.bucketMaxTimerGapMs = Math.round(watch.maxGap);
+  t.diagnostic(`100,000 ids: ${wall} ms end to end, ${inWorkerMs} ms in the worker; longest main-thread task ${Math.round(watch.longest)} ms, largest timer gap ${Math.round(watch.maxGap)} ms`);
+  assert.ok(watch.progressSeen > 0, 'the progress indicator moved while bucketing');
+  assert.ok(watch.maxGap < 250, `main thread blocked for ${watch.maxGap} ms`);
+  assert.ok(watch.longest < 250, `long task of ${watch.longest} ms`);
+
+  // The counts are the package's: the same 100,000 ids bucketed here in Node.
+  const ids = Array.from({ length: 100000 }, (_, i) => `user-${i}`);
+  const cov = rg.bucketBatch(ids, 'new-checkout', { output: 'coverageBucket' });
+  const vb = rg.bucketBatch(ids, 'new-checkout', { output: 'variantBucket' });
+  const weights = [50000, 30000, 20000];
+  const counts = [0, 0, 0];
+  let inside = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (cov[i] >= 40000) continue;
+    inside++;
+    counts[vb[i] < 50000 ? 0 : vb[i] < 80000 ? 1 : 2]++;
+  }
+  assert.equal(await page.textContent('[data-role="outside"]'), (100000 - inside).toLocaleString('en-US'));
+  for (let v = 0; v < 3; v++) assert.equal(await page.textContent(`[data-role="count-${v}"]`), counts[v].toLocaleString('en-US'));
+  // And one unit's assignment matches inRollout / pickVariant.
+  await page.fill('#unit-id', 'alice');
+  await page.click('#unit-form button[type="submit"]');
+  await page.waitForSelector('[data-role="inside-coverage"]');
+  const inRollout = rg.inRollout('alice', 'new-checkout', 40000);
+  assert.match(await page.textContent('[data-role="inside-coverage"]'), inRollout ? /^yes/ : /^no/);
+  const draws = rg.bucketDraws('alice', 'new-checkout');
+  assert.match(await page.textContent('[data-role="coverage-bucket"]'), new RegExp(`^${draws.coverageBucket} `));
+  await shot('bucketing');
+});
+
+test('analysing 100,000 + 100,000 samples runs in the worker without freezing the page', async (t) => {
+  const { page } = env;
+  await showView('data');
+  await page.fill('#synth-n', '100000');
+  await page.fill('#synth-shift', '1');
+  await page.evaluate(() => {
+    window.__gap = { max: 0, stop: false };
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__gap.max = Math.max(window.__gap.max, now - last);
+      last = now;
+      if (!window.__gap.stop) setTimeout(tick, 10);
+    };
+    tick();
+  });
+  await page.click('#synth-run');
+  await page.waitForSelector('#synth-status[data-ms]', { timeout: 90_000 });
+  const gap = await page.evaluate(() => {
+    window.__gap.stop = true;
+    return window.__gap.max;
+  });
+  const ms = Number(await page.getAttribute('#synth-status', 'data-ms'));
+  const wall = Number(await page.getAttribute('#synth-status', 'data-wall'));
+  timings.analyse100kMs = ms;
+  timings.analyse100kWallMs = wall;
+  timings.analyseMaxTimerGapMs = Math.round(gap);
+  t.diagnostic(`100,000 + 100,000 samples: ${ms} ms in the worker, ${wall} ms end to end; largest main-thread timer gap ${Math.round(gap)} ms`);
+  assert.match(await page.textContent('#synth-status'), /Decision: (PASS|HOLD|ROLLBACK)/);
+  assert.ok(gap < 500, `main thread blocked for ${gap} ms`);
+});
+
+test('state survives a reload (view in the URL, inputs and settings in local storage)', async () => {
+  const { page } = env;
+  await showView('bucketing');
+  await page.fill('#bk-salt', 'reload-salt');
+  await page.fill('#unit-id', 'bob');
+  await page.click('#unit-form button[type="submit"]');
+  await page.waitForSelector('[data-role="coverage-bucket"]');
+  await page.reload();
+  await page.waitForSelector('body[data-loaded="true"]');
+  assert.equal(await page.getAttribute('[role="tab"][data-view="bucketing"]', 'aria-selected'), 'true');
+  assert.equal(await page.inputValue('#bk-salt'), 'reload-salt');
+  assert.equal(await page.inputValue('#unit-id'), 'bob');
+  // Keyboard: arrows move between tabs.
+  await page.focus('[role="tab"][data-view="bucketing"]');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('[role="tab"][data-view="flags"]', 'aria-selected'), 'true');
+  await page.fill('#bk-salt', 'new-checkout').catch(() => {});
+});
+
+test('live: polls an edge status URL with the bearer token and shows its rollout', async () => {
+  const { page } = env;
+  // A stand-in for GET /__rollgate/status: the coordinator's snapshot shape, with CORS as the
+  // coordinator sends it; it answers 401 without the right token.
+  const plan = readExample('plan-medium.json');
+  const rollout = readExample('rollout-state.json');
+  const now = Date.now();
+  const snapshot = {
+    rollout: { id: 'r-test', flag: 'live-flag', plan },
+    state: { status: 'running', stage: 1, percent: 10, machine: { ...rollout.state, stageStartMs: now - 30 * 60_000 } },
+    metrics: { window: { stable: { requests: 9000, errors: 4 }, canary: { requests: 1000, errors: 1 } } },
+    history: [{ at: new Date(now - 60_000).toISOString(), stage: 1, percent: 10, status: 'running', action: 'hold', verdict: 'HOLD', reasons: ['minimum window'] }],
+    nowMs: now,
+  };
+  let hits = 0;
+  const server = createServer((req, res) => {
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization', 'access-control-allow-methods': 'GET, OPTIONS' };
+    if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
+    if (req.headers.authorization !== 'Bearer s3cret') return res.writeHead(401, cors).end('{"error":"unauthorized"}');
+    hits++;
+    res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify(snapshot));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  env.started.push(() => new Promise((done) => server.close(() => done())));
+  const statusUrl = `http://127.0.0.1:${server.address().port}/__rollgate/status`;
+  try {
+    await showView('data');
+    await page.fill('#poll-url', statusUrl);
+    await page.fill('#poll-token', 'wrong');
+    await page.fill('#poll-every', '1');
+    await page.click('#poll-start');
+    await page.waitForFunction(() => /401/.test(document.getElementById('poll-status').textContent));
+    await page.click('#poll-stop');
+    await page.fill('#poll-token', 's3cret');
+    await page.click('#poll-start');
+    await page.waitForFunction(() => /ok/.test(document.getElementById('poll-status').textContent));
+    assert.ok(hits >= 1);
+    await showView('rollout');
+    await page.waitForFunction(() => /live-flag/.test(document.getElementById('rollout-where').textContent));
+    // The window's counts are judged in the browser with the plan's stage config.
+    const expected = asObject(rg.judge(asObject(rg.stageCanaryConfig(plan, 1)), { metrics: { errorRate: { events: 4, total: 9000 } } }, { metrics: { errorRate: { events: 1, total: 1000 } } }));
+    assert.equal(await page.getAttribute('#decision', 'data-decision'), expected.decision);
+    await shot('rollout-live');
+  } finally {
+    await page.click('#poll-stop').catch(() => {});
+  }
+});
+
+test('docs screenshot of the dashboard', { skip: process.env.ROLLGATE_DOCS_SCREENSHOT !== '1' }, async () => {
+  const { page } = env;
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(env.url + '#rollout');
+  await page.waitForSelector('body[data-loaded="true"]');
+  await page.setViewportSize({ width: 1360, height: 980 });
+  mkdirSync(join(root, 'docs', 'img'), { recursive: true });
+  await page.screenshot({ path: join(outDir, 'dashboard.png') });
+  copyFileSync(join(outDir, 'dashboard.png'), join(root, 'docs', 'img', 'dashboard.png'));
+});

@@ -1,0 +1,98 @@
+// uPlot charts of the dashboard. Series differ by dash pattern and marker as well as colour, and
+// each chart has a text alternative next to it (a table or a caption) in the view.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#333';
+const charts = new WeakMap();
+
+function mount(el, opts, data) {
+  charts.get(el)?.destroy();
+  el.textContent = '';
+  const width = Math.max(260, el.clientWidth || el.parentElement?.clientWidth || 600);
+  const u = new uPlot({ width, ...opts }, data, el);
+  charts.set(el, u);
+  return u;
+}
+
+const fmtPct = (v) => (v == null ? '' : `${+v.toFixed(3)}%`);
+
+/** Traffic percentage (stepped) over time with the decision at each check as markers. */
+export function timeline(el, history) {
+  const xs = history.map((h) => h.t / 1000);
+  const pct = history.map((h) => h.percent);
+  const mark = (d) => history.map((h) => (h.decision === d ? h.percent : null));
+  return mount(
+    el,
+    {
+      height: 240,
+      scales: { x: { time: true }, y: { range: [0, 100] } },
+      axes: [{}, { label: 'traffic %', values: (u, vs) => vs.map((v) => `${v}%`) }],
+      series: [
+        {},
+        { label: 'traffic', stroke: css('--accent'), width: 2, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false }, value: (u, v) => fmtPct(v) },
+        { label: 'PASS ✓', stroke: css('--pass'), fill: css('--pass'), width: 0, paths: () => null, points: { show: true, size: 9, width: 2, fill: css('--pass') } },
+        { label: 'HOLD ⏸', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 11, width: 3, fill: '#fff' } },
+        { label: 'ROLLBACK ✕', stroke: css('--fail'), fill: css('--fail'), width: 0, paths: () => null, points: { show: true, size: 14, width: 2, fill: css('--fail') } },
+      ],
+    },
+    [xs, pct, mark('PASS'), mark('HOLD'), mark('ROLLBACK')],
+  );
+}
+
+/** Empirical CDFs of baseline and canary on one grid. */
+export function ecdfOverlay(el, grid, name) {
+  return mount(
+    el,
+    {
+      height: 210,
+      scales: { x: { time: false }, y: { range: [0, 1] } },
+      axes: [{ label: name }, { label: 'F(x)', size: 44 }],
+      series: [
+        { label: name, value: (u, v) => (v == null ? '' : +v.toPrecision(4)) },
+        { label: 'baseline', stroke: css('--base'), width: 2, dash: [6, 4], paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+        { label: 'canary', stroke: css('--canary'), width: 2, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      ],
+    },
+    [grid.x, grid.baseline, grid.canary],
+  );
+}
+
+/** The sequential test's always-valid p-value as data arrived, against alpha. */
+export function evidence(el, looks, alpha = 0.05) {
+  const xs = looks.map((l) => l.n);
+  const ps = looks.map((l) => Math.max(1e-12, l.pValue ?? 1));
+  return mount(
+    el,
+    {
+      height: 210,
+      scales: { x: { time: false }, y: { distr: 3, range: (u, lo) => [Math.min(lo, alpha / 10), 1] } },
+      axes: [{ label: 'samples seen' }, { label: 'p (always valid)', size: 56, values: (u, vs) => vs.map((v) => v.toExponential(0)) }],
+      series: [
+        { label: 'samples' },
+        { label: 'p-value', stroke: css('--canary'), width: 2, points: { show: true, size: 5 } },
+        { label: `α = ${alpha}`, stroke: css('--muted'), width: 1, dash: [3, 3], points: { show: false } },
+      ],
+    },
+    [xs, ps, xs.map(() => alpha)],
+  );
+}
+
+/** Bar chart of counts per bin with the expected count as a dashed line. */
+export function bars(el, counts, expected, label) {
+  const xs = counts.map((_, i) => i);
+  return mount(
+    el,
+    {
+      height: 200,
+      scales: { x: { time: false, range: [-0.5, counts.length - 0.5] } },
+      axes: [{ label, values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? `${v * 5}%` : '')) }, { size: 60 }],
+      series: [
+        { label: 'bin' },
+        { label: 'units', stroke: css('--accent'), fill: 'rgba(35,87,198,.35)', paths: uPlot.paths.bars({ size: [0.8, 60] }), points: { show: false } },
+        { label: 'expected', stroke: css('--ink'), dash: [5, 4], width: 1.5, points: { show: false } },
+      ],
+    },
+    [xs, counts, counts.map(() => expected)],
+  );
+}
