@@ -366,7 +366,7 @@ std::uint32_t builder::build_conditions(const json* list, const std::string& ptr
   std::vector<std::uint32_t> kids;
   if (list != nullptr) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      kids.push_back(build_condition((*list)[i], pointer_append(ptr, i), 1, in_segment));
+      kids.push_back(build_condition((*list)[i], pointer_append(ptr, i), 0, in_segment));
     }
   }
   condition c;
@@ -1074,6 +1074,15 @@ void builder::check_prerequisites(const json& flags) {
   }
 }
 
+// "[json.exception.out_of_range.406] number overflow parsing '1e999'" -> "number overflow parsing
+// '1e999' (not finite as a double)".
+std::string overflow_message(const std::exception& e) {
+  std::string detail = e.what();
+  const auto close = detail.find("] ");
+  if (close != std::string::npos) detail = detail.substr(close + 2);
+  return detail + " (not finite as a double)";
+}
+
 std::vector<problem> build_config(std::string_view text, compiled_config* model) {
   builder b;
   try {
@@ -1081,6 +1090,10 @@ std::vector<problem> build_config(std::string_view text, compiled_config* model)
     b.build(root);
   } catch (const error& e) {
     return e.problems();
+  } catch (const json::out_of_range& e) {
+    // nlohmann/json refuses numbers that overflow a double (1e999) while parsing, before we can
+    // see where they are: report it as the non-finite number it would be.
+    return {problem{"rollgate.config.218", "", overflow_message(e)}};
   } catch (const std::exception& e) {  // e.g. std::bad_alloc, nlohmann type errors: never escape
     return {
         problem{"rollgate.config.201", "", std::string("config could not be read: ") + e.what()}};
@@ -1637,9 +1650,14 @@ void context::assign_json(const evaluator& ev, std::string_view json_text) {
     slots_.resize(ev.attribute_count());
     used_.reserve(slots_.size());
   }
-  const nlohmann::json root =
-      detail::parse_json(json_text, "context",
-                         detail::json_limits{detail::kMaxContextBytes, detail::kMaxContextDepth});
+  nlohmann::json root;
+  try {
+    root =
+        detail::parse_json(json_text, "context",
+                           detail::json_limits{detail::kMaxContextBytes, detail::kMaxContextDepth});
+  } catch (const nlohmann::json::exception& e) {  // number overflow: see overflow_message
+    throw error("rollgate.config.250", "", "context " + detail::overflow_message(e));
+  }
   if (!root.is_object()) {
     throw error(
         "rollgate.config.250", "",
@@ -1651,6 +1669,9 @@ void context::assign_json(const evaluator& ev, std::string_view json_text) {
     const std::string ptr = detail::pointer_append("", it.key());
     const nlohmann::json& v = it.value();
     const attribute_id id = ev.attribute(it.key());
+    // Names the configuration never uses cannot match: skip them whatever their type, so a
+    // context may carry structured data meant for other consumers.
+    if (id == kUnknownAttribute) continue;
     if (v.is_string()) {
       set(id, std::string_view(v.get_ref<const std::string&>()));
     } else if (v.is_boolean()) {

@@ -26,6 +26,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if_t, std::is_integral_v
 #include <vector>       // std::vector
 
 #include "rollgate/error.hpp"  // rollgate::problem, rollgate::error
@@ -145,6 +146,12 @@ class context {
   void set(attribute_id id, const char* value) { set(id, std::string_view(value)); }
   /// @brief Sets a number; a non-finite number is stored as missing (it can never match).
   void set(attribute_id id, double value) noexcept;
+  /// @brief Sets an integer as a number (so `set(id, 17)` is not ambiguous).
+  template <typename T,
+            typename = std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>>
+  void set(attribute_id id, T value) noexcept {
+    set(id, static_cast<double>(value));
+  }
   /// @brief Sets a boolean.
   void set(attribute_id id, bool value) noexcept;
   /// @brief Sets a list of strings (copied).
