@@ -346,7 +346,9 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
              {"format", "version", "limits", "comparisons", "noise_comparisons",
               "truncated_comparisons", "fields", "other", "experiments"});
   report_limits limits;
+  bool limits_ok = false;
   if (const json* l = rd.object(doc, "", "limits", true)) {
+    const std::size_t before = rd.problems.size();
     rd.unknown(*l, "/limits", {"max_paths", "max_examples", "max_example_length"});
     std::uint64_t v = 0;
     if (rd.u64(*l, "/limits", "max_paths", v, true)) limits.max_paths = static_cast<std::size_t>(v);
@@ -357,8 +359,9 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
     }
     auto lp = limit_problems(limits, "/limits");
     rd.problems.insert(rd.problems.end(), lp.begin(), lp.end());
+    limits_ok = rd.problems.size() == before;
   }
-  if (!rd.problems.empty()) throw error(rd.problems);  // nothing below is checkable without limits
+  if (!limits_ok) throw error(rd.problems);  // nothing below is checkable without valid limits
   mismatch_report r(limits);
   rd.u64(doc, "", "comparisons", r.comparisons_, true);
   rd.u64(doc, "", "noise_comparisons", r.noise_comparisons_, true);
