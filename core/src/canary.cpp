@@ -36,7 +36,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::string num(double v) {
   if (std::isnan(v)) return "n/a";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);  // counts read as counts, not 2e+04
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+  }
   return buf;
 }
 std::string pct(double v) {

@@ -2,6 +2,7 @@
 #include "rollgate/rollout.hpp"
 
 #include <cmath>    // std::isfinite, std::floor
+#include <cstdio>   // std::snprintf
 #include <limits>   // std::numeric_limits
 #include <set>      // std::set
 #include <utility>  // std::move
@@ -14,6 +15,7 @@ namespace rollgate {
 namespace {
 
 using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;  // default plans keep a readable key order
 using detail::pointer_append;
 
 constexpr std::int64_t kMinute = 60'000;
@@ -31,6 +33,16 @@ struct stage_spec {
 struct plan_spec {
   std::vector<stage_spec> stages;
 };
+
+/// 50 -> "50", 0.5 -> "0.5": percentages as people write them.
+std::string fmt_num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+std::string fmt_percent(double p) {
+  return fmt_num(p) + "%";
+}
 
 bool is_ms(const json& v) {
   // Bounded by 2^53 so that the value is exact in JavaScript and never overflows int64.
@@ -148,8 +160,8 @@ plan_spec parse_plan(const json& doc, std::vector<problem>& out) {
       } else {
         if (i > 0 && previous_ok && !(st.percent > previous)) {
           out.push_back({"rollgate.plan.604", pointer_append(sp, "percent"),
-                         "percentages must increase: " + s["percent"].dump() + " follows " +
-                             json(previous).dump()});
+                         "percentages must increase: " + fmt_num(st.percent) + " follows " +
+                             fmt_num(previous)});
         }
         previous = st.percent;
         previous_ok = true;
@@ -252,7 +264,7 @@ plan_spec load_plan(std::string_view text) {
 // ------------------------------------------------------------------------------------------
 // Default plans
 
-json metric_error_rate() {
+ojson metric_error_rate() {
   return {{"name", "errorRate"},
           {"description", "share of requests that failed (5xx, exceptions)"},
           {"kind", "rate"},
@@ -261,9 +273,9 @@ json metric_error_rate() {
           {"critical", true},
           {"group", "errors"},
           {"test", "fisher"},
-          {"gates", json::array({{{"stat", "rate"}, {"max", 0.001}}})}};
+          {"gates", ojson::array({{{"stat", "rate"}, {"max", 0.001}}})}};
 }
-json metric_latency() {
+ojson metric_latency() {
   return {{"name", "latency"},
           {"description", "request latency in ms"},
           {"kind", "continuous"},
@@ -273,9 +285,9 @@ json metric_latency() {
           {"group", "latency"},
           {"test", "mannWhitney"},
           {"quantiles", {0.95, 0.99}},
-          {"gates", json::array({{{"stat", "p99"}, {"max", 500}}})}};
+          {"gates", ojson::array({{{"stat", "p99"}, {"max", 500}}})}};
 }
-json metric_conversion() {
+ojson metric_conversion() {
   return {{"name", "conversion"},
           {"description", "share of sessions that converted"},
           {"kind", "rate"},
@@ -284,17 +296,17 @@ json metric_conversion() {
           {"group", "business"},
           {"test", "proportions"}};
 }
-json plan_canary() {
+ojson plan_canary() {
   return {{"alpha", 0.05},
           {"scoreThresholds", {{"pass", 100}, {"marginal", 75}}},
           {"groupWeights", {{"errors", 40}, {"latency", 40}, {"business", 20}}},
           {"metrics", {metric_error_rate(), metric_latency(), metric_conversion()}}};
 }
 /// At 100% there is no baseline left to compare with: only the absolute gates apply.
-json absolute_only() {
-  json e = metric_error_rate();
-  json l = metric_latency();
-  for (json* m : {&e, &l}) {
+ojson absolute_only() {
+  ojson e = metric_error_rate();
+  ojson l = metric_latency();
+  for (ojson* m : {&e, &l}) {
     (*m)["compare"] = false;
     m->erase("allowedChange");
     m->erase("test");
@@ -303,9 +315,9 @@ json absolute_only() {
   return {
       {"alpha", 0.05}, {"scoreThresholds", {{"pass", 100}, {"marginal", 75}}}, {"metrics", {e, l}}};
 }
-json stage(const char* name, double percent, std::int64_t min_ms, std::int64_t max_ms, json gates,
-           json watch) {
-  json s = {{"name", name}, {"percent", percent}, {"minDurationMs", min_ms}};
+ojson stage(const char* name, double percent, std::int64_t min_ms, std::int64_t max_ms, ojson gates,
+            ojson watch) {
+  ojson s = {{"name", name}, {"percent", percent}, {"minDurationMs", min_ms}};
   if (max_ms >= 0) s["maxDurationMs"] = max_ms;
   s["gates"] = std::move(gates);
   s["watch"] = std::move(watch);
@@ -334,10 +346,10 @@ risk parse_risk(std::string_view text) {
 }
 
 std::string default_plan(risk r) {
-  const json all_metrics = {"errorRate", "latency", "conversion"};
-  const json first = {"errorRate", "latency"};
-  json stages = json::array();
-  json plan = {{"name", std::string("default-") + to_string(r)}, {"risk", to_string(r)}};
+  const ojson all_metrics = {"errorRate", "latency", "conversion"};
+  const ojson first = {"errorRate", "latency"};
+  ojson stages = ojson::array();
+  ojson plan = {{"name", std::string("default-") + to_string(r)}, {"risk", to_string(r)}};
   switch (r) {
     case risk::low:
       plan["description"] =
@@ -417,11 +429,6 @@ std::string fmt_duration(std::int64_t ms) {
   if (ms % kMinute == 0 && ms >= kMinute) return std::to_string(ms / kMinute) + " min";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
   return std::to_string(ms) + " ms";
-}
-
-std::string fmt_percent(double p) {
-  json j = p;
-  return j.dump() + "%";
 }
 
 }  // namespace

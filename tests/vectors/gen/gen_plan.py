@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes tests/vectors/plan.json: rollout state-machine cases with expected actions.
 
 The expected actions are derived here from the rules of docs/rollout.md ("The rules, in order"),
