@@ -24,3 +24,7 @@ export {
   judge, validateCanaryConfig, defaultPlan, validatePlan, stageCanaryConfig, initialState, nextAction,
 } from './canary.js';
 export { Reason, ErrorCode, FlagType, FlagEvaluator, compile, validateFlags } from './flags.js';
+export {
+  DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport,
+} from './diff.js';
+export { experiment } from './experiment.js';
