@@ -17,13 +17,15 @@
 /// is represented by 2 gamma^k / (gamma + 1), within relative error a of every value of the
 /// bucket. quantile(q) returns the representative of the value of rank floor(q (count - 1)) in
 /// sorted order (numpy's method='lower'), clamped to [min, max]: within relative error a of it as
-/// long as no bucket has been collapsed. |v| below 1e-300 counts as zero (exact).
+/// long as no bucket has been collapsed. Negative values use the same buckets on |v|; 0 (and -0)
+/// has its own exact bucket; every other finite double, subnormals included, is indexed.
 ///
 /// @par Collapsing policy
-/// Each sign has at most max_buckets contiguous bucket indexes. When a new value would need more,
-/// the buckets of the smallest magnitudes (positive side: the lowest values; negative side: the
-/// values nearest zero) are folded into the lowest kept bucket, so high quantiles (p95, p99 of
-/// latencies) keep their guarantee and only the lowest ones lose it.
+/// Each sign has at most max_buckets contiguous bucket indexes. When a value would need more, the
+/// buckets of the smallest magnitudes (positive side: the lowest values; negative side: the values
+/// nearest zero) are folded into the lowest kept index, max_index - max_buckets + 1, so high
+/// latency quantiles (p95, p99) keep their guarantee and only the smallest magnitudes lose it.
+/// The result depends only on the multiset of values, not on the order of adds and merges.
 #ifndef ROLLGATE_SKETCH_HPP
 #define ROLLGATE_SKETCH_HPP
 
@@ -42,7 +44,7 @@ class quantile_sketch {
   static constexpr std::size_t kDefaultMaxBuckets = 2048;
 
   /// @brief An empty sketch.
-  /// @param relative_accuracy a in (0, 1): the relative error bound (default 1%)
+  /// @param relative_accuracy a in [1e-5, 0.5]: the relative error bound (default 1%)
   /// @param max_buckets bucket budget per sign, in [16, 65536]
   /// @throws rollgate::error rollgate.stats.406 (accuracy or budget out of range)
   explicit quantile_sketch(double relative_accuracy = kDefaultRelativeAccuracy,
@@ -95,9 +97,18 @@ class quantile_sketch {
   /// @throws rollgate::error rollgate.stats.410
   static quantile_sketch from_base64(std::string_view text);
 
-  /// @brief Same parameters, counts, min, max and buckets (sum compared exactly too).
+  /// @brief Same parameters, count, zero count, min, max, collapsed flag and buckets. The sum is
+  /// not compared: floating-point addition depends on the order of adds and merges.
   bool operator==(const quantile_sketch& other) const noexcept;
   bool operator!=(const quantile_sketch& other) const noexcept { return !(*this == other); }
+
+  /// @brief One non-empty bucket: its representative value and how many values it holds.
+  struct bucket {
+    double value;  ///< -rep for negative buckets, 0 for the zero bucket, rep for positive ones
+    std::uint64_t count;
+  };
+  /// @brief Every non-empty bucket in ascending order of value (for weighted summaries).
+  std::vector<bucket> buckets() const;
 
   /// @brief One side's buckets: counts[i] belongs to bucket index offset + i.
   struct store {
@@ -106,7 +117,7 @@ class quantile_sketch {
   };
 
  private:
-  void add_key(store& s, std::int32_t key, std::uint64_t n, bool positive_side);
+  void add_key(store& s, std::int32_t key, std::uint64_t n);
   std::int32_t key_of(double magnitude) const noexcept;
   double value_of(std::int32_t key) const noexcept;
   void check_compatible(const quantile_sketch& other) const;
