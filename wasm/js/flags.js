@@ -98,7 +98,9 @@ export class FlagEvaluator {
    * ERROR with an errorCode, as OpenFeature expects. Throws RollgateError for a malformed context.
    * @param {string} flagKey
    * @param {Record<string, unknown>} [context]
-   * @param {{now?: number | Date, expectedType?: 'boolean'|'string'|'number'|'json'}} [options]
+   * @param {{now?: number | Date, expectedType?: 'boolean'|'string'|'number'|'json', strictContext?: boolean}} [options]
+   *   strictContext (default true) validates attributes the configuration does not use as the
+   *   core's context parser does; false skips them unseen (OpenFeature contexts carry anything).
    */
   evaluate(flagKey, context, options) {
     this._owned.check();
@@ -112,17 +114,19 @@ export class FlagEvaluator {
     }
     let now;
     let expected = -1;
+    let strict = true;
     if (options === undefined) {
       now = Date.now();
     } else {
       now = nowOf(options);
+      strict = options.strictContext !== false;
       if (options.expectedType !== undefined) {
         expected = TYPES.indexOf(options.expectedType);
         if (expected < 0) throw invalidArgument(`expectedType must be one of ${TYPES.join(', ')}`, '/expectedType');
       }
     }
     const M = mod();
-    const [base, len] = this._encode(context);
+    const [base, len] = this._encode(context, strict);
     if (M._rg_flags_eval(this._addr, index, base, len, now, expected, outPtr) !== 0) throw lastError();
     return this._result(index, M.HEAP32, outPtr >> 2);
   }
@@ -135,7 +139,7 @@ export class FlagEvaluator {
     this._owned.check();
     const now = options === undefined ? Date.now() : nowOf(options);
     const M = mod();
-    const [base, len] = this._encode(context);
+    const [base, len] = this._encode(context, options === undefined || options.strictContext !== false);
     // Output records go right after the encoded context in the scratch region.
     const outAt = (base + len + 7) & ~7;
     const needed = outAt - base + 4 * RECORD * this._count;
@@ -179,7 +183,7 @@ export class FlagEvaluator {
   }
 
   /** Encodes a context into scratch memory (see wasm/bindings/flags.cpp); returns [base, length]. */
-  _encode(context) {
+  _encode(context, strict) {
     if (context === undefined || context === null) return [scratch(8), 0];
     if (typeof context !== 'object' || Array.isArray(context)) {
       throw contextError('', `a context must be an object, got ${typeName(context)}`);
@@ -195,8 +199,9 @@ export class FlagEvaluator {
       let v = context[name];
       const id = ids.get(name);
       if (id === undefined) {
-        // Unused by the configuration: validated for type only, never sent.
-        checkType(name, v);
+        // Unused by the configuration: validated for type only (unless strictContext is false),
+        // never sent.
+        if (strict) checkType(name, v);
         continue;
       }
       if (v instanceof Date) v = Number.isNaN(v.getTime()) ? null : v.toISOString();
