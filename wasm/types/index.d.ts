@@ -109,3 +109,355 @@ export function bucketBatch(units: ArrayLike<string>, salt: string, options: { o
 
 /** XXH3-64 of a string's UTF-8 bytes (or raw bytes) with an optional 64-bit seed. */
 export function xxh3(input: string | Uint8Array, seed?: bigint | number): bigint;
+
+// --- feature flags (docs/config.md) -------------------------------------------------------------
+
+/** Why a value was served (OpenFeature's vocabulary). */
+export const Reason: {
+  readonly Static: 'STATIC';
+  readonly TargetingMatch: 'TARGETING_MATCH';
+  readonly Split: 'SPLIT';
+  readonly Disabled: 'DISABLED';
+  readonly Default: 'DEFAULT';
+  readonly Error: 'ERROR';
+};
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** OpenFeature error codes of an evaluation whose reason is ERROR. */
+export const ErrorCode: {
+  readonly FlagNotFound: 'FLAG_NOT_FOUND';
+  readonly TypeMismatch: 'TYPE_MISMATCH';
+  readonly ParseError: 'PARSE_ERROR';
+  readonly TargetingKeyMissing: 'TARGETING_KEY_MISSING';
+  readonly General: 'GENERAL';
+};
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The JSON type shared by a flag's variations. */
+export const FlagType: {
+  readonly Boolean: 'boolean';
+  readonly String: 'string';
+  readonly Number: 'number';
+  readonly Json: 'json';
+};
+export type FlagType = (typeof FlagType)[keyof typeof FlagType];
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** An attribute value: lists hold strings; a Date is sent as RFC 3339; null means missing. */
+export type AttributeValue = string | number | boolean | readonly string[] | Date | null | undefined;
+/** The subject of an evaluation; "targetingKey" is the default bucketing unit. */
+export type EvaluationContext = { readonly targetingKey?: string } & { readonly [attribute: string]: AttributeValue };
+
+export interface Evaluation<T extends JsonValue = JsonValue> {
+  flagKey: string;
+  /** The served value (frozen when it is an object); undefined when none (flag not found). */
+  value: T | undefined;
+  /** The served variation's key. */
+  variant: string | undefined;
+  reason: Reason;
+  /** Index into the flag's variations, -1 when no value. */
+  variationIndex: number;
+  /** Index of the rule that decided, -1 if none did. */
+  ruleIndex: number;
+  /** Present only when reason is ERROR. */
+  errorCode?: ErrorCode;
+  errorMessage?: string;
+}
+
+export interface EvaluateOptions {
+  /** The clock, epoch milliseconds or a Date (default: now). */
+  now?: number | Date;
+  /** Report TYPE_MISMATCH when the flag's type differs. */
+  expectedType?: FlagType;
+  /**
+   * true (default): attributes the configuration does not use are validated as the core's context
+   * parser does; false: they are skipped unseen.
+   */
+  strictContext?: boolean;
+}
+
+/** A compiled flag configuration. Holds WASM memory: dispose() (or `using`) when replaced. */
+export class FlagEvaluator implements Disposable {
+  private constructor();
+  /** Flag keys in configuration order. */
+  readonly flagKeys: readonly string[];
+  /** Attribute names the configuration uses. */
+  readonly attributes: readonly string[];
+  /** The JSON type of a flag's values, undefined for an unknown key. */
+  flagType(flagKey: string): FlagType | undefined;
+  /** Evaluates one flag: one call into WebAssembly, context included. */
+  evaluate<T extends JsonValue = JsonValue>(flagKey: string, context?: EvaluationContext | null, options?: EvaluateOptions): Evaluation<T>;
+  /** Evaluates every flag for one context in one call, keyed by flag key in configuration order. */
+  evaluateAll(context?: EvaluationContext | null, options?: Omit<EvaluateOptions, 'expectedType'>): Record<string, Evaluation>;
+  /** Frees the WASM memory now; later calls throw rollgate.js.805. Idempotent. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A flag configuration: an object (docs/config.md, docs/config.schema.json) or its JSON text. */
+export type FlagConfig = string | { readonly [key: string]: unknown };
+
+/** Compiles a flag configuration. @throws {RollgateError} listing every problem. */
+export function compile(config: FlagConfig): FlagEvaluator;
+/** Every problem compile() would report; [] when valid. Never throws for a bad config. */
+export function validateFlags(config: FlagConfig): Problem[];
+
+// --- statistics (docs/statistics.md) ------------------------------------------------------------
+
+export const Alternative: { readonly TwoSided: 'two-sided'; readonly Less: 'less'; readonly Greater: 'greater' };
+export type Alternative = (typeof Alternative)[keyof typeof Alternative];
+export const Method: { readonly Auto: 'auto'; readonly Exact: 'exact'; readonly Asymptotic: 'asymptotic' };
+export type Method = (typeof Method)[keyof typeof Method];
+export const NanPolicy: { readonly Reject: 'reject'; readonly Omit: 'omit' };
+export type NanPolicy = (typeof NanPolicy)[keyof typeof NanPolicy] | 'raise';
+
+/** A sample: an array of numbers or a Float64Array (copied into WASM memory in one go). */
+export type Sample = readonly number[] | Float64Array;
+export interface SampleSummary { count: number; mean: number; variance: number }
+export interface Proportion { successes: number; trials: number }
+export interface TestResult { statistic: number; pValue: number }
+
+export interface MannWhitneyUOptions { alternative?: Alternative; method?: Method; useContinuity?: boolean; nanPolicy?: NanPolicy }
+export interface MannWhitneyUResult extends TestResult { method: 'exact' | 'asymptotic'; z: number }
+export interface HodgesLehmannResult { estimate: number; lower: number; upper: number; k: number; achievedConfidence: number; method: 'exact' | 'asymptotic' }
+export interface WelchResult extends TestResult { df: number; difference: number }
+export interface ProportionsResult extends TestResult { pX: number; pY: number; difference: number }
+export interface FisherResult extends TestResult { oddsRatio: number }
+export interface ChisquareResult extends TestResult { df: number }
+export interface SequentialOptions { alpha?: number; tau2?: number; previousPValue?: number }
+export interface SequentialResult { estimate: number; pValue: number; lower: number; upper: number; reject: boolean; tau2: number }
+
+/** Mann-Whitney U, as scipy.stats.mannwhitneyu (statistic: U of x). */
+export function mannWhitneyU(x: Sample, y: Sample, options?: MannWhitneyUOptions): MannWhitneyUResult;
+/** Hodges-Lehmann shift x - y with its confidence interval. */
+export function hodgesLehmann(x: Sample, y: Sample, options?: { confidence?: number; method?: Method; nanPolicy?: NanPolicy }): HodgesLehmannResult;
+/** Welch's t-test, as scipy.stats.ttest_ind(x, y, equal_var=False). */
+export function welchT(x: Sample, y: Sample, options?: { alternative?: Alternative; nanPolicy?: NanPolicy }): WelchResult;
+/** Welch's t-test from summaries. */
+export function welchTFromStats(x: SampleSummary, y: SampleSummary, options?: { alternative?: Alternative }): WelchResult;
+/** Count, mean and unbiased variance. */
+export function summarize(x: Sample, options?: { nanPolicy?: NanPolicy }): SampleSummary;
+/** Two-proportion z-test with pooled variance (statsmodels proportions_ztest). */
+export function proportionsZ(x: Proportion, y: Proportion, options?: { alternative?: Alternative }): ProportionsResult;
+/** Fisher's exact test on [[a, b], [c, d]], as scipy.stats.fisher_exact. */
+export function fisherExact(table: readonly [readonly [number, number], readonly [number, number]], options?: { alternative?: Alternative }): FisherResult;
+/** Chi-square goodness of fit, as scipy.stats.chisquare. */
+export function chisquare(observed: Sample, expected: Sample): ChisquareResult;
+/** Sample-ratio mismatch: observed counts per arm against configured shares. */
+export function srm(counts: Sample, shares: Sample): ChisquareResult;
+/** Always-valid (mSPRT) test of a difference in means, from summaries or samples. */
+export function sequentialMeanTest(x: SampleSummary | Sample, y: SampleSummary | Sample, options?: SequentialOptions): SequentialResult;
+/** Always-valid (mSPRT) test of a difference in proportions. */
+export function sequentialProportionTest(x: Proportion, y: Proportion, options?: SequentialOptions): SequentialResult;
+/** Exact quantiles (numpy's default 'linear' method). */
+export function quantiles(values: Sample, qs: Sample, options?: { nanPolicy?: NanPolicy }): number[];
+export function quantile(values: Sample, q: number, options?: { nanPolicy?: NanPolicy }): number;
+
+/** Mergeable quantile sketch with a relative-error guarantee. Holds WASM memory. */
+export class QuantileSketch implements Disposable {
+  constructor(options?: { relativeAccuracy?: number; maxBuckets?: number });
+  add(value: number, count?: number): this;
+  addAll(values: Sample): this;
+  merge(other: QuantileSketch): this;
+  quantile(q: number): number;
+  quantiles(qs: Sample): number[];
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly relativeAccuracy: number;
+  readonly maxBuckets: number;
+  readonly bucketCount: number;
+  readonly collapsed: boolean;
+  equals(other: QuantileSketch): boolean;
+  /** The JSON form as an object (JSON.stringify(sketch) gives the wire text). */
+  toJSON(): Record<string, unknown>;
+  /** The JSON form as text. */
+  serialize(): string;
+  toBase64(): string;
+  static deserialize(json: string | Record<string, unknown>): QuantileSketch;
+  static fromBase64(text: string): QuantileSketch;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** The statistics namespace: `stats.mannWhitneyU(x, y, {alternative})` and the rest. */
+export const stats: {
+  readonly Alternative: typeof Alternative;
+  readonly Method: typeof Method;
+  readonly NanPolicy: typeof NanPolicy;
+  readonly QuantileSketch: typeof QuantileSketch;
+  readonly mannWhitneyU: typeof mannWhitneyU;
+  readonly hodgesLehmann: typeof hodgesLehmann;
+  readonly welchT: typeof welchT;
+  readonly welchTFromStats: typeof welchTFromStats;
+  readonly summarize: typeof summarize;
+  readonly proportionsZ: typeof proportionsZ;
+  readonly fisherExact: typeof fisherExact;
+  readonly chisquare: typeof chisquare;
+  readonly srm: typeof srm;
+  readonly sequentialMeanTest: typeof sequentialMeanTest;
+  readonly sequentialProportionTest: typeof sequentialProportionTest;
+  readonly quantiles: typeof quantiles;
+  readonly quantile: typeof quantile;
+};
+
+// --- canary judge and rollout plans (docs/canary.md, docs/rollout.md) ---------------------------
+
+export const Decision: { readonly Pass: 'PASS'; readonly Hold: 'HOLD'; readonly Rollback: 'ROLLBACK' };
+export type Decision = (typeof Decision)[keyof typeof Decision];
+export const Classification: { readonly Pass: 'Pass'; readonly High: 'High'; readonly Low: 'Low'; readonly NoData: 'NoData' };
+export type Classification = (typeof Classification)[keyof typeof Classification];
+export const ActionKind: { readonly Advance: 'advance'; readonly Hold: 'hold'; readonly Rollback: 'rollback'; readonly Complete: 'complete' };
+export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
+export const Risk: { readonly Low: 'low'; readonly Medium: 'medium'; readonly High: 'high' };
+export type Risk = (typeof Risk)[keyof typeof Risk];
+
+/** JSON input: an object or its text. */
+export type JsonInput = string | { readonly [key: string]: unknown };
+
+/** The judge's answer (docs/canary.md); numbers that do not apply are null. */
+export interface Analysis {
+  decision: Decision;
+  score: number | null;
+  criticalFailures: string[];
+  reasons: string[];
+  metrics: Array<{ name: string; outcome: Classification; reasons: string[]; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
+
+export interface RolloutState { stage: number; stageStartMs: number; status: 'running' | 'paused' | 'rolledBack' | 'completed'; history: unknown[]; [key: string]: unknown }
+export interface RolloutAction { action: ActionKind; percent: number; stage: number; status: RolloutState['status']; reasons: string[]; state: RolloutState }
+
+/** Judges a canary against its baseline: per-metric outcomes, score and decision. */
+export function judge(canaryConfig: JsonInput, baseline: JsonInput, canary: JsonInput): Analysis;
+export function validateCanaryConfig(canaryConfig: JsonInput): void;
+export function defaultPlan(risk?: Risk): Record<string, unknown>;
+export function validatePlan(plan: JsonInput): void;
+export function stageCanaryConfig(plan: JsonInput, stage: number): Record<string, unknown>;
+export function initialState(options?: { now?: number | Date }): RolloutState;
+/** The pure rollout state machine: store the returned `state` and pass it back next time. */
+export function nextAction(plan: JsonInput, state: JsonInput | RolloutState, analysis: JsonInput | Analysis | null, options?: { now?: number | Date }): RolloutAction;
+
+// --- dark launches (docs/diff.md) ---------------------------------------------------------------
+
+export const DifferenceKind: {
+  readonly ValueChanged: 'value_changed';
+  readonly TypeChanged: 'type_changed';
+  readonly KeyAdded: 'key_added';
+  readonly KeyRemoved: 'key_removed';
+  readonly ArrayLengthChanged: 'array_length_changed';
+};
+export type DifferenceKind = (typeof DifferenceKind)[keyof typeof DifferenceKind];
+export const ArrayMode: { readonly Ordered: 'ordered'; readonly Set: 'set'; readonly Keyed: 'keyed' };
+export type ArrayMode = (typeof ArrayMode)[keyof typeof ArrayMode];
+
+export interface PathRule {
+  path: string;
+  ignore?: boolean;
+  absoluteTolerance?: number;
+  relativeTolerance?: number;
+  arrays?: ArrayMode;
+  key?: string;
+  caseInsensitive?: boolean;
+  nullEqualsMissing?: boolean;
+  /** snake_case spellings of docs/diff.md are accepted too */
+  [snakeCase: string]: unknown;
+}
+export interface DiffOptions {
+  paths?: PathRule[];
+  maxDifferences?: number;
+  maxValueLength?: number;
+  ignoreHeaders?: string[];
+  compareHeaders?: string[];
+  [snakeCase: string]: unknown;
+}
+export interface Difference { path: string; field: string; kind: DifferenceKind; old?: unknown; new?: unknown; truncated?: boolean }
+export interface DiffResult { equal: boolean; differences: Difference[]; omitted: number }
+
+/** Structural difference of two JSON values (the old path's result first). */
+export function diff(oldValue: unknown, newValue: unknown, options?: DiffOptions | string): DiffResult;
+/** As diff(), for JSON texts. */
+export function diffText(oldJson: string, newJson: string, options?: DiffOptions | string): DiffResult;
+export function validateDiffOptions(options: DiffOptions | string): void;
+
+export interface ResponseLike {
+  status?: number;
+  headers?: Headers | ReadonlyArray<readonly [string, string]> | Record<string, string>;
+  body?: string | Uint8Array | ArrayBuffer | null;
+  contentType?: string;
+}
+/** Compares two HTTP-like responses: status, content type, headers (any case) and body. */
+export function diffResponses(oldResponse: ResponseLike, newResponse: ResponseLike, options?: DiffOptions | string): DiffResult;
+
+export interface FieldVerdict {
+  field: string;
+  comparisons: number;
+  differed: number;
+  noiseComparisons: number;
+  noiseDiffered: number;
+  rate: number;
+  noiseRate: number;
+  relative: number;
+  absolute: number;
+  pValue: number;
+  /** A regression beyond the learned noise. */
+  real: boolean;
+}
+
+/** A mergeable, bounded aggregate of comparisons per field, with noise learning. Holds WASM memory. */
+export class MismatchReport implements Disposable {
+  constructor(limits?: { maxPaths?: number; maxExamples?: number; maxExampleLength?: number });
+  /** Diffs the old path's result against the candidate's and records it; returns the diff. */
+  add(oldValue: unknown, newValue: unknown, options?: DiffOptions | string): DiffResult;
+  /** Records two runs of the OLD path: what differs on its own is noise. */
+  addNoise(primary: unknown, secondary: unknown, options?: DiffOptions | string): DiffResult;
+  addVerdict(equal: boolean, options?: { noise?: boolean }): void;
+  addRun(run?: { controlMs?: number; candidateMs?: number; candidateThrew?: boolean; slow?: boolean }): void;
+  merge(other: MismatchReport): this;
+  judge(thresholds?: { relative?: number; absolute?: number; significance?: number; minDifferences?: number }): FieldVerdict[];
+  readonly comparisons: number;
+  readonly noiseComparisons: number;
+  toJSON(): Record<string, unknown>;
+  static fromJSON(json: string | Record<string, unknown>): MismatchReport;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface ExperimentOutcome<T> {
+  name: string;
+  candidateRan: true;
+  controlThrew: boolean;
+  candidateThrew: boolean;
+  candidateError?: unknown;
+  controlMs: number;
+  candidateMs: number;
+  slow: boolean;
+  compared: boolean;
+  matched: boolean;
+  differences?: DiffResult;
+  comparisonError?: unknown;
+}
+
+export interface ExperimentSpec<T> {
+  name?: string;
+  /** The old code path: its result (or error) is what experiment() gives back. */
+  control: () => T | Promise<T>;
+  /** The new code path, run beside it when sampled; its errors never reach the caller. */
+  candidate?: () => T | Promise<T>;
+  /** true/false, a rate in [0, 1], a function, or sticky sampling by unit (bucketing). */
+  sample?: boolean | number | (() => boolean | Promise<boolean>) | { unit: string; rate?: number; salt?: string };
+  /** Equality predicate instead of a structural diff. */
+  compare?: (control: T, candidate: T) => boolean;
+  /** Maps a result to the JSON value that is diffed (default: the result itself). */
+  toJSON?: (result: T) => unknown;
+  options?: DiffOptions | string;
+  report?: MismatchReport;
+  /** How long the caller waits for the candidate after the control finished (default 0). */
+  timeBudgetMs?: number;
+  publish?: (outcome: ExperimentOutcome<T>) => void;
+}
+
+/** A dark launch in the spirit of GitHub's Scientist: always resolves to the control's result. */
+export function experiment<T>(spec: ExperimentSpec<T>): Promise<T>;
