@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/error.hpp"
 #include "test_support.hpp"
 
 namespace rollgate::test {
