@@ -159,10 +159,12 @@ class context {
   /// @brief Removes one value.
   void unset(attribute_id id) noexcept;
 
-  /// @brief Builds a context from a JSON object {name: string | number | boolean | [string...] |
-  /// null}. Names the evaluator does not know are ignored; null means "missing".
-  /// @throws rollgate::error rollgate.json.101-103 (malformed, too deep, larger than 1 MiB),
-  ///         rollgate.config.250 (not an object, or a value of another type; with its JSON Pointer)
+  /// @brief Builds a context from a JSON object. Names the evaluator does not know are skipped
+  /// whatever their value; a known name takes a string, number, boolean, array of strings or null
+  /// (null means "missing").
+  /// @throws rollgate::error rollgate.json.101-103 (malformed, nested deeper than 16, larger than
+  ///         1 MiB), rollgate.config.250 (not an object, or a known attribute with a value of
+  ///         another type; every such problem, each with its JSON Pointer)
   static context from_json(const evaluator& ev, std::string_view json_text);
   /// @brief Refills this context from JSON text (clear() first), reusing its buffers.
   /// @throws as from_json; on error the context is left cleared.
