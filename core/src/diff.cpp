@@ -8,6 +8,7 @@
 #include <unordered_map>  // std::unordered_map
 
 #include "detail/diff_text.hpp"
+#include "detail/diff_walk.hpp"
 #include "detail/json_input.hpp"
 #include "rollgate/bucket.hpp"  // rollgate::xxh3_64
 #include "rollgate/error.hpp"
@@ -825,8 +826,13 @@ diff_result diff_json(std::string_view old_json, std::string_view new_json,
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
   }
   throw_if(problems);
+  return detail::diff_values(a, b, options);
+}
+
+diff_result detail::diff_values(const json& old_value, const json& new_value,
+                                const diff_options& options) {
   diff_result out;
-  walker(options, out).run(a, b, "");
+  walker(options, out).run(old_value, new_value, "");
   return out;
 }
 
