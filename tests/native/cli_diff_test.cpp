@@ -1,7 +1,6 @@
 // `rollgate diff` through the real binary: output format, exit codes like diff(1), options.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -99,6 +98,20 @@ TEST(CliDiff, ErrorsExitTwoWithWholeMessages) {
   EXPECT_EQ(
       r.err,
       "rollgate diff: [rollgate.diff.702] /paths/0/ignore: ignore must be a boolean, not number\n");
+}
+
+TEST(CliDiff, ExampleFilesShowOnlyTheRealChanges) {
+  // examples/diff: an order API's old and new responses. By hand from docs/diff.md: request_id
+  // and generated_at are ignored; status and email differ only in case; vip is null vs missing;
+  // total is within 0.005; tags are a reordered set; items pair by sku, so only book-1's price
+  // (19.99 -> 21.99, 10% > 0.1%) differs; loyalty_points is new.
+  const auto dir = rollgate::test::source_path("examples/diff/");
+  const auto r =
+      run_cli("diff " + dir + "old.json " + dir + "new.json --options " + dir + "options.json");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(json::parse(r.out), json::parse(R"({"equal":false,"differences":[
+      {"path":"/items/0/price","field":"/items/*/price","kind":"value_changed","old":19.99,"new":21.99},
+      {"path":"/loyalty_points","field":"/loyalty_points","kind":"key_added","new":60}],"omitted":0})"));
 }
 
 TEST(CliDiff, HelpDescribesUsageAndExitCodes) {
