@@ -105,9 +105,8 @@ void BM_StatsFisher(benchmark::State& state) {
 BENCHMARK(BM_StatsFisher);
 
 void BM_StatsWelchFromSummaries(benchmark::State& state) {
-  for (auto _ : state)
-    benchmark::DoNotOptimize(
-        rollgate::stats::welch_t_test({5000, 101.2, 230.0}, {4800, 100.0, 210.0}));
+  const rollgate::stats::sample_summary c{5000, 101.2, 230.0}, b{4800, 100.0, 210.0};
+  for (auto _ : state) benchmark::DoNotOptimize(rollgate::stats::welch_t_test(c, b));
 }
 BENCHMARK(BM_StatsWelchFromSummaries);
 
