@@ -126,11 +126,12 @@ std::string csv_to_json(const std::string& text, const std::string& what) {
   return nlohmann::json{{"metrics", metrics}}.dump();
 }
 
-/// JSON if the first non-blank character opens an object, else CSV.
+/// JSON if the first non-blank character opens an object or array (the judge then says what is
+/// wrong with it), else CSV.
 std::string load_data(const std::string& path, const std::string& what) {
   std::string text = read_file(path);
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '{') return text;
+  if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) return text;
   if (first != std::string::npos && text.compare(first, 3, "\xEF\xBB\xBF") == 0) {
     text = text.substr(first + 3);  // UTF-8 BOM from spreadsheet exports
   }

@@ -928,6 +928,11 @@ namespace {
 json number_or_null(double v) {
   return std::isfinite(v) ? json(v) : json(nullptr);
 }
+/// Counts and weights print as integers when they are (2000, not 2000.0).
+json count(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return json(static_cast<std::int64_t>(v));
+  return json(v);
+}
 }  // namespace
 
 std::string to_json(const analysis& a) {
@@ -951,7 +956,7 @@ std::string to_json(const analysis& a) {
                        {"kind", r.kind},
                        {"direction", r.direction},
                        {"group", r.group},
-                       {"weight", r.weight},
+                       {"weight", count(r.weight)},
                        {"critical", r.critical},
                        {"mustHaveData", r.must_have_data},
                        {"classification", to_string(r.outcome)},
@@ -959,14 +964,15 @@ std::string to_json(const analysis& a) {
                        {"pValue", number_or_null(r.p_value)},
                        {"estimate", number_or_null(r.estimate)},
                        {"interval", {number_or_null(r.lower), number_or_null(r.upper)}},
-                       {"baselineCount", r.baseline_count},
-                       {"canaryCount", r.canary_count},
+                       {"baselineCount", count(r.baseline_count)},
+                       {"canaryCount", count(r.canary_count)},
                        {"reasons", r.reasons},
                        {"checks", checks}});
   }
   json groups = json::array();
   for (const auto& g : a.groups) {
-    groups.push_back({{"name", g.name}, {"weight", g.weight}, {"score", number_or_null(g.score)}});
+    groups.push_back(
+        {{"name", g.name}, {"weight", count(g.weight)}, {"score", number_or_null(g.score)}});
   }
   const json out = {{"decision", to_string(a.verdict)},
                     {"score", number_or_null(a.score)},
