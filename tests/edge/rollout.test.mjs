@@ -181,7 +181,7 @@ test('pause holds the percentage past the window, resume continues, operator rol
     const s = await status();
     return s.state.percent > 20 ? s : null;
   }, 15000, 200);
-  assert.ok(st, 'advanced after resume');
+  assert.ok(st, `advanced after resume: ${JSON.stringify((await status()).history.slice(-3))}`);
   const r = await h.admin(ctx.a, 'POST', 'rollback', { reason: 'manual test rollback' });
   assert.equal(r.status, 200);
   assert.equal(r.body.percent, 0);

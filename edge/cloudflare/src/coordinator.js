@@ -152,12 +152,17 @@ export class Coordinator {
     const reasons = [];
     // Sample-ratio mismatch: if the arms did not get their configured shares, the comparison is
     // not trustworthy (broken assignment, a cache serving one arm, bots): never advance then.
+    // The sample is the units minted in this window: each exists once globally and falls in
+    // canary with probability p on its own. (Requests are not independent: a returning user
+    // brings all their requests to one arm, so request shares drift from p without any fault.)
     let srmFailed = false;
-    if (r.percent > 0 && r.percent < 100 && w.stable.requests + w.canary.requests > 0) {
-      const counts = [w.stable.requests, w.canary.requests];
-      const shares = [100 - r.percent, r.percent];
+    const counts = [w.stable.newUnits, w.canary.newUnits];
+    const shares = [100 - r.percent, r.percent];
+    const total = counts[0] + counts[1];
+    if (r.percent > 0 && r.percent < 100 && Math.min(...shares) * total >= 500) {
+      // (at least 5 expected units in the smaller arm: the chi-square approximation holds)
       const srm = engine.sampleRatioMismatch(counts, shares);
-      r.srm = { statistic: srm.statistic, pValue: srm.pValue, df: srm.df, counts, shares, alpha: r.rollout.srmAlpha };
+      r.srm = { basis: 'newUnits', statistic: srm.statistic, pValue: srm.pValue, df: srm.df, counts, shares, alpha: r.rollout.srmAlpha };
       srmFailed = srm.pValue < r.rollout.srmAlpha;
     }
     // At 100% there is no baseline left: the last stage's config holds absolute gates only.
@@ -381,6 +386,7 @@ async function loadChunked(storage, key) {
 function emptyArm() {
   return {
     requests: 0,
+    newUnits: 0,
     statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     errors: 0,
     networkErrors: 0,
@@ -410,6 +416,7 @@ const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
  */
 function mergeArm(into, a, problems) {
   into.requests += count(a.requests);
+  into.newUnits += count(a.newUnits);
   into.errors += count(a.errors);
   into.networkErrors += count(a.networkErrors);
   for (const k of Object.keys(into.statuses)) into.statuses[k] += count(a.statuses && a.statuses[k]);
@@ -457,6 +464,7 @@ function verdictsOf(a, shadow) {
 function armToWire(a) {
   return {
     requests: a.requests,
+    newUnits: a.newUnits,
     statuses: a.statuses,
     errors: a.errors,
     networkErrors: a.networkErrors,
@@ -469,6 +477,7 @@ function armToWire(a) {
 function armSummary(a) {
   return {
     requests: a.requests,
+    newUnits: a.newUnits,
     errors: a.errors,
     errorRate: a.requests ? a.errors / a.requests : null,
     networkErrors: a.networkErrors,

@@ -4,7 +4,7 @@
 // Wire format of one flush (POST /__rollgate/internal/report), documented in docs/edge.md:
 // { isolate, batch, sentAt, counters: {...},
 //   windows: [{ rollout, window, arms: { stable: ArmSummary, canary: ArmSummary } }] }
-// ArmSummary = { requests, statuses: {"2xx": n, ...}, errors, networkErrors,
+// ArmSummary = { requests, newUnits, statuses: {"2xx": n, ...}, errors, networkErrors,
 //                latency: <sketch JSON> | null, mismatches: <report JSON> | null,
 //                shadow: { sent, compared, equal, noise, failed, skipped } }
 import * as engine from './engine.js';
@@ -24,6 +24,7 @@ export function emptyCounters() {
 function newArm() {
   return {
     requests: 0,
+    newUnits: 0, // fresh random units minted here (each one exists once, globally): the SRM's sample
     statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     errors: 0,
     networkErrors: 0,
@@ -66,10 +67,14 @@ export class Accumulator {
     return w.arms[arm];
   }
 
-  /** Count one proxied request. `status` is 0 when the origin could not be reached. */
-  recordRequest(rollout, window, arm, status, latencyMs) {
+  /**
+   * Count one proxied request. `status` is 0 when the origin could not be reached; `newUnit` is
+   * true when the unit was minted for this request (no header, no valid cookie).
+   */
+  recordRequest(rollout, window, arm, status, latencyMs, newUnit = false) {
     const a = this.arm(rollout, window, arm);
     a.requests++;
+    if (newUnit) a.newUnits++;
     if (status === 0) {
       a.networkErrors++;
       a.errors++;
@@ -112,6 +117,7 @@ export class Accumulator {
         const a = w.arms[name];
         arms[name] = {
           requests: a.requests,
+          newUnits: a.newUnits,
           statuses: a.statuses,
           errors: a.errors,
           networkErrors: a.networkErrors,

@@ -132,7 +132,7 @@ async function serve(request, s, url, ctx, progress) {
   let { response, status, ms } = await proxy(request, origin, url, s, arm);
   let served = arm;
   const fallback = [];
-  if (!forced) record(state, arm, status, ms);
+  if (!forced) record(state, arm, status, ms, setCookie !== null);
   if (status === 0 && arm === 'canary' && SAFE.has(request.method)) {
     // The canary could not be reached: that is a canary error (counted above), but the user of a
     // safe request still gets a page, from stable.
@@ -163,9 +163,9 @@ async function serve(request, s, url, ctx, progress) {
 }
 
 /** Counts one request; a failure to count is itself counted and never touches the response. */
-function record(state, arm, status, ms) {
+function record(state, arm, status, ms, newUnit) {
   try {
-    acc.recordRequest(state.rollout, state.window, arm, status, ms);
+    acc.recordRequest(state.rollout, state.window, arm, status, ms, newUnit);
   } catch (e) {
     acc.count('failOpen.evaluation');
     logOnce('record', 'counting a request failed', { error: engine.describeError(e) });

@@ -263,7 +263,7 @@ export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}
     critical: false,
     group: 'latency',
     test: 'mannWhitney',
-    gates: [{ stat: 'p99', max: 2000 }],
+    gates: [{ stat: 'p90', max: 2000 }], // p90: 50 samples suffice (minTailSamples 5 beyond it)
   };
   const full = {
     alpha: 0.05,
