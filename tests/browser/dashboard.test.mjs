@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 // ROLLGATE_NODE_ENTRY: another build of the package's Node entry (see web/vite.config.js ROLLGATE_DIST).
 const rg = await import(process.env.ROLLGATE_NODE_ENTRY ?? 'rollgate');
+import { createRequire } from 'node:module';
 import { openDashboard, root, outDir } from './helpers.mjs';
 import { fmtP, fmtPct } from '../../web/src/format.js';
 
@@ -123,6 +124,8 @@ test('sample-ratio mismatch example shows the warning with the package p-value',
   await shot('canary-srm');
   await showView('data');
   await page.click('#load-examples');
+  await page.waitForFunction(() => /canary-samples\.json/.test(document.getElementById('sources').textContent));
+  await showView('canary');
   await page.waitForFunction(() => document.getElementById('srm-warning').hidden);
 });
 
@@ -348,6 +351,10 @@ test('live: polls an edge status URL with the bearer token and shows its rollout
   } finally {
     await page.click('#poll-stop').catch(() => {});
   }
+});
+
+test('no script errors in the page during the whole run', () => {
+  assert.deepEqual(env.consoleErrors, []);
 });
 
 test('docs screenshot of the dashboard', { skip: process.env.ROLLGATE_DOCS_SCREENSHOT !== '1' }, async () => {

@@ -43,7 +43,8 @@ export async function openDashboard({ viewport = { width: 1360, height: 900 } } 
     const page = await context.newPage();
     const consoleErrors = [];
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    // (a failed fetch, e.g. the 401 of a wrong token, is shown by the page itself, not an error of it)
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && consoleErrors.push(m.text()));
     return { server, browser, context, page, url: server.url, consoleErrors, close, started };
   } catch (e) {
     await close();

@@ -10,7 +10,8 @@ function mount(el, opts, data) {
   charts.get(el)?.destroy();
   el.textContent = '';
   const width = Math.max(260, el.clientWidth || el.parentElement?.clientWidth || 600);
-  const u = new uPlot({ width, ...opts }, data, el);
+  // Static legends: the values under the cursor are in the view's tables already.
+  const u = new uPlot({ width, legend: { live: false }, ...opts }, data, el);
   charts.set(el, u);
   return u;
 }
@@ -26,13 +27,14 @@ export function timeline(el, history) {
     el,
     {
       height: 240,
-      scales: { x: { time: true }, y: { range: [0, 100] } },
-      axes: [{}, { label: 'traffic %', values: (u, vs) => vs.map((v) => `${v}%`) }],
+      // asinh keeps 0% (a rollback) on the axis while 1%, 10% and 50% stay apart.
+      scales: { x: { time: true }, y: { distr: 4, asinh: 1, range: [0, 100] } },
+      axes: [{}, { label: 'traffic %', size: 56, splits: () => [0, 1, 5, 10, 25, 50, 100], values: (u, vs) => vs.map((v) => (v == null ? '' : `${v}%`)) }],
       series: [
         {},
         { label: 'traffic', stroke: css('--accent'), width: 2, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false }, value: (u, v) => fmtPct(v) },
         { label: 'PASS ✓', stroke: css('--pass'), fill: css('--pass'), width: 0, paths: () => null, points: { show: true, size: 9, width: 2, fill: css('--pass') } },
-        { label: 'HOLD ⏸', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 11, width: 3, fill: '#fff' } },
+        { label: 'HOLD ‖', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 11, width: 3, fill: '#fff' } },
         { label: 'ROLLBACK ✕', stroke: css('--fail'), fill: css('--fail'), width: 0, paths: () => null, points: { show: true, size: 14, width: 2, fill: css('--fail') } },
       ],
     },
@@ -58,20 +60,21 @@ export function ecdfOverlay(el, grid, name) {
   );
 }
 
-/** The sequential test's always-valid p-value as data arrived, against alpha. */
+/** The sequential test's always-valid p-value as data arrived, against alpha (log scale). */
 export function evidence(el, looks, alpha = 0.05) {
   const xs = looks.map((l) => l.n);
   const ps = looks.map((l) => Math.max(1e-12, l.pValue ?? 1));
+  const lo = 10 ** Math.floor(Math.log10(Math.min(alpha / 10, ...ps)));
   return mount(
     el,
     {
       height: 210,
-      scales: { x: { time: false }, y: { distr: 3, range: (u, lo) => [Math.min(lo, alpha / 10), 1] } },
-      axes: [{ label: 'samples seen' }, { label: 'p (always valid)', size: 56, values: (u, vs) => vs.map((v) => v.toExponential(0)) }],
+      scales: { x: { time: false }, y: { distr: 3, log: 10, range: [lo, 1] } },
+      axes: [{ label: 'samples seen' }, { label: 'p (always valid)', size: 60, values: (u, vs) => vs.map((v) => (v == null ? '' : v >= 0.01 ? String(v) : v.toExponential(0))) }],
       series: [
         { label: 'samples' },
         { label: 'p-value', stroke: css('--canary'), width: 2, points: { show: true, size: 5 } },
-        { label: `α = ${alpha}`, stroke: css('--muted'), width: 1, dash: [3, 3], points: { show: false } },
+        { label: `α = ${alpha}`, stroke: css('--muted'), width: 1.5, dash: [4, 4], points: { show: false } },
       ],
     },
     [xs, ps, xs.map(() => alpha)],

@@ -256,6 +256,22 @@ export function ecdfGrid(a, b, points = 256) {
   return { x, baseline: F(sa), canary: F(sb) };
 }
 
+/** ECDFs on one grid from two quantile functions (sketches): F(x) interpolated between the ps. */
+export function cdfFromQuantiles(qa, qb, ps, points = 200) {
+  const lo = Math.min(qa[0], qb[0]);
+  const hi = Math.max(qa[qa.length - 1], qb[qb.length - 1]);
+  const x = Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
+  const F = (q) => x.map((v) => {
+    if (v < q[0]) return 0;
+    if (v >= q[q.length - 1]) return ps[ps.length - 1];
+    let j = 1;
+    while (q[j] <= v) j++;
+    const t = q[j] === q[j - 1] ? 1 : (v - q[j - 1]) / (q[j] - q[j - 1]);
+    return ps[j - 1] + t * (ps[j] - ps[j - 1]);
+  });
+  return { x, baseline: F(qa), canary: F(qb) };
+}
+
 /** Shared-bin histograms (densities) of two samples, clipped at the 0.5% and 99.5% quantiles. */
 export function histogram(a, b, bins = 40) {
   const sa = sorted(a), sb = sorted(b);

@@ -137,7 +137,7 @@ export function evaluateFlags(configText, contextText, flagKey) {
   try {
     const flags = flagKey ? { [flagKey]: ev.evaluate(flagKey, context) } : ev.evaluateAll(context);
     const rows = Object.entries(flags).map(([key, r]) => normEvaluation(key, r));
-    return { rows, flagKeys: (ev.flagKeys?.() ?? ev.flags ?? rows.map((r) => r.key)) };
+    return { rows };
   } catch (e) {
     return { error: describeError(e), where: 'evaluate' };
   } finally {
@@ -149,6 +149,7 @@ function normEvaluation(key, r) {
   return {
     key,
     value: pick(r, 'value'),
+    ruleIndex: num(pick(r, 'ruleIndex', 'rule_index')),
     variant: pick(r, 'variant') ?? null,
     reason: pick(r, 'reason') ?? null,
     errorCode: pick(r, 'errorCode', 'error_code') ?? null,
@@ -195,6 +196,19 @@ export function sequentialEvidence(kind, baseline, canary, looks = 20, alpha = 0
 
 export function srm(counts, weights) {
   return chiSquare(counts, weights);
+}
+
+/** Count, mean and quantiles at `ps` of a serialised quantile sketch (the edge's latency sketches). */
+export function sketchQuantiles(wire, ps) {
+  const Q = api.QuantileSketch;
+  const text = typeof wire === 'string' ? wire : JSON.stringify(wire);
+  const sk = Q.fromJSON ? Q.fromJSON(text) : Q.deserialize(text);
+  try {
+    const count = sk.count;
+    return { count, mean: count ? sk.sum / count : NaN, qs: count ? Array.from(sk.quantiles(ps)) : ps.map(() => NaN) };
+  } finally {
+    sk.dispose?.();
+  }
 }
 
 // ------------------------------------------------------------------------------------------------

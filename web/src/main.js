@@ -269,7 +269,7 @@ function metricWords(m) {
   if (m.compare !== false && m.allowedChange) {
     const a = m.allowedChange;
     const lim = [a.relative != null ? `${+(a.relative * 100).toFixed(3)}%` : null, a.absolute != null ? String(a.absolute) : null].filter(Boolean).join(' / ');
-    parts.push(`${m.direction === 'decrease' ? 'no drop' : m.direction === 'either' ? 'no change' : 'no rise'} beyond ${lim}`);
+    parts.push(`allowed ${m.direction === 'decrease' ? 'drop' : m.direction === 'either' ? 'change' : 'rise'} ${lim}`);
   }
   for (const g of m.gates ?? []) parts.push(`${g.stat} ${g.max != null ? `≤ ${g.max}` : `≥ ${g.min}`}`);
   return `${m.name}${m.critical ? ' (critical)' : ''}${parts.length ? `: ${parts.join('; ')}` : ''}`;
@@ -307,6 +307,11 @@ function renderRollout() {
   const reasons = [...(verdict?.reasons ?? [])];
   if (state.analysis?.srm && (state.analysis.srm.mismatch ?? state.analysis.srm.pValue < 0.001)) reasons.unshift(`sample-ratio mismatch (p = ${fmtP(state.analysis.srm.pValue)}): the split is off, check assignment before trusting the comparison`);
   for (const r of reasons) ul.append(el('li', {}, typeof r === 'string' ? r : r.message ?? JSON.stringify(r)));
+  const chips = clear(document.getElementById('decision-metrics'));
+  for (const m of state.analysis?.verdict.metrics ?? []) {
+    const cls = outcomeClass(m);
+    chips.append(el('span', { class: `badge ${cls}`, title: m.reason ?? '' }, `${m.name}: ${m.classification}${outcomeNote(m, cls)}`), ' ');
+  }
   const na = document.getElementById('next-action');
   na.dataset.action = nx?.action ?? '';
   na.textContent = nx?.action
@@ -321,7 +326,7 @@ function renderRollout() {
   const rows = [
     ['Flag / plan', `${flag ?? '—'}${plan?.name ? ` · ${plan.name}` : ''}`],
     ['Status', rstate?.status ?? '—'],
-    ['Stage', cur ? `${stageIdx + 1} of ${stages.length}${cur.name ? ` (${cur.name})` : ''}` : stageIdx != null ? String(stageIdx + 1) : '—'],
+    ['Stage', cur ? `${stageIdx}${cur.name ? ` (${cur.name})` : ''} — stages 0 to ${stages.length - 1}` : stageIdx != null ? String(stageIdx) : '—'],
     ['Traffic', fmtPct(cur?.percent)],
     ['In stage since', started != null ? `${fmtTime(started)} (${fmtDuration(elapsed)})` : '—'],
     ['Minimum window', cur?.minMs != null ? `${fmtDuration(cur.minMs)}${elapsed != null ? (elapsed >= cur.minMs ? ' — complete' : ` — ${fmtDuration(cur.minMs - elapsed)} left`) : ''}` : '—'],
@@ -337,7 +342,7 @@ function renderRollout() {
     const status = stageIdx == null ? '' : s.index < stageIdx ? 'done ✓' : s.index === stageIdx ? 'current ◀' : 'pending';
     tb.append(
       el('tr', { class: s.index === stageIdx ? 'current' : '', 'aria-current': s.index === stageIdx ? 'step' : null },
-        el('td', {}, `${s.index + 1}${s.name ? ` · ${s.name}` : ''}`), el('td', {}, fmtPct(s.percent)),
+        el('td', {}, `${s.index}${s.name ? ` · ${s.name}` : ''}`), el('td', {}, fmtPct(s.percent)),
         el('td', {}, `${fmtDuration(s.minMs)}${s.maxMs != null ? ` (max ${fmtDuration(s.maxMs)})` : ''}`),
         el('td', {}, s.gates.length ? el('ul', { class: 'reasons', style: 'margin:0' }, ...s.gates.map((g) => el('li', {}, g))) : 'none'),
         el('td', {}, status)),
@@ -355,7 +360,7 @@ function renderRollout() {
   else chartEl.textContent = 'No decision history yet.';
   const ht = clear(document.querySelector('#history-table tbody'));
   for (const h of points)
-    ht.append(el('tr', {}, el('td', {}, fmtTime(h.t)), el('td', {}, h.stage != null ? String(h.stage + 1) : ''), el('td', {}, fmtPct(h.percent)), el('td', {}, h.decision ? el('span', { class: `badge ${classify(h.decision)}` }, `${h.decision}${h.action && h.action !== 'now' ? ` (${h.action})` : ''}`) : ''), el('td', {}, h.note)));
+    ht.append(el('tr', {}, el('td', {}, fmtTime(h.t)), el('td', {}, h.stage != null ? String(h.stage) : ''), el('td', {}, fmtPct(h.percent)), el('td', {}, h.decision ? el('span', { class: `badge ${classify(h.decision)}` }, `${h.decision}${h.action && h.action !== 'now' ? ` (${h.action})` : ''}`) : ''), el('td', {}, h.note)));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -395,10 +400,11 @@ function renderCanary() {
   const judged = v.metrics.length ? v.metrics : a.metrics.map((m) => ({ name: m.name }));
   for (const jm of judged) {
     const m = byName[jm.name];
-    const cls = classify(jm.classification);
+    const cls = outcomeClass(jm);
     const card = el('article', { class: 'card', 'data-metric': jm.name });
     const stats = el('div', {},
-      el('h3', {}, jm.name, ' ', el('span', { class: `badge ${cls}`, 'data-role': 'classification' }, jm.classification || '—')),
+      el('h3', {}, jm.name, ' ', el('span', { class: `badge ${cls}` }, el('span', { 'data-role': 'classification' }, jm.classification || '—'), outcomeNote(jm, cls)),
+        jm.critical ? el('span', { class: 'badge neutral', title: 'a failure of this metric rolls back at once' }, 'critical') : ''),
       el('dl', { class: 'kv' },
         el('dt', {}, 'Effect (canary − baseline)'), el('dd', { 'data-role': 'effect' }, jm.effect != null ? fmt(jm.effect, 4) : '—'),
         el('dt', {}, 'Interval'), el('dd', { 'data-role': 'interval' }, jm.lower != null ? `[${fmt(jm.lower, 4)}, ${fmt(jm.upper, 4)}]` : '—'),
@@ -423,6 +429,20 @@ function renderCanary() {
   }
 }
 
+/** Pass / fail colour of an outcome: High or Low is a failure only in the metric's bad direction. */
+function outcomeClass(m) {
+  const o = String(m.classification);
+  if (o === 'Pass') return 'pass';
+  if (o === 'NoData' || !o) return 'hold';
+  const bad = m.direction === 'either' || (o === 'High' && m.direction !== 'decrease') || (o === 'Low' && m.direction === 'decrease');
+  return bad ? 'fail' : 'pass';
+}
+function outcomeNote(m, cls) {
+  if (m.classification === 'High' || m.classification === 'Low') return cls === 'fail' ? ' — worse' : ' — better';
+  if (m.classification === 'NoData') return ' — not judged';
+  return '';
+}
+
 /** A metric's score: its group's score (Kayenta scores groups), with the metric's weight. */
 function groupScore(v, jm) {
   if (jm.score != null) return fmt(jm.score, 2);
@@ -434,7 +454,14 @@ function groupScore(v, jm) {
 }
 
 function summaryTable(m) {
-  const row = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', { class: 'num' }, s.n.toLocaleString('en-US')), el('td', { class: 'num' }, fmt(s.mean, 4)), el('td', { class: 'num' }, fmt(s.median, 4)), el('td', { class: 'num' }, fmt(s.p90, 4)));
+  const n = (x) => (Number.isFinite(x) ? x.toLocaleString('en-US') : '—');
+  if (m.binary) {
+    const row = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', { class: 'num' }, n(s.n)), el('td', { class: 'num' }, n(Math.round(s.mean * s.n))), el('td', { class: 'num' }, fmtPct(100 * s.mean)));
+    return el('table', { class: 'table' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'events'), el('th', { class: 'num' }, 'rate'))),
+      el('tbody', {}, row('baseline', m.baseline), row('canary', m.canary)));
+  }
+  const row = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', { class: 'num' }, n(s.n)), el('td', { class: 'num' }, fmt(s.mean, 2)), el('td', { class: 'num' }, fmt(s.median, 2)), el('td', { class: 'num' }, fmt(s.p90, 2)));
   return el('table', { class: 'table' },
     el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'mean'), el('th', { class: 'num' }, 'median'), el('th', { class: 'num' }, 'p90'))),
     el('tbody', {}, row('baseline', m.baseline), row('canary', m.canary)));
@@ -612,7 +639,7 @@ async function evaluatePlayground() {
   table.hidden = false;
   const tb = clear(table.tBodies[0]);
   for (const row of r.rows)
-    tb.append(el('tr', { 'data-flag': row.key }, el('td', {}, el('code', {}, row.key)), el('td', {}, el('code', {}, typeof row.value === 'string' ? row.value : JSON.stringify(row.value))), el('td', {}, row.variant ?? '—'), el('td', {}, el('span', { class: 'badge neutral', 'data-role': 'reason' }, row.reason ?? '—')), el('td', {}, row.errorCode ? `${row.errorCode}${row.errorMessage ? `: ${row.errorMessage}` : ''}` : '')));
+    tb.append(el('tr', { 'data-flag': row.key }, el('td', {}, el('code', {}, row.key)), el('td', {}, el('code', {}, typeof row.value === 'string' ? row.value : JSON.stringify(row.value))), el('td', {}, row.variant ?? '—'), el('td', {}, el('span', { class: 'badge neutral', 'data-role': 'reason' }, row.reason ?? '—'), row.ruleIndex != null && row.ruleIndex >= 0 ? ` rule ${row.ruleIndex}` : ''), el('td', {}, row.errorCode ? `${row.errorCode}${row.errorMessage ? `: ${row.errorMessage}` : ''}` : '')));
 }
 
 // ------------------------------------------------------------------------------------------------

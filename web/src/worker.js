@@ -2,7 +2,7 @@
 // thread, reporting progress for long jobs. Protocol: {id, method, args} in; {id, progress:
 // {done, total, label}} zero or more times, then {id, result} or {id, error} out.
 import * as engine from './engine.js';
-import { parseSamples, parseJSON, ecdfGrid, summarize } from './data.js';
+import { parseSamples, parseJSON, ecdfGrid, cdfFromQuantiles, summarize } from './data.js';
 
 const methods = {
   async init() {
@@ -88,6 +88,21 @@ const methods = {
         ecdf: arrays && !binary ? ecdfGrid(b, c, 256) : null,
       };
     });
+    // Sketches (a live edge window): distributions from the package's quantile sketch.
+    const ps = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+    for (const m of metrics) {
+      if (m.form !== 'sketch') continue;
+      try {
+        const b = engine.sketchQuantiles(data.baseline[m.name], ps);
+        const c = engine.sketchQuantiles(data.canary[m.name], ps);
+        const sum = (k) => ({ n: k.count, mean: k.mean, median: k.qs[49], p90: k.qs[89] });
+        m.baseline = sum(b);
+        m.canary = sum(c);
+        if (b.count && c.count) m.ecdf = cdfFromQuantiles(b.qs, c.qs, ps);
+      } catch (e) {
+        m.sketchError = engine.describeError(e).message;
+      }
+    }
     progress(3, 4, 'sequential test');
     for (const m of metrics) {
       if (m.form !== 'samples') continue;
