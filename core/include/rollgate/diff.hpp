@@ -16,8 +16,8 @@
 /// @endcode
 ///
 /// @par Contract (normative text: docs/diff.md; shared vectors: tests/vectors/diff.json)
-/// - Differences are listed in document order (depth first, object keys in byte order) with the
-///   JSON Pointer (RFC 6901) of the value in the old document (in the new one for key_added).
+/// - Differences are listed depth first, object members in byte order of their keys, each with
+///   the JSON Pointer (RFC 6901) of the value in the old document (in the new one for key_added).
 /// - Numbers compare by value (1 and 1.0 are equal); integers exactly, otherwise as doubles.
 /// - Inputs are parsed with rollgate's bounded parser (64 MB, 256 levels), and the walk itself
 ///   uses an explicit stack, so no input can overflow the call stack.
