@@ -64,6 +64,13 @@ nlohmann::json parse_json(std::string_view text, std::string_view what, const js
     if (close != std::string::npos) detail = detail.substr(close + 2);
     throw error("rollgate.json.101", "",
                 subject + " is not valid JSON at byte " + std::to_string(e.byte) + ": " + detail);
+  } catch (const nlohmann::json::exception& e) {
+    // Not a parse_error but still bad input: out_of_range.406 for a number too large for a
+    // double ("1e400"). Found by tests/fuzz/fuzz_json_input; it escaped as a non-rollgate error.
+    std::string detail = e.what();
+    const auto close = detail.find("] ");
+    if (close != std::string::npos) detail = detail.substr(close + 2);
+    throw error("rollgate.json.101", "", subject + " is not valid JSON: " + detail);
   }
 }
 
