@@ -21,6 +21,7 @@ let engineReady = false;
 let cached = null; // { state, until } — the last rollout state, valid until `until`
 let failedUntil = 0; // after a coordinator error, fail open without asking again until then
 const logged = new Set(); // log each kind of configuration problem once per isolate
+const verifiedCookies = new Map(); // cookie value → unit, for values verified under this secret
 
 const SAFE = new Set(['GET', 'HEAD']);
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
@@ -85,8 +86,17 @@ async function serve(request, s, url, ctx, progress) {
   if (!unit) {
     const raw = readCookie(request.headers.get('cookie'), s.cookieName);
     if (raw) {
-      unit = await verifyUnit(s.cookieSecret, raw);
-      if (!unit) acc.count('tamperedCookies');
+      // Returning visitors send the same cookie every time: remember the values this isolate
+      // has verified (exact strings, bounded) and skip the HMAC for them.
+      const key = s.cookieSecret + '\u0000' + raw; // a rotated secret never reuses old entries
+      unit = verifiedCookies.get(key) || null;
+      if (!unit) {
+        unit = await verifyUnit(s.cookieSecret, raw);
+        if (unit) {
+          if (verifiedCookies.size >= 4096) verifiedCookies.clear();
+          verifiedCookies.set(key, unit);
+        } else acc.count('tamperedCookies');
+      }
     }
     if (!unit) {
       unit = randomUnit();

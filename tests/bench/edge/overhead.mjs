@@ -10,6 +10,7 @@
 // package built (bash scripts/bootstrap.sh); ROLLGATE_EDGE_SHIM=1 runs against the dev shim.
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import os from 'node:os';
 import * as h from '../../edge/support/harness.mjs';
 
 const { values: args } = parseArgs({
@@ -40,13 +41,14 @@ process.on('exit', () => originsProc.kill('SIGKILL'));
 
 const vars = h.baseVars(origins.stable, { ROLLGATE_STATE_TTL_MS: '5000', ROLLGATE_FLUSH_MS: '1000' });
 
-async function coldStart(script) {
+async function coldStart(script, rolloutOn) {
   const port = await h.freePort();
   const t0 = performance.now();
-  const w = await h.startWorkerd({ services: [{ name: 'x', port, script }], vars });
+  // Ready = the socket accepts (TCP probe), so nothing has run in the isolate yet: workerd has
+  // parsed and compiled the script, the first request pays the rest (for rollgate: instantiating
+  // the WebAssembly module, the coordinator's start and its first state read).
+  const w = await h.startWorkerd({ services: [{ name: 'x', port, script }], vars, probe: 'tcp' });
   const listening = performance.now() - t0;
-  // The readiness probe hit /__rollgate/health-probe (answered by the coordinator for rollgate: 401);
-  // the first proxied request is what a user would pay.
   const first = (await h.get(port, '/cold')).ms;
   const second = (await h.get(port, '/cold')).ms;
   await w.stop();
@@ -110,7 +112,8 @@ console.log(`edge overhead: ${N} requests per worker, concurrency ${C}, ${ROUNDS
 console.log(`  passthrough  ${f(P.rps).padStart(8)} req/s  p50 ${f(P.p50)} ms  p90 ${f(P.p90)} ms  p99 ${f(P.p99)} ms`);
 console.log(`  rollgate     ${f(R.rps).padStart(8)} req/s  p50 ${f(R.p50)} ms  p90 ${f(R.p90)} ms  p99 ${f(R.p99)} ms`);
 console.log(`  added latency: p50 ${f(R.p50 - P.p50)} ms, p99 ${f(R.p99 - P.p99)} ms; throughput ratio rollgate/passthrough ${f(R.rps / P.rps)}`);
-console.log(`  cold start (fresh workerd): passthrough first request ${f(cold.passthrough.firstRequestMs)} ms (then ${f(cold.passthrough.secondRequestMs)}), rollgate first request ${f(cold.rollgate.firstRequestMs)} ms (then ${f(cold.rollgate.secondRequestMs)})`);
+console.log(`  cold start (fresh workerd, no rollout started): listening after ${f(cold.passthrough.listeningMs)} / ${f(cold.rollgate.listeningMs)} ms; first request passthrough ${f(cold.passthrough.firstRequestMs)} ms (then ${f(cold.passthrough.secondRequestMs)}), rollgate ${f(cold.rollgate.firstRequestMs)} ms (then ${f(cold.rollgate.secondRequestMs)})`);
+console.log(`  machine load average while measuring: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 console.log(`  workerd RSS after the load: passthrough ${(rss.passthroughKb / 1024).toFixed(1)} MiB, rollgate (worker isolate + coordinator) ${(rss.rollgateKb / 1024).toFixed(1)} MiB`);
 console.log(`  coordinator counted ${st.metrics.total.stable.requests + st.metrics.total.canary.requests} of ${N + 300} requests (stable ${st.metrics.total.stable.requests}, canary ${st.metrics.total.canary.requests})`);
 console.log(JSON.stringify({ bench: 'edge-overhead', shim: h.SHIM, requests: N, concurrency: C, passthrough: P, rollgate: R, cold, rss }));
