@@ -25,6 +25,7 @@ namespace rollgate {
 namespace {
 
 using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;  // output keeps the documented key order
 using detail::bad_direction;
 using detail::metric_kind;
 using detail::metric_spec;
@@ -925,20 +926,20 @@ analysis judge(std::string_view canary_config_json, std::string_view baseline_js
 }
 
 namespace {
-json number_or_null(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
+ojson number_or_null(double v) {
+  return std::isfinite(v) ? ojson(v) : ojson(nullptr);
 }
 /// Counts and weights print as integers when they are (2000, not 2000.0).
-json count(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return json(static_cast<std::int64_t>(v));
-  return json(v);
+ojson count(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return ojson(static_cast<std::int64_t>(v));
+  return ojson(v);
 }
 }  // namespace
 
 std::string to_json(const analysis& a) {
-  json metrics = json::array();
+  ojson metrics = ojson::array();
   for (const auto& r : a.metrics) {
-    json checks = json::array();
+    ojson checks = ojson::array();
     for (const auto& c : r.checks) {
       checks.push_back({{"check", c.check},
                         {"label", c.label},
@@ -960,7 +961,7 @@ std::string to_json(const analysis& a) {
                        {"critical", r.critical},
                        {"mustHaveData", r.must_have_data},
                        {"classification", to_string(r.outcome)},
-                       {"test", r.test.empty() ? json(nullptr) : json(r.test)},
+                       {"test", r.test.empty() ? ojson(nullptr) : ojson(r.test)},
                        {"pValue", number_or_null(r.p_value)},
                        {"estimate", number_or_null(r.estimate)},
                        {"interval", {number_or_null(r.lower), number_or_null(r.upper)}},
@@ -969,17 +970,17 @@ std::string to_json(const analysis& a) {
                        {"reasons", r.reasons},
                        {"checks", checks}});
   }
-  json groups = json::array();
+  ojson groups = ojson::array();
   for (const auto& g : a.groups) {
     groups.push_back(
         {{"name", g.name}, {"weight", count(g.weight)}, {"score", number_or_null(g.score)}});
   }
-  const json out = {{"decision", to_string(a.verdict)},
-                    {"score", number_or_null(a.score)},
-                    {"reasons", a.reasons},
-                    {"criticalFailures", a.critical_failures},
-                    {"groups", groups},
-                    {"metrics", metrics}};
+  const ojson out = {{"decision", to_string(a.verdict)},
+                     {"score", number_or_null(a.score)},
+                     {"reasons", a.reasons},
+                     {"criticalFailures", a.critical_failures},
+                     {"groups", groups},
+                     {"metrics", metrics}};
   return out.dump();
 }
 

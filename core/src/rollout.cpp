@@ -43,6 +43,11 @@ std::string fmt_num(double v) {
 std::string fmt_percent(double p) {
   return fmt_num(p) + "%";
 }
+/// 10 rather than 10.0 in JSON when the percentage is whole.
+ojson percent_json(double p) {
+  if (p == std::floor(p)) return static_cast<std::int64_t>(p);
+  return p;
+}
 
 bool is_ms(const json& v) {
   // Bounded by 2^53 so that the value is exact in JavaScript and never overflows int64.
@@ -402,10 +407,10 @@ std::string stage_canary_config(std::string_view plan_json, std::size_t stage_in
 }
 
 std::string initial_state(std::int64_t now_ms) {
-  const json state = {{"stage", 0},
-                      {"stageStartMs", now_ms < 0 ? 0 : now_ms},
-                      {"status", "running"},
-                      {"history", json::array()}};
+  const ojson state = {{"stage", 0},
+                       {"stageStartMs", now_ms < 0 ? 0 : now_ms},
+                       {"status", "running"},
+                       {"history", ojson::array()}};
   return state.dump();
 }
 
@@ -543,8 +548,10 @@ rollout_action next_action(std::string_view plan_json, std::string_view state_js
   act.stage = stage_index;
   act.status = status;
   act.percent = st.percent;
-  json new_state = {
-      {"stage", stage_index}, {"stageStartMs", start_ms}, {"status", status}, {"history", history}};
+  ojson new_state = {{"stage", stage_index},
+                     {"stageStartMs", start_ms},
+                     {"status", status},
+                     {"history", ojson::parse(history.dump())}};
   const std::string stage_name =
       "stage " + std::to_string(stage_index) + (st.name.empty() ? "" : " (" + st.name + ")");
   auto record = [&](const char* what, std::size_t to, double percent, const std::string& why) {
@@ -552,7 +559,7 @@ rollout_action next_action(std::string_view plan_json, std::string_view state_js
                                     {"action", what},
                                     {"fromStage", stage_index},
                                     {"toStage", to},
-                                    {"percent", percent},
+                                    {"percent", percent_json(percent)},
                                     {"reason", why}});
   };
   auto finish = [&]() {
@@ -657,12 +664,12 @@ rollout_action next_action(std::string_view plan_json, std::string_view state_js
 }
 
 std::string to_json(const rollout_action& a) {
-  json out = {{"action", to_string(a.kind)},
-              {"percent", a.percent},
-              {"stage", a.stage},
-              {"status", a.status},
-              {"reasons", a.reasons}};
-  out["state"] = a.state_json.empty() ? json(nullptr) : json::parse(a.state_json);
+  ojson out = {{"action", to_string(a.kind)},
+               {"percent", percent_json(a.percent)},
+               {"stage", a.stage},
+               {"status", a.status},
+               {"reasons", a.reasons}};
+  out["state"] = a.state_json.empty() ? ojson(nullptr) : ojson::parse(a.state_json);
   return out.dump();
 }
 
