@@ -181,6 +181,12 @@ test('flag playground: evaluation with reasons, and a broken config shows its po
     assert.ok(item, `pointer ${p.pointer} shown`);
     assert.ok(item.text.includes(p.code), `${p.code} shown`);
   }
+  // A pointer is a button that selects the offending value in the editor.
+  await page.click('#flags-errors .problems li[data-pointer="/flags/0/rules/0/conditions/0/op"] button');
+  assert.equal(await page.evaluate(() => {
+    const ta = document.getElementById('flags-config');
+    return ta.value.slice(ta.selectionStart, ta.selectionEnd);
+  }), '"near"');
   await shot('flags-error');
 });
 

@@ -88,7 +88,8 @@ export function bars(el, counts, expected, label) {
     el,
     {
       height: 200,
-      scales: { x: { time: false, range: [-0.5, counts.length - 0.5] } },
+      // y from 0, so small deviations are not exaggerated.
+      scales: { x: { time: false, range: [-0.5, counts.length - 0.5] }, y: { range: (u, lo, hi) => [0, Math.max(hi, expected) * 1.15] } },
       axes: [{ label, values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? `${v * 5}%` : '')) }, { size: 60 }],
       series: [
         { label: 'bin' },

@@ -1,7 +1,7 @@
 // The dashboard page: inputs (files, examples, live status polling), persisted state, tabs, and
 // the rendering of each view. Every computation about the data is sent to the Web Worker
 // (src/worker.js → src/engine.js → the rollgate package); this file only formats results.
-import { detectKind, parseJSON, readStatus, InputError } from './data.js';
+import { detectKind, parseJSON, readStatus, InputError, locatePointer } from './data.js';
 import * as charts from './charts.js';
 import { fmt, fmtP, fmtPct, fmtDuration, fmtTime, el, clear, classify, decisionOf } from './format.js';
 
@@ -583,7 +583,7 @@ $('unit-form').addEventListener('submit', async (e) => {
       ['Coverage bucket', `${r.coverageBucket} of 100000`],
       ['Inside coverage', r.in ? `yes (bucket ${r.coverageBucket} < ${p.coverage})` : `no (bucket ${r.coverageBucket} ≥ ${p.coverage})`],
       ['Variant bucket', r.variantBucket != null ? String(r.variantBucket) : '—'],
-      ['Variant', r.in ? `variant ${r.variant}` : '— (not in rollout)'],
+      ['Variant', r.in ? `variant ${r.variant}` : `none: not in rollout (would get variant ${r.variant} once covered)`],
     ];
     for (const [k, v] of rows) out.append(el('dt', {}, k), el('dd', { 'data-role': k.toLowerCase().replace(/ /g, '-') }, v));
   } catch (err) {
@@ -621,6 +621,24 @@ $('flags-form').addEventListener('submit', (e) => {
   evaluatePlayground();
 });
 
+/** A problem's JSON Pointer; for config problems a button that selects that value in the editor. */
+function pointerButton(where, pointer) {
+  const label = pointer ? pointer : '(whole document)';
+  if (where !== 'config' || pointer == null) return el('code', { class: 'ptr' }, label);
+  const b = el('button', { type: 'button', class: 'ptr-link', title: 'Select this value in the configuration' }, el('code', { class: 'ptr' }, label));
+  b.addEventListener('click', () => {
+    const ta = $('flags-config');
+    const at = locatePointer(ta.value, pointer);
+    if (!at) return;
+    ta.focus();
+    ta.setSelectionRange(at[0], at[1]);
+    // Scroll the selection into view: put the caret line near the top.
+    const line = ta.value.slice(0, at[0]).split('\n').length;
+    ta.scrollTop = Math.max(0, (line - 3) * parseFloat(getComputedStyle(ta).lineHeight || '18'));
+  });
+  return b;
+}
+
 async function evaluatePlayground() {
   const configText = $('flags-config').value;
   const contextText = $('flags-context').value;
@@ -633,7 +651,7 @@ async function evaluatePlayground() {
     table.hidden = true;
     const problems = r.error.problems?.length ? r.error.problems : [{ code: r.error.code, pointer: r.error.pointer, message: r.error.message }];
     errs.append(el('p', { class: 'error' }, r.where === 'config' ? `The configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):` : `${r.where} error:`),
-      el('ul', { class: 'problems' }, ...problems.map((p) => el('li', { 'data-pointer': p.pointer ?? '' }, p.code ? el('strong', {}, `[${p.code}] `) : '', p.pointer != null && p.pointer !== '' ? el('code', { class: 'ptr' }, p.pointer) : el('code', { class: 'ptr' }, '(document)'), ' ', p.message))));
+      el('ul', { class: 'problems' }, ...problems.map((p) => el('li', { 'data-pointer': p.pointer ?? '' }, p.code ? el('strong', {}, `[${p.code}] `) : '', pointerButton(r.where, p.pointer), ' ', p.message))));
     return;
   }
   table.hidden = false;
