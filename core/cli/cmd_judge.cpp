@@ -171,7 +171,7 @@ int run_judge(const std::vector<std::string>& args) {
   const std::string c = load_data(canary, "canary");
   const analysis a = judge(cfg, b, c);
   const std::string out = to_json(a);
-  std::cout << (pretty ? nlohmann::json::parse(out).dump(2) : out) << '\n';
+  std::cout << (pretty ? nlohmann::ordered_json::parse(out).dump(2) : out) << '\n';
   return ok;
 }
 

@@ -49,7 +49,7 @@ constexpr const char* kHelp =
 }
 
 void print(const std::string& json_text, bool pretty) {
-  std::cout << (pretty ? nlohmann::json::parse(json_text).dump(2) : json_text) << '\n';
+  std::cout << (pretty ? nlohmann::ordered_json::parse(json_text).dump(2) : json_text) << '\n';
 }
 
 int run_plan(const std::vector<std::string>& args) {

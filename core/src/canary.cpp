@@ -571,7 +571,7 @@ struct metric_eval {
         below < 1 ? 1.0 : boost::math::cdf(boost::math::complement(down, below - 1));
     const bool bad_up = m.direction != bad_direction::decrease;
     const bool bad_down = m.direction != bad_direction::increase;
-    const std::string what = ch.label + " (" + num(qb) + " → " + num(qc) + ")";
+    const std::string what = ch.label + " (" + num(qb) + " -> " + num(qc) + ")";
     if (bad_up && ch.estimate > ch.allowed) {
       ch.p_value = p_up;
       if (p_up < cfg.alpha) {
@@ -650,7 +650,7 @@ struct metric_eval {
       ch.upper = s.upper;
     }
     verdict v = classify(m.direction, ch.estimate, ch.lower, ch.upper, ch.p_value, cfg.alpha,
-                         ch.allowed, "the rate (" + pct(pb) + " → " + pct(pc) + ")");
+                         ch.allowed, "the rate (" + pct(pb) + " -> " + pct(pc) + ")");
     // Minimum-events rule (Kayenta issue 426): with few events a comparison cannot confirm a
     // regression; a canary that is not worse passes, one that looks worse waits for data.
     const double events = b.events + c.events;
