@@ -60,9 +60,11 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   if [ -d "tests/fuzz/corpus/$t" ]; then cp -n "tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null; fi
   before=$(find "$artifacts" -type f | wc -l)
+  dict=()  # tests/fuzz/<target>.dict: tokens that help the fuzzer write valid JSON and configs
+  if [ -f "tests/fuzz/$t.dict" ]; then dict=(-dict="tests/fuzz/$t.dict"); fi
   "$build/tests/fuzz/$t" "$corpus" -max_total_time="$per" -max_len="$(max_len_of "$t")" \
     -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/" -print_final_stats=1 \
-    >"$log" 2>&1
+    "${dict[@]}" >"$log" 2>&1
   rc=$?
   runs=$(grep -Eo '^stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
   cov=$(grep -Eo ' cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+')
