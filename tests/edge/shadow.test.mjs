@@ -48,6 +48,8 @@ test('shadow requests neither change nor delay the served response', { skip, tim
     const r = await h.get(ctx.port, '/probe', { 'x-user-id': `sh-${i}` });
     if (r.arm === 'stable') users.push(`sh-${i}`);
   }
+  // Every GET is shadowed: the stable arm's report will hold the stable probes and the 60 below.
+  ctx.stableShadowed = users.length + 60;
   const before = ctx.shadow.seen.length;
   const res = await h.pool(60, 10, (i) => h.get(ctx.port, i % 2 ? '/same' : '/priced', { 'x-user-id': users[i % users.length] }));
   for (const r of res) {
@@ -86,9 +88,10 @@ test('mismatches are counted per field and the noisy field is learned as noise',
   const st = await h.until(async () => {
     const s = await status();
     const a = s.metrics.total.stable.shadow;
-    return a.compared >= 60 ? s : null;
+    return a.compared >= ctx.stableShadowed ? s : null;
   }, 8000, 200);
   assert.ok(st, 'comparisons reached the coordinator');
+  assert.equal(st.metrics.total.stable.shadow.compared, ctx.stableShadowed);
   const sh = st.metrics.total.stable.shadow;
   assert.equal(sh.failed, 0);
   assert.equal(sh.equal, 0, 'requestId differs on every response');
@@ -100,12 +103,13 @@ test('mismatches are counted per field and the noisy field is learned as noise',
   const price = verdict['/body/price'];
   const requestId = verdict['/body/requestId'];
   assert.ok(price && requestId, `fields: ${Object.keys(verdict).join(', ')}`);
-  // The price differs only between stable and the shadow (30 /priced of the 60+ comparisons):
-  assert.ok(price.differed >= 30, JSON.stringify(price));
+  // The price differs only between stable and the shadow (the 30 /priced of the comparisons):
+  assert.equal(price.differed, 30, JSON.stringify(price));
+  assert.equal(price.comparisons, ctx.stableShadowed);
   assert.equal(price.noiseDiffered ?? price.noise_differed, 0);
   assert.equal(price.real, true, 'a difference the old path never shows is real');
   // requestId differs in every comparison, and ALSO between two answers of stable: noise.
-  assert.ok(requestId.differed >= 60);
-  assert.ok((requestId.noiseDiffered ?? requestId.noise_differed) >= 60);
+  assert.equal(requestId.differed, ctx.stableShadowed);
+  assert.equal(requestId.noiseDiffered ?? requestId.noise_differed, ctx.stableShadowed);
   assert.equal(requestId.real, false, 'a field that differs on its own is learned as noise');
 });

@@ -115,3 +115,37 @@ TEST(FlagsHostile, RandomCorruptionNeverCrashes) {
 }
 
 }  // namespace
+
+namespace {
+
+// A large but valid config (about 8 MB: 20,000 flags with distinct attributes, one flag with
+// 20,000 variations and weights) must compile in linear time: quadratic duplicate checks would
+// take minutes here.
+TEST(FlagsHostile, LargeConfigsCompileInLinearTime) {
+  std::string flags;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string n = std::to_string(i);
+    flags += R"({"key": "flag-)" + n +
+             R"(", "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+        "defaultVariation": "off", "rules": [{"conditions": [{"attribute": "attr-)" +
+             n + R"(", "op": "equals", "value": 1}], "serve": {"variation": "on"}}]},)";
+  }
+  std::string variations, weights;
+  for (int i = 0; i < 20000; ++i) {
+    variations += (i ? "," : "") + (R"({"key": "v)" + std::to_string(i) + R"(", "value": )" +
+                                    std::to_string(i) + "}");
+    weights +=
+        (i ? "," : "") + (R"({"variation": "v)" + std::to_string(i) + R"(", "weight": 0.005})");
+  }
+  flags += R"({"key": "wide", "variations": [)" + variations + R"(], "defaultVariation": "v0",
+      "fallthrough": {"rollout": {"weights": [)" +
+           weights + "]}}}";
+  const auto ev = rollgate::compile(rollgate::test::config_with(flags));
+  EXPECT_EQ(ev.flag_count(), 20001u);
+  EXPECT_EQ(ev.attribute_count(), 20001u);
+  auto ctx = rollgate::context::from_json(ev, R"({"attr-19999": 1, "targetingKey": "u"})");
+  EXPECT_EQ(ev.evaluate(std::string_view("flag-19999"), ctx, 0).variant, "on");
+  EXPECT_EQ(ev.evaluate(std::string_view("wide"), ctx, 0).reason, rollgate::reason::split);
+}
+
+}  // namespace

@@ -129,6 +129,35 @@ for (const flavour of flavours) {
       ev.dispose();
     });
 
+    test('ramps follow the clock when no time is given (and an explicit now overrides it)', () => {
+      const flag = (at) => ({
+        schemaVersion: 1,
+        flags: [{
+          key: 'ramped', variations: [{ key: 'on', value: true }, { key: 'off', value: false }], defaultVariation: 'off',
+          fallthrough: { rollout: { weights: [{ variation: 'on', weight: 100 }], ramp: [{ at, coverage: 100 }] } },
+        }],
+      });
+      const past = r.compile(flag('2000-01-01T00:00:00Z'));
+      const future = r.compile(flag('2999-01-01T00:00:00Z'));
+      const ctx = { targetingKey: 'u-1' };
+      assert.equal(past.evaluate('ramped', ctx).value, true);
+      assert.equal(past.evaluateAll(ctx).ramped.value, true);
+      assert.equal(future.evaluate('ramped', ctx).value, false);
+      assert.equal(future.evaluate('ramped', ctx, { now: Date.parse('2999-06-01T00:00:00Z') }).value, true);
+      assert.equal(future.evaluateAll(ctx, { now: new Date('2999-06-01T00:00:00Z') }).ramped.value, true);
+      // A config without ramps gives the same answer whatever the clock says.
+      const plain = r.compile(flag('2000-01-01T00:00:00Z').flags[0].fallthrough.rollout.ramp && {
+        schemaVersion: 1,
+        flags: [{ key: 'p', variations: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }], defaultVariation: 'a',
+          fallthrough: { rollout: { weights: [{ variation: 'a', weight: 50 }, { variation: 'b', weight: 50 }] } } }],
+      });
+      for (let i = 0; i < 50; i++) {
+        const c = { targetingKey: `u-${i}` };
+        assert.deepEqual(plain.evaluate('p', c), plain.evaluate('p', c, { now: 4_102_444_800_000 }));
+      }
+      for (const e of [past, future, plain]) e.dispose();
+    });
+
     test('unknown flags, type mismatches and bad contexts', () => {
       const ev = r.compile(storefront);
       const nf = ev.evaluate('no-such-flag', { targetingKey: 'u' });

@@ -159,6 +159,7 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE int rg_flags_eval(engine* e, std::uint32_t index, const std::uint8_t* ctx,
                                        std::uint32_t ctx_len, double now_ms, std::int32_t expected_type,
                                        std::int32_t* out) {
+  if (e == nullptr) return -2;  // JS calls once with null at start-up to resolve the export
   return guard(-1, [&] {
     if (!e->load(ctx, ctx_len)) return -1;
     const auto now = static_cast<std::int64_t>(now_ms);
@@ -173,6 +174,7 @@ EMSCRIPTEN_KEEPALIVE int rg_flags_eval(engine* e, std::uint32_t index, const std
 /// Loads the encoded context and evaluates every flag; writes flag_count records at `out`.
 EMSCRIPTEN_KEEPALIVE int rg_flags_eval_all(engine* e, const std::uint8_t* ctx, std::uint32_t ctx_len,
                                            double now_ms, std::int32_t* out) {
+  if (e == nullptr) return -2;
   return guard(-1, [&] {
     if (!e->load(ctx, ctx_len)) return -1;
     e->ev.evaluate_all(e->ctx, static_cast<std::int64_t>(now_ms), e->all);

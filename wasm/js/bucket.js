@@ -2,7 +2,7 @@
 // Bucketing (docs/bucketing.md): where a unit falls under a salt, one unit or many at once.
 // The batch form crosses into WebAssembly once: every unit is written as UTF-8 into one buffer in
 // WASM memory with an offsets array, and one call fills the output typed array.
-import { mod, scratch, writeUtf8, outPtr, stringToScratch } from './runtime.js';
+import { mod, scratch, writeUtf8, outPtr, stringToScratch, raw, views, HU8 } from './runtime.js';
 import { invalidArgument } from './errors.js';
 
 /** Coverage and weights are integers out of BUCKET_SCALE (100000 = 100%). */
@@ -29,8 +29,10 @@ function checkString(value, name) {
 function pair(unit, salt) {
   checkString(unit, 'unit');
   checkString(salt, 'salt');
+  mod();
   const base = scratch(3 * (unit.length + salt.length) + 8);
-  const heap = mod().HEAPU8;
+  if (HU8.length === 0) views();
+  const heap = HU8;
   const unitLen = writeUtf8(unit, heap, base);
   const saltPtr = base + unitLen;
   const saltLen = writeUtf8(salt, heap, saltPtr);
@@ -43,7 +45,7 @@ function pair(unit, salt) {
  */
 export function bucket(unit, salt) {
   const [u, ul, s, sl] = pair(unit, salt);
-  return mod()._rg_bucket_fraction(u, ul, s, sl);
+  return raw.rg_bucket_fraction(u, ul, s, sl);
 }
 
 /** Both draws of `unit` under `salt`, with their buckets. Hashes are unsigned 64-bit BigInts. */

@@ -6,7 +6,9 @@
 // skipped without crossing), values go into a reused buffer in WASM memory, and one plain export
 // call evaluates. Results come back as integers; each flag's variation values are decoded once
 // and cached (JSON values are frozen, since they are shared between results).
-import { mod, lastError, outPtr, scratch, scratchEnsure, scratchCapacity, writeUtf8, readUtf8 } from './runtime.js';
+import {
+  mod, lastError, outPtr, scratch, scratchEnsure, scratchCapacity, writeUtf8, readUtf8, raw, views, HU8, HU32, H32, HF64,
+} from './runtime.js';
 import { RollgateError, invalidArgument } from './errors.js';
 import { Owned, disposeSymbol } from './memory.js';
 import { jsonText } from './canary.js';
@@ -57,9 +59,15 @@ function typeName(v) {
  */
 export function compile(config) {
   const M = mod();
-  const handle = M.compileFlags(jsonText(config, 'config'));
+  const text = jsonText(config, 'config');
+  const handle = M.compileFlags(text);
   if (handle === null) throw lastError();
-  return new FlagEvaluator(handle);
+  // Ramps are the only construct whose result depends on the clock (docs/config.md: `before` /
+  // `after` compare an attribute with a fixed time). Without one, evaluations skip Date.now(),
+  // which costs about as much as the boundary crossing. Any JSON escape could spell "ramp"
+  // another way, so one makes us assume the clock is needed.
+  const usesClock = text.includes('"ramp"') || text.includes('\\u');
+  return new FlagEvaluator(handle, usesClock);
 }
 
 /** Every problem compile() would report, without throwing; [] when the config is valid. */
@@ -69,8 +77,9 @@ export function validateFlags(config) {
 
 export class FlagEvaluator {
   /** @internal use compile() */
-  constructor(handle) {
+  constructor(handle, usesClock = true) {
     const info = JSON.parse(handle.info());
+    this._usesClock = usesClock;
     this._h = handle;
     this._addr = handle.address();
     this._owned = new Owned(this, () => handle.delete(), 'FlagEvaluator');
@@ -80,7 +89,10 @@ export class FlagEvaluator {
     this.attributes = Object.freeze(info.attributes.slice());
     this._types = info.flags.map((f) => f.type);
     this._index = new Map(this.flagKeys.map((k, i) => [k, i]));
-    this._ids = new Map(info.attributes.map((a, i) => [a, i]));
+    // A null-prototype object rather than a Map: V8's keyed loads with the context's own
+    // (internalised) property names hit inline caches, which Map.get does not.
+    this._ids = Object.create(null);
+    info.attributes.forEach((a, i) => { this._ids[a] = i; });
     this._cache = this.flagKeys.map(() => []);
     this._count = this.flagKeys.length;
     this._allOut = 0;
@@ -116,19 +128,19 @@ export class FlagEvaluator {
     let expected = -1;
     let strict = true;
     if (options === undefined) {
-      now = Date.now();
+      now = this._usesClock ? Date.now() : 0;
     } else {
-      now = nowOf(options);
+      now = options.now === undefined && !this._usesClock ? 0 : nowOf(options);
       strict = options.strictContext !== false;
       if (options.expectedType !== undefined) {
         expected = TYPES.indexOf(options.expectedType);
         if (expected < 0) throw invalidArgument(`expectedType must be one of ${TYPES.join(', ')}`, '/expectedType');
       }
     }
-    const M = mod();
-    const [base, len] = this._encode(context, strict);
-    if (M._rg_flags_eval(this._addr, index, base, len, now, expected, outPtr) !== 0) throw lastError();
-    return this._result(index, M.HEAP32, outPtr >> 2);
+    const len = this._encode(context, strict);
+    if (raw.rg_flags_eval(this._addr, index, this._base, len, now, expected, outPtr) !== 0) throw lastError();
+    if (H32.length === 0) views();
+    return this._result(index, H32, outPtr >> 2);
   }
 
   /**
@@ -137,16 +149,17 @@ export class FlagEvaluator {
    */
   evaluateAll(context, options) {
     this._owned.check();
-    const now = options === undefined ? Date.now() : nowOf(options);
-    const M = mod();
-    const [base, len] = this._encode(context, options === undefined || options.strictContext !== false);
+    const now = (options === undefined || options.now === undefined) && !this._usesClock ? 0 : nowOf(options || {});
+    const len = this._encode(context, options === undefined || options.strictContext !== false);
+    const base = this._base;
     // Output records go right after the encoded context in the scratch region.
     const outAt = (base + len + 7) & ~7;
     const needed = outAt - base + 4 * RECORD * this._count;
     const b2 = scratchEnsure(len, needed);
     const at = b2 + (outAt - base);
-    if (M._rg_flags_eval_all(this._addr, b2, len, now, at) !== 0) throw lastError();
-    const heap = M.HEAP32;
+    if (raw.rg_flags_eval_all(this._addr, b2, len, now, at) !== 0) throw lastError();
+    if (H32.length === 0) views();
+    const heap = H32;
     const result = {};
     for (let i = 0, o = at >> 2; i < this._count; i++, o += RECORD) {
       result[this.flagKeys[i]] = this._result(i, heap, o);
@@ -182,22 +195,28 @@ export class FlagEvaluator {
     return r;
   }
 
-  /** Encodes a context into scratch memory (see wasm/bindings/flags.cpp); returns [base, length]. */
+  /**
+   * Encodes a context into scratch memory (see wasm/bindings/flags.cpp); sets this._base and
+   * returns the length.
+   */
   _encode(context, strict) {
-    if (context === undefined || context === null) return [scratch(8), 0];
+    if (context === undefined || context === null) {
+      this._base = scratch(8);
+      return 0;
+    }
     if (typeof context !== 'object' || Array.isArray(context)) {
       throw contextError('', `a context must be an object, got ${typeName(context)}`);
     }
-    const M = mod();
     let base = scratch(256);
     let cap = scratchCapacity();
-    let heap = M.HEAPU8;
-    let h32 = M.HEAPU32;
+    if (HU8.length === 0) views();
+    let heap = HU8;
+    let h32 = HU32;
     let pos = 0;
     const ids = this._ids;
     for (const name in context) {
       let v = context[name];
-      const id = ids.get(name);
+      const id = ids[name];
       if (id === undefined) {
         // Unused by the configuration: validated for type only (unless strictContext is false),
         // never sent.
@@ -220,8 +239,8 @@ export class FlagEvaluator {
       if (pos + need > cap) {
         base = scratchEnsure(pos, pos + need + 256);
         cap = scratchCapacity();
-        heap = M.HEAPU8;
-        h32 = M.HEAPU32;
+        heap = HU8;
+        h32 = HU32;
       }
       const at = base + pos;
       if (t === 'string') {
@@ -234,7 +253,7 @@ export class FlagEvaluator {
         if (!Number.isFinite(v)) throw contextError(pointerToken(name), 'number is not finite');
         heap[at] = 2;
         h32[(at + 4) >> 2] = id;
-        M.HEAPF64[(at + 8) >> 3] = v;
+        HF64[(at + 8) >> 3] = v;
         pos += 16;
       } else if (t === 'boolean') {
         heap[at] = v ? 3 : 4;
@@ -261,7 +280,8 @@ export class FlagEvaluator {
       }
       pos = (pos + 7) & ~7;
     }
-    return [base, pos];
+    this._base = base;
+    return pos;
   }
 
   /** Frees the WASM memory now; the evaluator cannot be used afterwards. Idempotent. */

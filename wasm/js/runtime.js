@@ -112,9 +112,48 @@ let scratchCap = 0;
 /** @internal address of a fixed 64-byte, 8-aligned area for small results */
 export let outPtr = 0;
 
+/**
+ * @internal Views of WASM memory, kept in module variables: the Emscripten Module object has
+ * hundreds of properties (dictionary mode), so reading M.HEAPU8 on every call costs more than the
+ * call itself. Growing memory detaches the old buffer, which makes a view's length 0: hot paths
+ * check that and call views() to refresh.
+ */
+export let HU8 = new Uint8Array(0);
+export let HU32 = new Uint32Array(0);
+export let H32 = new Int32Array(0);
+export let HF64 = new Float64Array(0);
+export function views() {
+  HU8 = M.HEAPU8;
+  HU32 = M.HEAPU32;
+  H32 = M.HEAP32;
+  HF64 = M.HEAPF64;
+}
+
+/**
+ * @internal Raw exports, resolved once. Emscripten's glue first installs a wrapper that looks the
+ * export up and replaces itself on the first call; we make that first call at start-up with
+ * harmless arguments so that later calls go straight into WebAssembly (about 7 ns).
+ */
+export const raw = {};
+
 function setup() {
   outPtr = M._malloc(64);
+  M._free(M._malloc(8));
   scratch(1 << 16);
+  M._rg_bucket_fraction(0, 0, 0, 0);
+  M._rg_bucket_batch(0, 0, 0, scratchPtr, 0, 0, 0, scratchPtr);
+  M._rg_pick_variant(0, 0, 0, 0, 0, 0);
+  M._rg_xxh3_64(0, 0, 0, 0, outPtr);
+  M._rg_bucket_draws(0, 0, 0, 0, outPtr);
+  M._rg_flags_eval(0, 0, 0, 0, 0, -1, outPtr);
+  M._rg_flags_eval_all(0, 0, 0, 0, outPtr);
+  M._rg_last_error();
+  M._rg_version();
+  for (const name of ['_malloc', '_free', '_rg_bucket_fraction', '_rg_bucket_batch', '_rg_pick_variant', '_rg_xxh3_64',
+    '_rg_bucket_draws', '_rg_flags_eval', '_rg_flags_eval_all', '_rg_last_error', '_rg_version']) {
+    raw[name.slice(1)] = M[name];
+  }
+  views();
 }
 
 /** @internal Address of at least `n` bytes of scratch memory (8-aligned). May grow memory. */
@@ -128,6 +167,7 @@ export function scratch(n) {
       throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${cap} bytes`);
     }
     scratchCap = cap;
+    views();
   }
   return scratchPtr;
 }
@@ -145,6 +185,7 @@ export function scratchEnsure(used, total) {
   M._free(scratchPtr);
   scratchPtr = p;
   scratchCap = cap;
+  views();
   return p;
 }
 
@@ -157,6 +198,7 @@ export function scratchCapacity() {
 export function alloc(n) {
   const p = M._malloc(n > 0 ? n : 1);
   if (!p) throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${n} bytes`);
+  views();
   return p;
 }
 

@@ -7,7 +7,7 @@
 // cold start (first request of a fresh workerd, which instantiates the WebAssembly module and
 // reads the coordinator) and the RSS of each workerd process (one isolate each, plus the
 // coordinator's Durable Object for rollgate). Needs `npm ci --prefix edge/cloudflare` and the
-// package built (bash scripts/bootstrap.sh); ROLLGATE_EDGE_SHIM=1 runs against the dev shim.
+// package built (bash scripts/bootstrap.sh); ROLLGATE_PACKAGE_DIST=<dir> uses a staging build.
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
@@ -108,7 +108,7 @@ for (const s of stopAll) await s();
 originsProc.kill('SIGKILL');
 
 const f = (x) => x.toFixed(2);
-console.log(`edge overhead: ${N} requests per worker, concurrency ${C}, ${ROUNDS} interleaved rounds, canary at ${args.percent}%${Number(args.shadow) > 0 ? `, shadow sample ${args.shadow}` : ''}${h.SHIM ? '  [DEV SHIM, not the package]' : ''}`);
+console.log(`edge overhead: ${N} requests per worker, concurrency ${C}, ${ROUNDS} interleaved rounds, canary at ${args.percent}%${Number(args.shadow) > 0 ? `, shadow sample ${args.shadow}` : ''}`);
 console.log(`  passthrough  ${f(P.rps).padStart(8)} req/s  p50 ${f(P.p50)} ms  p90 ${f(P.p90)} ms  p99 ${f(P.p99)} ms`);
 console.log(`  rollgate     ${f(R.rps).padStart(8)} req/s  p50 ${f(R.p50)} ms  p90 ${f(R.p90)} ms  p99 ${f(R.p99)} ms`);
 console.log(`  added latency: p50 ${f(R.p50 - P.p50)} ms, p99 ${f(R.p99 - P.p99)} ms; throughput ratio rollgate/passthrough ${f(R.rps / P.rps)}`);
@@ -116,4 +116,4 @@ console.log(`  cold start (fresh workerd, no rollout started): listening after $
 console.log(`  machine load average while measuring: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 console.log(`  workerd RSS after the load: passthrough ${(rss.passthroughKb / 1024).toFixed(1)} MiB, rollgate (worker isolate + coordinator) ${(rss.rollgateKb / 1024).toFixed(1)} MiB`);
 console.log(`  coordinator counted ${st.metrics.total.stable.requests + st.metrics.total.canary.requests} of ${N + 300} requests (stable ${st.metrics.total.stable.requests}, canary ${st.metrics.total.canary.requests})`);
-console.log(JSON.stringify({ bench: 'edge-overhead', shim: h.SHIM, requests: N, concurrency: C, passthrough: P, rollgate: R, cold, rss }));
+console.log(JSON.stringify({ bench: 'edge-overhead', requests: N, concurrency: C, passthrough: P, rollgate: R, cold, rss }));

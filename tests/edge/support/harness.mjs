@@ -13,7 +13,6 @@ export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const edgeDir = join(repo, 'edge/cloudflare');
 const { writeConfig, workerdBin } = await import(join(edgeDir, 'scripts/workerd-config.mjs'));
 
-export const SHIM = process.env.ROLLGATE_EDGE_SHIM === '1';
 export const TOKEN = 'test-admin-token-0123456789abcdef';
 export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdef';
 export const OVERRIDE_SECRET = 'test-override-secret-0123456789abcdef';
@@ -22,7 +21,7 @@ export const OVERRIDE_SECRET = 'test-override-secret-0123456789abcdef';
 export function skipReason() {
   if (!existsSync(workerdBin)) return 'workerd is not installed: run `npm ci --prefix edge/cloudflare`';
   const dist = process.env.ROLLGATE_PACKAGE_DIST || join(repo, 'dist');
-  if (!SHIM && !existsSync(join(dist, 'rollgate.wasm'))) {
+  if (!existsSync(join(dist, 'rollgate.wasm'))) {
     return 'the rollgate package is not built (dist/rollgate.wasm missing): run `bash scripts/bootstrap.sh`';
   }
   return null;
@@ -34,7 +33,6 @@ export function buildWorker() {
   if (built) return;
   execFileSync(process.execPath, [join(edgeDir, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
   built = true;
-  if (SHIM) console.log('# NOTE: edge tests are running against the DEVELOPMENT SHIM, not the rollgate package');
 }
 
 export function freePort() {
