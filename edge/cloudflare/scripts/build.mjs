@@ -3,30 +3,23 @@
 // --no-bundle` take. SPDX-License-Identifier: MIT
 //
 //   node scripts/build.mjs            bundle against the `rollgate` package (../../dist)
-//   ROLLGATE_EDGE_SHIM=1 node ...     bundle against the development shim in tests/edge/support
-//                                     (only to work on the plumbing before the package exists)
 //   ROLLGATE_PACKAGE_DIST=dir node .. bundle against a package dist/ folder elsewhere (a staging
 //                                     build of the package; development only)
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const out = join(root, 'dist');
-const shim = process.env.ROLLGATE_EDGE_SHIM === '1';
 mkdirSync(out, { recursive: true });
 
 const packageDist = process.env.ROLLGATE_PACKAGE_DIST ? resolve(process.env.ROLLGATE_PACKAGE_DIST) : resolve(root, '../../dist');
-let wasmSource = null;
-if (!shim) {
-  wasmSource = join(packageDist, 'rollgate.wasm');
-  if (!existsSync(wasmSource)) {
-    console.error(`edge/cloudflare: ${wasmSource} is missing: build the package first (bash scripts/bootstrap.sh)`);
-    process.exit(1);
-  }
+const wasmSource = join(packageDist, 'rollgate.wasm');
+if (!existsSync(wasmSource)) {
+  console.error(`edge/cloudflare: ${wasmSource} is missing: build the package first (bash scripts/bootstrap.sh)`);
+  process.exit(1);
 }
 
 // The package's workerd entry imports './rollgate.wasm'; it stays an import in the bundle (workerd
@@ -37,11 +30,7 @@ const wasmExternal = {
     b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './rollgate.wasm', external: true }));
   },
 };
-const alias = shim
-  ? { rollgate: resolve(root, '../../tests/edge/support/rollgate-shim.mjs') }
-  : process.env.ROLLGATE_PACKAGE_DIST
-    ? { rollgate: join(packageDist, 'workerd.js') }
-    : {};
+const alias = process.env.ROLLGATE_PACKAGE_DIST ? { rollgate: join(packageDist, 'workerd.js') } : {};
 
 const common = {
   bundle: true,
@@ -58,7 +47,6 @@ const common = {
 };
 await build({ ...common, entryPoints: [join(root, 'src/worker.js')], outfile: join(out, 'worker.mjs') });
 await build({ ...common, entryPoints: [join(root, 'src/passthrough.js')], outfile: join(out, 'passthrough.mjs') });
-if (wasmSource) copyFileSync(wasmSource, join(out, 'rollgate.wasm'));
-else writeFileSync(join(out, 'rollgate.wasm'), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); // empty module
-writeFileSync(join(out, 'build-info.json'), JSON.stringify({ shim, builtAt: new Date().toISOString() }) + '\n');
-console.log(`edge/cloudflare: built dist/worker.mjs${shim ? ' AGAINST THE DEVELOPMENT SHIM' : ''}`);
+copyFileSync(wasmSource, join(out, 'rollgate.wasm'));
+writeFileSync(join(out, 'build-info.json'), JSON.stringify({ package: packageDist, builtAt: new Date().toISOString() }) + '\n');
+console.log('edge/cloudflare: built dist/worker.mjs, dist/passthrough.mjs and dist/rollgate.wasm');

@@ -84,15 +84,52 @@ export function newMismatchReport(limits) {
 }
 
 /**
+ * Splits the rollout's diff options into the part rollgate's report applies (paths, limits) and
+ * the header selection, which this module applies itself when it builds the documents below.
+ */
+function splitOptions(options) {
+  const { headers, ...rest } = options || {};
+  const ignore = new Set(((headers && headers.ignore) || []).map((h) => String(h).toLowerCase()));
+  const only = headers && headers.only ? new Set(headers.only.map((h) => String(h).toLowerCase())) : null;
+  return { ignore, only, rest };
+}
+
+/**
+ * A response as the JSON document the report diffs: {status, headers: {name: value}, body}, the
+ * body parsed when its content type says JSON (so differences get field paths such as
+ * /body/items/3/price), else kept as text. The same paths as rollgate's diffResponses.
+ */
+function responseDocument(resp, sel) {
+  const headers = {};
+  let contentType = '';
+  for (const [name, value] of resp.headers) {
+    const n = name.toLowerCase();
+    if (n === 'content-type') contentType = value;
+    if (sel.ignore.has(n) || (sel.only && !sel.only.has(n))) continue;
+    headers[n] = n in headers ? `${headers[n]}, ${value}` : value;
+  }
+  let body = resp.body;
+  if (/json/i.test(contentType)) {
+    try {
+      body = JSON.parse(resp.body);
+    } catch {
+      // not JSON after all: compared as text
+    }
+  }
+  return { status: resp.status, headers, body };
+}
+
+/**
  * Records one dark-launch comparison in `report`: served vs shadow (the candidate) and, when a
  * second request to the served origin was made, served vs secondary (noise).
- * Responses are {status, headers: [name, value][], body}.
+ * Responses are {status, headers: [name, value][], body: string}.
  * @returns {{equal: boolean}} whether the shadow matched the served response
  */
 export function compareInto(report, served, shadow, secondary, diffOptions) {
-  const candidate = rg.diffResponses(served, shadow, diffOptions || {});
-  report.addComparison(candidate);
-  if (secondary) report.addNoise(rg.diffResponses(served, secondary, diffOptions || {}));
+  const sel = splitOptions(diffOptions);
+  const primary = responseDocument(served, sel);
+  const candidate = report.add(primary, responseDocument(shadow, sel), sel.rest);
+  if (secondary) report.addNoise(primary, responseDocument(secondary, sel), sel.rest);
   return { equal: !!candidate.equal };
 }
 
@@ -106,7 +143,7 @@ export function reportToWire(report) {
 }
 
 export function reportFromWire(wire) {
-  return rg.MismatchReport.deserialize(wire);
+  return rg.MismatchReport.fromJSON(wire);
 }
 
 export function mergeReport(into, other) {
@@ -129,9 +166,15 @@ export function validatePlan(plan) {
   rg.validatePlan(plan);
 }
 
+/** Throws RollgateError (diff.70x, with a pointer) for invalid diff options. */
 export function validateDiffOptions(options) {
-  const empty = { status: 200, headers: [], body: '' };
-  rg.diffResponses(empty, empty, options);
+  const h = options && options.headers;
+  if (h !== undefined) {
+    const lists = h && typeof h === 'object' && !Array.isArray(h) && Object.keys(h).every((k) => k === 'ignore' || k === 'only');
+    const ok = lists && Object.values(h).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!ok) throw new rg.RollgateError('rollgate.diff.702', '/headers', 'headers must be {"ignore": [names], "only": [names]}');
+  }
+  rg.validateDiffOptions(splitOptions(options).rest);
 }
 
 export function initialState(nowMs) {
