@@ -2,7 +2,7 @@
 // dominates overhead.mjs on a busy machine. Each step is timed over many iterations:
 //   verify the unit cookie (HMAC-SHA256), mint + sign a fresh unit, the coverage draw
 //   (inRollout), one latency into the sketch, and the whole per-request path together;
-// first inside workerd (hotpath-worker.js runs the step n times per request; wall time / n,
+// first inside workerd (support/hotpath-worker.js runs the step n times per request; wall time / n,
 // minus an empty loop), then in Node for comparison (Node's WebCrypto hands every HMAC to its
 // thread pool, so its crypto figures are much higher than workerd's).
 //
@@ -37,7 +37,7 @@ const { build } = createRequire(join(repo, 'edge/cloudflare/package.json'))('esb
 const work = join(repo, 'edge/cloudflare/.tmp/hotpath');
 mkdirSync(work, { recursive: true });
 await build({
-  entryPoints: [join(repo, 'tests/bench/edge/hotpath-worker.js')],
+  entryPoints: [join(repo, 'tests/bench/edge/support/hotpath-worker.js')],
   outfile: join(work, 'hotpath.mjs'),
   bundle: true,
   format: 'esm',

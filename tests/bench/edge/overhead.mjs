@@ -34,7 +34,7 @@ if (skip) {
 h.buildWorker();
 
 // Origins in a child process, so the load generator and the origins do not share one event loop.
-const originsProc = fork(new URL('./origins.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const originsProc = fork(new URL('./support/origins.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const origins = await new Promise((res) => originsProc.once('message', res));
 const stopAll = [];
 process.on('exit', () => originsProc.kill('SIGKILL'));

@@ -1,4 +1,4 @@
-// Child process of overhead.mjs: stable, canary and shadow origins on loopback, each answering a
+// Child process of ../overhead.mjs: stable, canary and shadow origins on loopback, each answering a
 // small JSON body at once. Sends their URLs to the parent, then serves until killed.
 // SPDX-License-Identifier: MIT
 import { createServer } from 'node:http';

@@ -1,9 +1,9 @@
-// Benchmark worker for hotpath.mjs: runs rollgate's per-request work `n` times inside workerd
+// Benchmark worker for ../hotpath.mjs: runs rollgate's per-request work `n` times inside workerd
 // (the same module the edge worker uses) and answers when done; the caller divides the wall
 // time by n. workerd's clock only advances on I/O, so the timing must be taken from outside.
 // SPDX-License-Identifier: MIT
 import * as rg from 'rollgate';
-import { signUnit, verifyUnit } from '../../../edge/cloudflare/src/crypto.js';
+import { signUnit, verifyUnit } from '../../../../edge/cloudflare/src/crypto.js';
 
 const SECRET = 'bench-cookie-secret-0123456789abcdef';
 let cookies = null;
