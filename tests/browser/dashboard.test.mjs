@@ -365,11 +365,15 @@ test('no script errors in the page during the whole run', () => {
 
 test('docs screenshot of the dashboard', { skip: process.env.ROLLGATE_DOCS_SCREENSHOT !== '1' }, async () => {
   const { page } = env;
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(env.url + '#rollout');
+  // A fresh document (not a same-page hash change) with nothing stored: the first-open view.
+  await page.evaluate(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  await page.goto(`${env.url}?docs#rollout`);
   await page.waitForSelector('body[data-loaded="true"]');
-  await page.setViewportSize({ width: 1360, height: 980 });
+  await page.setViewportSize({ width: 1360, height: 900 });
   mkdirSync(join(root, 'docs', 'img'), { recursive: true });
-  await page.screenshot({ path: join(outDir, 'dashboard.png') });
+  await page.screenshot({ path: join(outDir, 'dashboard.png'), fullPage: true });
   copyFileSync(join(outDir, 'dashboard.png'), join(root, 'docs', 'img', 'dashboard.png'));
 });

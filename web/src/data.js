@@ -83,6 +83,7 @@ export function samplesFromObject(o) {
     out.units = { baseline: +units.baseline, canary: +units.canary };
   const split = o.expected_split ?? o.expectedSplit;
   if (Array.isArray(split) && split.length === 2) out.expectedSplit = split.map(Number);
+  if (Number.isFinite(o.srmAlpha)) out.srmAlpha = o.srmAlpha;
   return finish(out);
 }
 
@@ -202,8 +203,10 @@ export function readStatus(o) {
     judgeInput = {
       baseline: one(b, sk(arms.baseline)),
       canary: one(c, sk(arms.canary)),
-      units: { baseline: b.requests, canary: c.requests },
+      // SRM on what the coordinator counts it on (new units), else on requests.
+      units: o.srm?.counts?.length === 2 ? { baseline: o.srm.counts[0], canary: o.srm.counts[1] } : { baseline: b.requests, canary: c.requests },
       expectedSplit: o.srm?.shares ?? (st?.percent != null ? [100 - st.percent, st.percent] : undefined),
+      srmAlpha: o.srm?.alpha ?? o.rollout?.srmAlpha,
     };
   }
   let samples = null;

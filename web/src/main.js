@@ -305,7 +305,7 @@ function renderRollout() {
   d.dataset.decision = decision;
   const ul = clear(document.getElementById('decision-reasons'));
   const reasons = [...(verdict?.reasons ?? [])];
-  if (state.analysis?.srm && (state.analysis.srm.mismatch ?? state.analysis.srm.pValue < 0.001)) reasons.unshift(`sample-ratio mismatch (p = ${fmtP(state.analysis.srm.pValue)}): the split is off, check assignment before trusting the comparison`);
+  if (state.analysis?.srm && state.analysis.srm.pValue < state.analysis.srm.alpha) reasons.unshift(`sample-ratio mismatch (p = ${fmtP(state.analysis.srm.pValue)}): the split is off, check assignment before trusting the comparison`);
   for (const r of reasons) ul.append(el('li', {}, typeof r === 'string' ? r : r.message ?? JSON.stringify(r)));
   const chips = clear(document.getElementById('decision-metrics'));
   for (const m of state.analysis?.verdict.metrics ?? []) {
@@ -386,8 +386,8 @@ function renderCanary() {
   document.getElementById('canary-ms').textContent = `${Math.round(a.ms)} ms`;
   const srmEl = document.getElementById('canary-srm');
   if (a.srm) {
-    const bad = a.srm.mismatch ?? a.srm.pValue < 0.001;
-    srmEl.textContent = `${a.srm.counts.join(' : ')} (expected ${a.srm.weights.join(' : ')}), p = ${fmtP(a.srm.pValue)}${bad ? ' — mismatch' : ' — ok'}`;
+    const bad = a.srm.pValue < a.srm.alpha;
+    srmEl.textContent = `${a.srm.counts.join(' : ')} (expected ${a.srm.weights.join(' : ')}), p = ${fmtP(a.srm.pValue)} ${bad ? `< ${a.srm.alpha}: mismatch` : `≥ ${a.srm.alpha}: ok`}`;
     if (bad) {
       warn.hidden = false;
       warn.textContent = `Sample-ratio mismatch: ${a.srm.counts[0].toLocaleString('en-US')} baseline vs ${a.srm.counts[1].toLocaleString('en-US')} canary units where ${a.srm.weights.join(':')} was expected (χ² = ${fmt(a.srm.statistic, 2)}, p = ${fmtP(a.srm.pValue)}). The split is off, so the comparison below may be biased: check the assignment before trusting it.`;
@@ -418,6 +418,7 @@ function renderCanary() {
     const dist = el('div', {}, el('p', { class: 'chart-title' }, m?.binary ? 'Rates' : 'Distributions (ECDF)'), el('div', { class: 'chart', role: 'img', 'aria-label': `Empirical CDF of ${jm.name}: baseline dashed, canary solid` }));
     const seq = el('div', {}, el('p', { class: 'chart-title' }, 'Sequential test: evidence over time'), el('div', { class: 'chart', role: 'img', 'aria-label': `Always-valid p-value of ${jm.name} as samples arrived` }));
     card.append(el('div', { class: 'metric' }, stats, dist, seq));
+    if (jm.checks?.length) card.append(checksTable(jm));
     cards.append(card);
     if (m?.ecdf) charts.ecdfOverlay(dist.lastChild, m.ecdf, jm.name);
     else if (m?.binary) dist.lastChild.append(el('p', {}, `baseline ${fmtPct(100 * m.baseline.mean)} · canary ${fmtPct(100 * m.canary.mean)}`));
@@ -427,6 +428,19 @@ function renderCanary() {
       seq.append(el('p', { class: 'legend-note' }, `After ${last.n.toLocaleString('en-US')} samples: p = ${fmtP(last.pValue)}${last.lower != null ? `, difference in [${fmt(last.lower, 3)}, ${fmt(last.upper, 3)}]` : ''}${last.reject ? ' — significant' : ''}.`));
     } else seq.lastChild.textContent = m?.sequentialError ?? 'No sequential test for this metric.';
   }
+}
+
+/** Every check the judge ran for a metric (shift, quantiles, rate, gates) with its numbers. */
+function checksTable(jm) {
+  const f = (x) => (x == null ? '—' : fmt(x, 4));
+  return el('details', { class: 'checks' }, el('summary', {}, `${jm.checks.length} check${jm.checks.length === 1 ? '' : 's'}: ${jm.checks.map((c) => `${c.label} ${c.outcome}`).join(' · ')}`),
+    el('table', { class: 'table compact' },
+      el('thead', {}, el('tr', {}, ...['check', 'outcome', 'baseline', 'canary', 'estimate', 'interval', 'allowed / bound', 'p-value', 'why'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, ...jm.checks.map((c) => {
+        const cls = outcomeClass({ classification: c.outcome, direction: jm.direction });
+        return el('tr', {}, el('td', {}, `${c.check} · ${c.label}`), el('td', {}, el('span', { class: `badge ${cls}` }, c.outcome)), el('td', { class: 'num' }, f(c.baseline)), el('td', { class: 'num' }, f(c.canary)), el('td', { class: 'num' }, f(c.estimate)),
+          el('td', { class: 'num' }, c.lower != null ? `[${f(c.lower)}, ${f(c.upper)}]` : '—'), el('td', { class: 'num' }, f(c.allowed)), el('td', { class: 'num' }, fmtP(c.pValue)), el('td', {}, c.reason ?? ''));
+      }))));
 }
 
 /** Pass / fail colour of an outcome: High or Low is a failure only in the metric's bad direction. */
@@ -493,7 +507,7 @@ function renderDark() {
       el('td', { class: 'num' }, `${Number(r.differed).toLocaleString('en-US')} / ${Number(r.comparisons).toLocaleString('en-US')}`),
       el('td', { 'data-role': 'rate' }, fmtPct(100 * r.rate), el('span', { class: 'meter', style: `width:${Math.round(Math.min(1, r.rate) * 90)}px`, 'aria-hidden': 'true' })),
       el('td', { 'data-role': 'noise' }, fmtPct(100 * r.noiseRate), el('span', { class: 'meter noise', style: `width:${Math.round(Math.min(1, r.noiseRate) * 90)}px`, 'aria-hidden': 'true' })),
-      el('td', {}, el('span', { class: `badge ${r.real ? 'fail' : 'pass'}`, 'data-role': 'verdict' }, r.real ? 'real difference' : 'noise'), el('div', { class: 'legend-note' }, `p = ${fmtP(r.pValue)}`)),
+      el('td', {}, el('span', { class: `badge ${r.real ? 'fail' : 'pass'}`, 'data-role': 'verdict' }, r.real ? 'real difference' : 'within noise'), el('div', { class: 'legend-note' }, `p = ${fmtP(r.pValue)}`)),
       el('td', {}, exNode)));
   }
 }

@@ -116,7 +116,7 @@ const methods = {
     let srm = null;
     if (data.units) {
       const w = data.expectedSplit ?? [50, 50];
-      srm = { counts: [data.units.baseline, data.units.canary], weights: w, ...engine.srm([data.units.baseline, data.units.canary], w) };
+      srm = { counts: [data.units.baseline, data.units.canary], weights: w, alpha: data.srmAlpha ?? 0.001, ...engine.srm([data.units.baseline, data.units.canary], w) };
     }
     progress(4, 4, 'done');
     return { verdict, metrics, srm, configSource, n: { baseline: count(data.baseline), canary: count(data.canary) }, ms: performance.now() - t0, msJudge: tJudge };
