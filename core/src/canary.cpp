@@ -261,24 +261,52 @@ struct shift {
 };
 shift hl_binned(const std::vector<std::pair<double, double>>& x,
                 const std::vector<std::pair<double, double>>& y, double alpha, double var) {
-  std::vector<std::pair<double, double>> d;
-  d.reserve(x.size() * y.size());
-  double total = 0;
-  for (const auto& a : x) {
-    for (const auto& b : y) {
-      d.emplace_back(a.first - b.first, a.second * b.second);
-      total += a.second * b.second;
+  // The bucket lists are sorted ascending; the pairwise differences are never materialised
+  // (2 x 2048 buckets would be 16M pairs): order statistics come from a weighted count of pairs
+  // at or below a threshold, O(|x| + |y|), inside a bisection on the value.
+  double wy_total = 0, total = 0;
+  for (const auto& b : y) wy_total += b.second;
+  for (const auto& a : x) total += a.second * wy_total;
+  // weight of pairs with x_i - y_j <= t, i.e. y_j >= x_i - t
+  auto count_le = [&](double t) {
+    double c = 0, below = 0;  // below: weight of y_j < x_i - t (grows with i)
+    std::size_t j = 0;
+    for (const auto& a : x) {
+      while (j < y.size() && y[j].first < a.first - t) below += y[j++].second;
+      c += a.second * (wy_total - below);
     }
-  }
-  std::sort(d.begin(), d.end());
-  // value of the k-th smallest difference (1-based rank, k in [1, total])
+    return c;
+  };
+  // smallest difference strictly above t
+  auto next_above = [&](double t) {
+    double best = std::numeric_limits<double>::infinity();
+    std::size_t j = 0;  // first y_j with x_i - y_j <= t, i.e. y_j >= x_i - t
+    for (const auto& a : x) {
+      while (j < y.size() && y[j].first < a.first - t) ++j;
+      if (j > 0) best = std::min(best, a.first - y[j - 1].first);  // largest y_j below: > t
+    }
+    return best;
+  };
+  const double lo_all = x.front().first - y.back().first;
+  const double hi_all = x.back().first - y.front().first;
+  // value of the k-th smallest difference (1-based rank)
   auto at_rank = [&](double k) {
-    double seen = 0;
-    for (const auto& e : d) {
-      seen += e.second;
-      if (seen >= k) return e.first;
+    if (count_le(lo_all) >= k) return lo_all;
+    double lo = lo_all, hi = hi_all;  // invariant: count_le(lo) < k <= count_le(hi)
+    for (int it = 0; it < 200 && hi > lo; ++it) {
+      const double mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      (count_le(mid) >= k ? hi : lo) = mid;
     }
-    return d.back().first;
+    // The smallest difference above lo is the k-th unless (lo, hi] still holds several distinct
+    // differences; step through them (each step passes one value, so this ends).
+    double d = next_above(lo);
+    while (count_le(d) < k) {
+      const double next = next_above(d);
+      if (!(next > d)) break;  // rounding guard: never loop in place
+      d = next;
+    }
+    return d;
   };
   const double mid =
       (at_rank(std::floor((total + 1) / 2)) + at_rank(std::ceil((total + 1) / 2))) / 2;

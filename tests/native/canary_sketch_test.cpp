@@ -72,9 +72,24 @@ TEST(CanarySketch, BinnedMannWhitneyEqualsTheTieCorrectedTestOnExpandedBuckets) 
   o.how = rollgate::stats::method::asymptotic;
   const auto ref = rollgate::stats::mannwhitneyu(expand(sc), expand(sb), o);
   EXPECT_NEAR(shift.p_value, ref.p_value, 1e-9 * std::max(1.0, ref.p_value));
-  // The binned Hodges-Lehmann estimate lands within the sketch's 1% of the raw one.
-  const auto hl = rollgate::stats::hodges_lehmann(c, b);
-  EXPECT_NEAR(shift.estimate, hl.estimate, 0.02 * 126);
+  // The binned Hodges-Lehmann estimate is exactly the median of the pairwise differences of the
+  // expanded buckets, and within the sketch's accuracy of the estimate on the raw samples.
+  EXPECT_DOUBLE_EQ(shift.estimate,
+                   rollgate::stats::hodges_lehmann(expand(sc), expand(sb)).estimate);
+  EXPECT_NEAR(shift.estimate, rollgate::stats::hodges_lehmann(c, b).estimate, 0.02 * 126);
+}
+
+TEST(CanarySketch, WideSketchesStayFast) {
+  // Heavy-tailed data over nine decades fills ~1000 buckets per arm: a million bucket pairs,
+  // which the judge never materialises (a test of bounded work on untrusted sketches).
+  const auto b = lognormal(20000, 1, 3.0, 50), c = lognormal(20000, 1.5, 3.0, 51);
+  const auto a =
+      rollgate::judge(kCfg, data({{"latency", sketch_of(b)}}), data({{"latency", sketch_of(c)}}));
+  const auto& shift = a.metrics[0].checks.at(1);
+  EXPECT_GT(sketch_of(b).at("positive").at("counts").size(), 800u);
+  EXPECT_LE(shift.lower, shift.estimate);
+  EXPECT_LE(shift.estimate, shift.upper);
+  EXPECT_EQ(a.metrics[0].outcome, classification::high) << a.metrics[0].reasons[0];
 }
 
 TEST(CanarySketch, SketchesAndSamplesReachTheSameDecisions) {
