@@ -2,12 +2,14 @@
 // times, on the compiled model only: no JSON, no allocation beyond the caller's result vector).
 #include "rollgate/flags.hpp"
 
-#include <algorithm>  // std::sort, std::lower_bound, std::binary_search
-#include <chrono>     // std::chrono::system_clock
-#include <cmath>      // std::isfinite, std::llround
-#include <cstring>    // std::strcmp
-#include <limits>     // std::numeric_limits
-#include <utility>    // std::move, std::pair
+#include <algorithm>      // std::sort, std::lower_bound, std::binary_search
+#include <chrono>         // std::chrono::system_clock
+#include <cmath>          // std::isfinite, std::llround
+#include <cstring>        // std::strcmp
+#include <limits>         // std::numeric_limits
+#include <unordered_map>  // build-time key indexes
+#include <unordered_set>  // build-time duplicate checks
+#include <utility>        // std::move, std::pair
 
 #include "detail/json_input.hpp"  // parse_json, pointer_append, json_type_name
 #include "detail/semver.hpp"      // parse_semver, compare_semver
@@ -198,20 +200,23 @@ class builder {
   void build(const json& root);
 
  private:
-  name_index segment_keys_;
-  std::vector<std::pair<std::string, std::uint32_t>> attr_map_;  // unsorted during the build
+  // Hash maps during the build keep compile linear in the config size even for hostile configs
+  // (tens of thousands of flags, attributes or variations); sorted vectors are made at the end.
+  std::unordered_map<std::string, std::uint32_t> segment_ids_;
+  std::unordered_map<std::string, std::uint32_t> flag_ids_;
+  std::unordered_map<std::string, std::uint32_t> attr_ids_;
+  std::vector<std::unordered_map<std::string, std::uint32_t>> variation_ids_;  // per flag index
 
   void add(const char* id, const std::string& pointer, std::string message) {
     problems.push_back(problem{id, pointer, std::move(message)});
   }
 
   attribute_id intern(const std::string& name) {
-    for (const auto& e : attr_map_) {
-      if (e.first == name) return e.second;
-    }
+    const auto found = attr_ids_.find(name);
+    if (found != attr_ids_.end()) return found->second;
     const auto id = static_cast<attribute_id>(out.attribute_names.size());
     out.attribute_names.push_back(name);
-    attr_map_.emplace_back(name, id);
+    attr_ids_.emplace(name, id);
     return id;
   }
 
@@ -339,9 +344,9 @@ class builder {
       return std::nullopt;
     }
     const auto& k = v.get_ref<const std::string&>();
-    for (std::size_t i = 0; i < f.variation_keys.size(); ++i) {
-      if (f.variation_keys[i] == k) return static_cast<std::uint32_t>(i);
-    }
+    const auto& ids = variation_ids_[static_cast<std::size_t>(&f - out.flags.data())];
+    const auto found = ids.find(k);
+    if (found != ids.end()) return found->second;
     if (!f.variation_keys.empty()) {  // with no variations, 210 has already said why
       add("rollgate.config.205", ptr, "unknown variation '" + k + "' in flag '" + f.key + "'");
     }
@@ -450,7 +455,9 @@ std::uint32_t builder::build_condition(const json& value, const std::string& ptr
       c.code = op::all;
       return emit(std::move(c));
     }
-    const auto s = lookup(segment_keys_, *key);
+    const auto found = segment_ids_.find(*key);
+    const auto s =
+        found == segment_ids_.end() ? std::nullopt : std::optional<std::uint32_t>(found->second);
     if (!s) {
       add("rollgate.config.208", pointer_append(ptr, "segment"), "unknown segment '" + *key + "'");
       c.code = op::all;
@@ -593,6 +600,7 @@ bool builder::build_rollout(const json& value, const std::string& ptr, const fla
     }
     std::uint64_t sum = 0;
     bool all_read = true;
+    std::vector<bool> seen;
     for (std::size_t i = 0; i < weights->size(); ++i) {
       const json& w = (*weights)[i];
       const std::string p = pointer_append(wptr, i);
@@ -615,13 +623,13 @@ bool builder::build_rollout(const json& value, const std::string& ptr, const fla
         all_read = false;
         continue;
       }
-      for (std::uint32_t seen : r.variations) {
-        if (seen == *vi) {
-          add("rollgate.config.203", pointer_append(p, "variation"),
-              "variation '" + f.variation_keys[*vi] + "' appears twice in the weights");
-          all_read = false;
-        }
+      if (seen.size() < f.variation_keys.size()) seen.resize(f.variation_keys.size(), false);
+      if (seen[*vi]) {
+        add("rollgate.config.203", pointer_append(p, "variation"),
+            "variation '" + f.variation_keys[*vi] + "' appears twice in the weights");
+        all_read = false;
       }
+      seen[*vi] = true;
       r.variations.push_back(*vi);
       r.weights.push_back(*wi);
       sum += *wi;
@@ -741,10 +749,12 @@ void builder::build_flag(const json& value, const std::string& ptr, flag& f,
       const json* val = member(v, "value");
       if (val == nullptr) add("rollgate.config.201", p, "missing required member 'value'");
       if (!k || val == nullptr) continue;
-      for (const auto& existing : f.variation_keys) {
-        if (existing == *k)
-          add("rollgate.config.203", pointer_append(p, "key"),
-              "duplicate variation key '" + *k + "'");
+      auto& ids = variation_ids_[flag_index];
+      if (ids.count(*k) != 0) {
+        add("rollgate.config.203", pointer_append(p, "key"),
+            "duplicate variation key '" + *k + "'");
+      } else {
+        ids.emplace(*k, static_cast<std::uint32_t>(f.variation_keys.size()));
       }
       value_type t = val->is_boolean()  ? value_type::boolean
                      : val->is_string() ? value_type::string
@@ -858,7 +868,7 @@ void builder::build_segment(const json& value, const std::string& ptr, segment& 
 }
 
 void builder::build_layers(const json& list, const std::string& ptr) {
-  name_index seen;
+  std::unordered_set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const json& value = list[i];
     const std::string lp = pointer_append(ptr, i);
@@ -867,12 +877,9 @@ void builder::build_layers(const json& list, const std::string& ptr) {
     const auto key = string_member(value, lp, "key", true);
     if (key) {
       l.key = *key;
-      for (const auto& e : seen) {
-        if (e.first == *key)
-          add("rollgate.config.203", pointer_append(lp, "key"),
-              "duplicate layer key '" + *key + "'");
+      if (!seen.insert(*key).second) {
+        add("rollgate.config.203", pointer_append(lp, "key"), "duplicate layer key '" + *key + "'");
       }
-      seen.emplace_back(*key, 0);
     }
     const auto salt = string_member(value, lp, "salt", false);
     l.hasher = bucketer(salt ? std::string_view(*salt) : std::string_view(l.key));
@@ -936,13 +943,10 @@ void builder::build(const json& root) {
       const auto it = s.find("key");
       if (it == s.end() || !it->is_string()) continue;
       const std::string key = it->get<std::string>();
-      if (lookup(segment_keys_, key)) {
+      if (!segment_ids_.emplace(key, static_cast<std::uint32_t>(i)).second) {
         add("rollgate.config.203", pointer_append(pointer_append("/segments", i), "key"),
             "duplicate segment key '" + key + "'");
-        continue;
       }
-      segment_keys_.emplace_back(key, static_cast<std::uint32_t>(i));
-      std::sort(segment_keys_.begin(), segment_keys_.end());
     }
     out.segments.resize(segs->size());
     for (std::size_t i = 0; i < segs->size(); ++i) {
@@ -954,19 +958,19 @@ void builder::build(const json& root) {
   if (flags != nullptr) {
     out.flags.resize(flags->size());
     prereq_refs.resize(flags->size());
+    variation_ids_.resize(flags->size());
     for (std::size_t i = 0; i < flags->size(); ++i) {
       build_flag((*flags)[i], pointer_append("/flags", i), out.flags[i], prereq_refs, i);
       const std::string& key = out.flags[i].key;
       if (key.empty()) continue;
-      if (lookup(out.flag_keys, key)) {
+      if (!flag_ids_.emplace(key, static_cast<std::uint32_t>(i)).second) {
         add("rollgate.config.203", pointer_append(pointer_append("/flags", i), "key"),
             "duplicate flag key '" + key + "'");
-        continue;
       }
-      out.flag_keys.emplace_back(key, static_cast<std::uint32_t>(i));
-      std::sort(out.flag_keys.begin(), out.flag_keys.end());
     }
   }
+  out.flag_keys.assign(flag_ids_.begin(), flag_ids_.end());
+  std::sort(out.flag_keys.begin(), out.flag_keys.end());
   if (const json* layers = array_member(root, "", "layers", false))
     build_layers(*layers, "/layers");
 
@@ -1014,7 +1018,7 @@ void builder::build(const json& root) {
     f.is_static = f.enabled && f.prerequisites.empty() && f.rules.empty() && f.layer < 0 &&
                   !f.fallthrough.is_rollout;
   }
-  out.attributes = attr_map_;
+  out.attributes.assign(attr_ids_.begin(), attr_ids_.end());
   std::sort(out.attributes.begin(), out.attributes.end());
 }
 

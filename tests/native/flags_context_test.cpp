@@ -108,8 +108,8 @@ TEST(FlagsContext, FromJsonErrorsCarryPointers) {
           "[rollgate.config.250] /groups/1: list attributes hold strings only, got number",
           "[rollgate.config.250] /groups/2: list attributes hold strings only, got boolean"}));
   EXPECT_EQ(errors_of(ev, R"({"age": 1e400})"),
-            std::vector<std::string>{"[rollgate.config.250] context number overflow parsing "
-                                     "'1e400' (not finite as a double)"});
+            std::vector<std::string>{
+                "[rollgate.json.101] context is not valid JSON: number overflow parsing '1e400'"});
   EXPECT_EQ(errors_of(ev, R"({"a": )").size(), 1u);
   EXPECT_EQ(errors_of(ev, R"({"a": )")[0].substr(0, 20), "[rollgate.json.101] ");
 }

@@ -56,7 +56,9 @@ TEST(FlagsLayers, ShareIsAnIntervalOfTheLayerBucket) {
     for (std::size_t f = 0; f < 3; ++f) {
       const auto r = ev.evaluate(f, ctx, 0);
       ASSERT_EQ(r.reason == rollgate::reason::split, f == owner) << unit << " flag " << f;
-      if (f != owner) ASSERT_EQ(r.variant, "control");
+      if (f != owner) {
+        ASSERT_EQ(r.variant, "control");
+      }
     }
   }
 }

@@ -130,17 +130,17 @@ TEST(FlagsValidation, Percentages) {
 }
 
 TEST(FlagsValidation, NonFiniteNumbers) {
-  // JSON has no NaN literal; 1e999 overflows a double, which the parser reports before any
-  // pointer is known.
+  // JSON has no NaN literal; 1e999 overflows a double, which parse_json reports as invalid JSON
+  // (rollgate.json.101) before any pointer is known.
   EXPECT_EQ(
       problem_strings(config_with(
           R"({"key": "n", "variations": [{"key": "big", "value": 1e999}], "defaultVariation": "big"})")),
       std::vector<std::string>{
-          "[rollgate.config.218] number overflow parsing '1e999' (not finite as a double)"});
+          "[rollgate.json.101] config is not valid JSON: number overflow parsing '1e999'"});
   EXPECT_EQ(problem_strings(config_with(rollgate::test::one_rule_flag(
                 R"({"attribute": "a", "op": "gt", "value": -1e999})"))),
             std::vector<std::string>{
-                "[rollgate.config.218] number overflow parsing '-1e999' (not finite as a double)"});
+                "[rollgate.json.101] config is not valid JSON: number overflow parsing '-1e999'"});
   EXPECT_EQ(problem_strings(R"({"flags": [], "x": NaN})").size(), 1u);
   EXPECT_EQ(rollgate::validate(R"({"flags": [], "x": NaN})")[0].id, "rollgate.json.101");
 }
