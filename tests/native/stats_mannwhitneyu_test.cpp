@@ -112,3 +112,25 @@ TEST(MannWhitneyU, InfinityIsRejectedBecauseScipyCannotRankIt) {
             "[rollgate.stats.403] /x/1: value is infinite");
 }
 }  // namespace
+
+namespace {
+// U1 = #{x_i > y_j} + 0.5 #{x_i == y_j}: a brute-force check of the ranking (radix sort on the
+// bit patterns of doubles for n >= 512: both signs, -0.0, ties, huge and tiny magnitudes).
+TEST(MannWhitneyU, StatisticEqualsBruteForcePairCount) {
+  std::mt19937_64 rng(12);
+  const double pool[] = {-1e300, -3.5, -0.0, 0.0, 1e-310, 2.25, 7.0, 1e300};
+  for (int round = 0; round < 3; ++round) {
+    std::vector<double> x(700 + round * 300), y(900);
+    for (auto& v : x)
+      v = rng() % 3 ? static_cast<double>(static_cast<std::int64_t>(rng() % 2001) - 1000) / 8
+                    : pool[rng() % 8];
+    for (auto& v : y)
+      v = rng() % 3 ? static_cast<double>(static_cast<std::int64_t>(rng() % 2001) - 1000) / 8
+                    : pool[rng() % 8];
+    double u = 0;
+    for (double a : x)
+      for (double b : y) u += a > b ? 1.0 : (a == b ? 0.5 : 0.0);
+    EXPECT_EQ(rollgate::stats::mannwhitneyu(x, y).statistic, u);
+  }
+}
+}  // namespace
