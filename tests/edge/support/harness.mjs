@@ -113,7 +113,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
 export async function startWorkerd({ services, vars, hardTimeoutMs = 110000, probe = 'http' }) {
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-edge-'));
   const file = writeConfig(join(edgeDir, '.tmp', `${process.pid}-${Date.now()}.capnp`), { services, vars });
-  const child = spawn(workerdBin, ['serve', file, '--verbose'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // workerd runs under a small shell watchdog in its own process group: stop() kills the group,
+  // and if this test process dies without running any hook (SIGKILL), the watchdog notices
+  // within a second and kills workerd, so no test ever leaves a workerd behind.
+  const watchdog = `"$0" serve "$1" --verbose & w=$!; trap 'kill -9 $w 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done`;
+  const child = spawn('bash', ['-c', watchdog, workerdBin, file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const logs = [];
   const onData = (d) => {
@@ -158,7 +162,15 @@ export async function startWorkerd({ services, vars, hardTimeoutMs = 110000, pro
       }
     }
   }
-  return { stop, logs, pid: child.pid, rssKb: () => rssKb(child.pid) };
+  // The workerd process itself is the watchdog shell's child.
+  const workerdPid = () => {
+    try {
+      return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
+    } catch {
+      return null;
+    }
+  };
+  return { stop, logs, pid: child.pid, workerdPid, rssKb: () => rssKb(workerdPid()) };
 }
 
 function tcpConnect(port) {
