@@ -477,3 +477,48 @@ TEST(CanaryJson, ShapeIsCamelCaseAndNaNIsNull) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CanarySequential, AlwaysValidTestsRunForBothKinds) {
+  const std::string cfg = R"({"metrics":[
+    {"name":"latency","direction":"increase","test":"sequential","allowedChange":{"absolute":1}},
+    {"name":"errors","kind":"rate","direction":"increase","test":"sequential"}]})";
+  const json base = {{"latency", normal(2000, 100, 10, 40)},
+                     {"errors", {{"events", 20}, {"total", 20000}}}};
+  const json can = {{"latency", normal(2000, 110, 10, 41)},
+                    {"errors", {{"events", 120}, {"total", 20000}}}};
+  const auto a = rollgate::judge(cfg, data(base), data(can));
+  const auto& lat = metric(a, "latency");
+  const auto& err = metric(a, "errors");
+  EXPECT_EQ(lat.test, "sequential");
+  EXPECT_EQ(lat.outcome, classification::high) << lat.reasons.front();
+  EXPECT_EQ(err.test, "sequential");
+  EXPECT_EQ(err.outcome, classification::high) << err.reasons.front();
+  const auto same = rollgate::judge(cfg, data(base), data(base));
+  EXPECT_EQ(same.verdict, decision::pass) << same.reasons.front();
+}
+
+TEST(CanaryNoData, CriticalMetricWithoutDataHoldsAndNamesIt) {
+  const auto a = rollgate::judge(kLatency, data({{"latency", normal(100, 100, 10, 42)}}),
+                                 data({{"latency", json::array()}}));
+  EXPECT_EQ(a.verdict, decision::hold);
+  EXPECT_TRUE(a.critical_failures.empty());
+  ASSERT_FALSE(a.reasons.empty());
+  EXPECT_NE(a.reasons.front().find("latency"), std::string::npos);
+}
+
+TEST(CanaryData, HostileDataIsAnErrorNotACrash) {
+  for (const std::string& text :
+       {std::string(R"({"metrics":{"latency":[1e400]}})"),
+        std::string(R"({"metrics":{"latency":)") + std::string(3000, '[') + std::string(3000, ']') +
+            "}}",
+        std::string(R"({"metrics":{"latency":{"events":1e30,"total":1e30}}})"),
+        std::string(R"({"metrics":{"latency":{"events":-1,"total":3}}})"),
+        std::string(R"({"metrics":{"latency":{"type":1}}})")}) {
+    SCOPED_TRACE(text.substr(0, 60));
+    EXPECT_THROW(rollgate::judge(kLatency, text, data(json::object())), rollgate::error);
+  }
+}
+
+}  // namespace
