@@ -111,7 +111,9 @@ export class Coordinator {
     if (!r) return { ok: true, ignored: 'no rollout' };
     this.remember(batch.batch);
     addCounters(r.counters, batch.counters);
-    const iso = (r.isolates[String(batch.isolate).slice(0, 64)] ||= { batches: 0, requests: 0, lastAt: 0 });
+    const isoId = String(batch.isolate).slice(0, 64);
+    if (!r.isolates[isoId]) forgetOldestIsolate(r.isolates);
+    const iso = (r.isolates[isoId] ||= { batches: 0, requests: 0, lastAt: 0 });
     iso.batches++;
     iso.lastAt = Date.now();
     for (const w of batch.windows) {
@@ -493,6 +495,16 @@ function judgeInput(a) {
   const metrics = { errorRate: { events: a.errors, total: a.requests } };
   if (a.sketch && a.sketch.count > 0) metrics.latency = engine.sketchToWire(a.sketch);
   return { metrics };
+}
+
+/** Isolates come and go by the thousand: the status lists the most recent ISOLATES_MAX. */
+const ISOLATES_MAX = 500;
+function forgetOldestIsolate(isolates) {
+  const ids = Object.keys(isolates);
+  if (ids.length < ISOLATES_MAX) return;
+  let oldest = ids[0];
+  for (const id of ids) if (isolates[id].lastAt < isolates[oldest].lastAt) oldest = id;
+  delete isolates[oldest];
 }
 
 function addCounters(into, from) {
