@@ -1518,6 +1518,7 @@ evaluation evaluator::evaluate(std::string_view key, const context& ctx,
   const auto i = flag_index(key);
   if (!i) {
     evaluation e;
+    e.flag = key;  // the caller's key, so reports name what was asked for
     e.error_code = error_code::flag_not_found;
     e.error_message = detail::kMsgNotFound;
     return e;

@@ -96,7 +96,7 @@ TEST_F(fixture, UnknownFlagIsFlagNotFoundWithNoValue) {
   EXPECT_EQ(r.value, "");
   EXPECT_EQ(
       r.to_json(),
-      R"({"flag":"","reason":"ERROR","ruleIndex":-1,"errorCode":"FLAG_NOT_FOUND","errorMessage":"no flag with this key"})");
+      R"({"flag":"nope","reason":"ERROR","ruleIndex":-1,"errorCode":"FLAG_NOT_FOUND","errorMessage":"no flag with this key"})");
 }
 
 TEST_F(fixture, IndexOutOfRangeIsGeneral) {

@@ -64,9 +64,10 @@ const char* to_string(error_code c) noexcept;
 const char* to_string(value_type t) noexcept;
 
 /// @brief The result of evaluating one flag. Every string_view points into the evaluator (or
-/// static storage) and stays valid as long as the evaluator, or a copy of it, lives.
+/// static storage) and stays valid as long as the evaluator, or a copy of it, lives; the one
+/// exception is `flag` of a flag_not_found result, which views the key the caller passed.
 struct evaluation {
-  std::string_view flag;     ///< the flag key ("" only if the index was out of range)
+  std::string_view flag;     ///< the flag key; for flag_not_found a view of the caller's key
   std::string_view value;    ///< the served value as JSON text ("" when no value: flag not found)
   std::string_view variant;  ///< the served variation's key ("" when no value)
   std::int32_t variation_index = -1;  ///< index into the flag's variations, -1 when no value
