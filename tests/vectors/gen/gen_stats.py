@@ -236,6 +236,28 @@ for t in [(8, 2, 1, 5), (1, 9, 11, 3), (0, 5, 5, 0), (3, 3, 3, 3), (10, 0, 0, 10
         fisher.append({"table": list(t), "alternative": alt, "odds_ratio": fl(odds),
                        "pvalue": fl(p)})
 
+
+def hypergeom_cdf_exact(k, M, n1, n):
+    """P(X <= k) as an exact rational (Python integers)."""
+    return Fraction(sum(math.comb(n1, i) * math.comb(M - n1, n - i)
+                        for i in range(max(0, n - (M - n1)), k + 1)), math.comb(M, n))
+
+
+# Large tables: scipy 1.10's hypergeometric (its vendored Boost) loses digits here (1e-11..1e-10
+# relative), so these one-sided cases also carry the exact rational answer.
+for t in [(2, 99998, 5, 99995), (0, 1000000, 3, 1000000), (30, 50000, 45, 48000),
+          (12, 250000, 2, 240000)]:
+    a, b, c, d = t
+    M, n1, n = a + b + c + d, a + b, a + c
+    for alt in ("two-sided", "less", "greater"):
+        odds, p = st.fisher_exact([[a, b], [c, d]], alternative=alt)
+        case = {"table": list(t), "alternative": alt, "odds_ratio": fl(odds), "pvalue": fl(p)}
+        if alt == "less":
+            case["pvalue_exact"] = float(hypergeom_cdf_exact(a, M, n1, n))
+        elif alt == "greater":
+            case["pvalue_exact"] = float(1 - hypergeom_cdf_exact(a - 1, M, n1, n))
+        fisher.append(case)
+
 # ------------------------------------------------------------------------------------------------
 # Chi-square goodness of fit / sample-ratio mismatch
 srm = []
