@@ -16,8 +16,12 @@ import { createRequire } from 'node:module';
 import { openDashboard, root, outDir } from './helpers.mjs';
 import { fmtP, fmtPct } from '../../web/src/format.js';
 
+// The dashboard's own examples (web/public/examples) and the repository's (examples/, copied into
+// the build as examples/repo/): the manifest says which the page loads.
 const examples = join(root, 'web', 'public', 'examples');
-const readExample = (name) => JSON.parse(readFileSync(join(examples, name), 'utf8'));
+const exampleFile = (name) => (name.startsWith('repo/') ? join(root, 'examples', name.slice(5)) : join(examples, name));
+const readExample = (name) => JSON.parse(readFileSync(exampleFile(name), 'utf8'));
+const sets = readExample('manifest.json').sets;
 const asObject = (x) => (typeof x === 'string' ? JSON.parse(x) : x);
 
 let env;
@@ -44,8 +48,8 @@ async function shot(name) {
 
 /** What the package decides for the example rollout in Node: the stage's config, judged. */
 function expectedExample(samplesFile = 'canary-samples.json') {
-  const plan = readExample('plan-medium.json');
-  const rollout = readExample('rollout-state.json');
+  const plan = readExample(sets.default.plan);
+  const rollout = readExample(sets.default.rollout);
   const samples = readExample(samplesFile);
   const config = asObject(rg.stageCanaryConfig(plan, rollout.state.stage));
   const analysis = asObject(rg.judge(config, samples.baseline, samples.canary));
@@ -129,10 +133,31 @@ test('sample-ratio mismatch example shows the warning with the package p-value',
   await page.waitForFunction(() => document.getElementById('srm-warning').hidden);
 });
 
+test('the repository example (examples/canary) judged with its own config', async () => {
+  const { page } = env;
+  await showView('data');
+  await page.click('#load-repo-canary');
+  await page.waitForFunction(() => /baseline\.json \+/.test(document.getElementById('sources').textContent));
+  await showView('canary');
+  const [b, c] = sets.repoCanary.samples.map(readExample);
+  const analysis = asObject(rg.judge(readExample(sets.repoCanary.canaryConfig), b, c));
+  await page.waitForSelector(`#metric-cards article[data-metric="${analysis.metrics[0].name}"]`);
+  assert.match(await page.textContent('#canary-decision'), new RegExp(analysis.decision));
+  for (const m of analysis.metrics) {
+    const card = `#metric-cards article[data-metric="${m.name}"]`;
+    assert.equal((await page.textContent(`${card} [data-role="classification"]`)).trim(), m.classification);
+    assert.equal((await page.textContent(`${card} [data-role="p-value"]`)).trim(), fmtP(m.pValue));
+  }
+  await shot('canary-repo-example');
+  await showView('data');
+  await page.click('#load-examples');
+  await page.waitForFunction(() => /canary-samples\.json/.test(document.getElementById('sources').textContent));
+});
+
 test('dark launch: every field with its differ and noise rates and the package verdict', async () => {
   const { page } = env;
   await showView('dark');
-  const text = readFileSync(join(examples, 'mismatch-report.json'), 'utf8');
+  const text = readFileSync(exampleFile(sets.default.mismatch), 'utf8');
   const rep = rg.MismatchReport.fromJSON(text);
   const verdicts = rep.judge();
   rep.dispose?.();
@@ -154,8 +179,8 @@ test('flag playground: evaluation with reasons, and a broken config shows its po
   await showView('flags');
   await page.click('#flags-run');
   await page.waitForSelector('#flags-table:not([hidden]) tbody tr');
-  const config = readFileSync(join(examples, 'flags.json'), 'utf8');
-  const context = readExample('context.json');
+  const config = readFileSync(exampleFile(sets.default.flags), 'utf8');
+  const context = readExample(sets.default.context);
   const ev = rg.compile(config);
   const all = ev.evaluateAll(context);
   ev.dispose?.();
@@ -315,8 +340,8 @@ test('live: polls an edge status URL with the bearer token and shows its rollout
   const { page } = env;
   // A stand-in for GET /__rollgate/status: the coordinator's snapshot shape, with CORS as the
   // coordinator sends it; it answers 401 without the right token.
-  const plan = readExample('plan-medium.json');
-  const rollout = readExample('rollout-state.json');
+  const plan = readExample(sets.default.plan);
+  const rollout = readExample(sets.default.rollout);
   const now = Date.now();
   const snapshot = {
     rollout: { id: 'r-test', flag: 'live-flag', plan },

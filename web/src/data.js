@@ -155,6 +155,11 @@ export function detectKind(text, name = '') {
   if (o.baseline && o.canary) return 'samples';
   if (o.metrics && !Array.isArray(o.metrics) && Object.values(o.metrics).some((v) => v?.baseline !== undefined)) return 'samples';
   if (o.format === 'rollgate.mismatch_report') return 'mismatch';
+  // One arm of the judge's input, named after its arm: baseline.json / canary.json
+  if (o.metrics && !Array.isArray(o.metrics) && Object.keys(o).length <= 2) {
+    if (/baseline|control|stable/i.test(name)) return 'baselineArm';
+    if (/canary|treatment/i.test(name)) return 'canaryArm';
+  }
   if (o.flags) return 'flags';
   if (Array.isArray(o.stages)) return 'plan';
   const st = o.state ?? o.rollout;

@@ -139,11 +139,24 @@ const KIND_LABEL = {
   context: 'evaluation context',
   mismatch: 'mismatch report',
   status: 'edge status',
+  baselineArm: 'baseline arm (waiting for the canary arm)',
+  canaryArm: 'canary arm (waiting for the baseline arm)',
 };
 
 async function addInput(name, text, source = 'file', kindHint) {
-  const kind = kindHint ?? detectKind(text, name);
+  let kind = kindHint ?? detectKind(text, name);
   if (kind === 'unknown') throw new InputError(`${name}: not recognised (expected samples, a canary config, a plan, a rollout state, a flag config, a mismatch report or a status snapshot)`);
+  if (kind === 'baselineArm' || kind === 'canaryArm') {
+    // One arm of the judge's input ({"metrics": {...}}): kept until the other arm arrives.
+    state.inputs[kind] = { name, text, source };
+    const b = state.inputs.baselineArm, c = state.inputs.canaryArm;
+    if (!b || !c) return kind;
+    delete state.inputs.baselineArm;
+    delete state.inputs.canaryArm;
+    kind = 'samples';
+    name = `${b.name} + ${c.name}`;
+    text = `{"baseline": ${b.text}, "canary": ${c.text}}`;
+  }
   state.inputs[kind] = { name, text, source };
   if (kind === 'status') state.status = readStatus(JSON.parse(text));
   if (kind === 'flags') setPlayground(text);
@@ -172,11 +185,26 @@ async function loadExamples(which = 'default') {
   delete state.inputs.status;
   const set = manifest.sets[which] ?? manifest.sets.default;
   for (const k of Object.keys(state.inputs)) if (state.inputs[k].source === 'example') delete state.inputs[k];
+  delete state.inputs.canaryConfig; // a set without one judges with the plan's stage config
+  const get = async (file) => {
+    const res = await fetch(`./examples/${file}`);
+    if (!res.ok) throw new Error(`examples/${file}: HTTP ${res.status}`);
+    return res.text();
+  };
   for (const [kind, file] of Object.entries(set)) {
-    const text = await (await fetch(`./examples/${file}`)).text();
-    await addInput(file, text, 'example', kind);
+    if (kind === 'label') continue;
+    if (Array.isArray(file)) {
+      // [baseline, canary]: the judge's two input documents, combined into one samples input
+      const [b, c] = await Promise.all(file.map(get));
+      await addInput(file.join(' + '), `{"baseline": ${b}, "canary": ${c}}`, 'example', kind);
+    } else {
+      await addInput(file, await get(file), 'example', kind);
+    }
   }
-  await recompute(new Set(Object.keys(set)));
+  if (!set.rollout) delete state.inputs.rollout;
+  if (!set.plan) delete state.inputs.plan;
+  save();
+  await recompute(new Set(Object.keys(state.inputs)));
 }
 
 function renderInputs() {
@@ -433,12 +461,13 @@ function renderCanary() {
 /** Every check the judge ran for a metric (shift, quantiles, rate, gates) with its numbers. */
 function checksTable(jm) {
   const f = (x) => (x == null ? '—' : fmt(x, 4));
-  return el('details', { class: 'checks' }, el('summary', {}, `${jm.checks.length} check${jm.checks.length === 1 ? '' : 's'}: ${jm.checks.map((c) => `${c.label} ${c.outcome}`).join(' · ')}`),
+  return el('details', { class: 'checks' }, el('summary', {}, `${jm.checks.length} check${jm.checks.length === 1 ? '' : 's'}: ${jm.checks.map((c) => `${c.label} ${c.classification ?? c.outcome}`).join(' · ')}`),
     el('table', { class: 'table compact' },
       el('thead', {}, el('tr', {}, ...['check', 'outcome', 'baseline', 'canary', 'estimate', 'interval', 'allowed / bound', 'p-value', 'why'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ...jm.checks.map((c) => {
-        const cls = outcomeClass({ classification: c.outcome, direction: jm.direction });
-        return el('tr', {}, el('td', {}, `${c.check} · ${c.label}`), el('td', {}, el('span', { class: `badge ${cls}` }, c.outcome)), el('td', { class: 'num' }, f(c.baseline)), el('td', { class: 'num' }, f(c.canary)), el('td', { class: 'num' }, f(c.estimate)),
+        const outcome = c.classification ?? c.outcome;
+        const cls = outcomeClass({ classification: outcome, direction: jm.direction });
+        return el('tr', {}, el('td', {}, `${c.check} · ${c.label}`), el('td', {}, el('span', { class: `badge ${cls}` }, outcome)), el('td', { class: 'num' }, f(c.baseline)), el('td', { class: 'num' }, f(c.canary)), el('td', { class: 'num' }, f(c.estimate)),
           el('td', { class: 'num' }, c.lower != null ? `[${f(c.lower)}, ${f(c.upper)}]` : '—'), el('td', { class: 'num' }, f(c.allowed)), el('td', { class: 'num' }, fmtP(c.pValue)), el('td', {}, c.reason ?? ''));
       }))));
 }
@@ -697,6 +726,7 @@ drop.addEventListener('keydown', (e) => {
 $('file-input').addEventListener('change', (e) => loadFiles([...e.target.files]));
 $('load-examples').addEventListener('click', () => loadExamples('default'));
 $('load-srm-example').addEventListener('click', () => loadExamples('srm'));
+$('load-repo-canary').addEventListener('click', () => loadExamples('repoCanary'));
 $('clear-data').addEventListener('click', async () => {
   state.inputs = {};
   state.analysis = state.next = state.mismatch = null;
