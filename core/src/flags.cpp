@@ -1112,6 +1112,7 @@ std::vector<problem> build_config(std::string_view text, compiled_config* model)
 const char* const kMsgNotFound = "no flag with this key";
 const char* const kMsgTypeMismatch = "the flag's value type is not the requested type";
 const char* const kMsgKeyMissing = "the unit attribute (bucketBy) is missing or not a string";
+const char* const kMsgParse = "the context is not a valid JSON context (see context::from_json)";
 const char* const kMsgGeneral = "flag index out of range";
 
 struct eval_state {
@@ -1528,6 +1529,24 @@ evaluation evaluator::evaluate(std::string_view key, const context& ctx,
 
 evaluation evaluator::evaluate(std::string_view key, const context& ctx) const noexcept {
   return evaluate(key, ctx, detail::system_now_ms());
+}
+
+evaluation evaluator::evaluate_json(std::string_view key, std::string_view context_json,
+                                    std::int64_t now_ms) const noexcept {
+  const auto i = flag_index(key);
+  if (!i) {
+    evaluation e;
+    e.flag = key;
+    e.error_code = error_code::flag_not_found;
+    e.error_message = detail::kMsgNotFound;
+    return e;
+  }
+  try {
+    const context ctx = context::from_json(*this, context_json);
+    return evaluate(*i, ctx, now_ms);
+  } catch (...) {  // rollgate::error (invalid context) or std::bad_alloc
+    return detail::failure(impl_->flags[*i], error_code::parse_error, detail::kMsgParse);
+  }
 }
 
 void evaluator::evaluate_all(const context& ctx, std::int64_t now_ms,

@@ -99,6 +99,20 @@ TEST_F(fixture, UnknownFlagIsFlagNotFoundWithNoValue) {
       R"({"flag":"nope","reason":"ERROR","ruleIndex":-1,"errorCode":"FLAG_NOT_FOUND","errorMessage":"no flag with this key"})");
 }
 
+TEST_F(fixture, EvaluateJsonReportsAnInvalidContextAsParseError) {
+  const auto ok = ev.evaluate_json("targeted", R"({"country": "FR"})", 0);
+  EXPECT_EQ(ok.reason, reason::targeting_match);
+  EXPECT_EQ(ok.rule_index, 1);
+  for (const char* bad : {R"({"country": )", "[]", R"({"country": {"a": 1}})"}) {
+    const auto r = ev.evaluate_json("targeted", bad, 0);
+    EXPECT_EQ(r.reason, reason::error) << bad;
+    EXPECT_EQ(r.error_code, error_code::parse_error) << bad;
+    EXPECT_EQ(r.variant, "off") << bad;  // the default variation
+    EXPECT_EQ(r.error_message, "the context is not a valid JSON context (see context::from_json)");
+  }
+  EXPECT_EQ(ev.evaluate_json("nope", "not json", 0).error_code, error_code::flag_not_found);
+}
+
 TEST_F(fixture, IndexOutOfRangeIsGeneral) {
   const rollgate::context ctx(ev);
   const auto r = ev.evaluate(ev.flag_count(), ctx, 0);

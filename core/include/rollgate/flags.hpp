@@ -118,6 +118,13 @@ class evaluator {
   /// @brief Evaluates by key at the system clock's current time.
   evaluation evaluate(std::string_view key, const context& ctx) const noexcept;
 
+  /// @brief Convenience for callers that hold the context as JSON text and want errors as values
+  /// (e.g. across a binding): builds a context with context::from_json and evaluates `key`.
+  /// Allocates (the context). An invalid context gives reason error / error_code parse_error with
+  /// the flag's default variation (flag_not_found takes precedence).
+  evaluation evaluate_json(std::string_view key, std::string_view context_json,
+                           std::int64_t now_ms) const noexcept;
+
   /// @brief Evaluates every flag in configuration order into `out` (resized; reuses its storage).
   void evaluate_all(const context& ctx, std::int64_t now_ms, std::vector<evaluation>& out) const;
   /// @brief Evaluates every flag in configuration order.
