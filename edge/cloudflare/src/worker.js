@@ -239,10 +239,13 @@ async function rolloutState(s) {
   if (cached && now < cached.until) return cached.state;
   if (now < failedUntil) throw new Error('coordinator failed recently');
   try {
+    // The TTL runs from before the read, so no isolate acts on a state older than stateTtlMs
+    // (counted from when the coordinator answered), however slow the answer was to arrive.
+    const asked = Date.now();
     const r = await coordinator(s).fetch('https://coordinator' + INTERNAL + 'state');
     if (!r.ok) throw new Error(`coordinator answered ${r.status}`);
     const state = await r.json();
-    cached = { state, until: Date.now() + s.stateTtlMs };
+    cached = { state, until: asked + s.stateTtlMs };
     return state;
   } catch (e) {
     cached = null;
