@@ -315,6 +315,7 @@ test('analysing 100,000 + 100,000 samples runs in the worker without freezing th
   t.diagnostic(`100,000 + 100,000 samples: ${ms} ms in the worker, ${wall} ms end to end; largest main-thread timer gap ${Math.round(gap)} ms`);
   assert.match(await page.textContent('#synth-status'), /Decision: (PASS|HOLD|ROLLBACK)/);
   assert.ok(gap < 500, `main thread blocked for ${gap} ms`);
+  await shot('data');
 });
 
 test('state survives a reload (view in the URL, inputs and settings in local storage)', async () => {

@@ -194,6 +194,12 @@ export function sequentialEvidence(kind, baseline, canary, looks = 20, alpha = 0
   return out;
 }
 
+/** One look of the sequential proportion test at two arms' totals {events, total}. */
+export function sequentialCounts(baseline, canary, alpha = 0.05) {
+  const r = api.stats.sequentialProportionTest({ successes: canary.events, trials: canary.total }, { successes: baseline.events, trials: baseline.total }, { alpha });
+  return [{ n: baseline.total + canary.total, pValue: num(r.pValue), estimate: num(r.estimate), lower: num(r.lower), upper: num(r.upper), reject: !!r.reject, single: true }];
+}
+
 export function srm(counts, weights) {
   return chiSquare(counts, weights);
 }

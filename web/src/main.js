@@ -450,7 +450,10 @@ function renderCanary() {
     cards.append(card);
     if (m?.ecdf) charts.ecdfOverlay(dist.lastChild, m.ecdf, jm.name);
     else if (m?.binary) dist.lastChild.append(el('p', {}, `baseline ${fmtPct(100 * m.baseline.mean)} · canary ${fmtPct(100 * m.canary.mean)}`));
-    if (m?.sequential?.length) {
+    if (m?.sequential?.length === 1 && m.sequential[0].single) {
+      const l = m.sequential[0];
+      seq.lastChild.append(el('p', {}, `One look at the totals (counts have no arrival order): always-valid p = ${fmtP(l.pValue)}, difference in [${fmt(l.lower, 4)}, ${fmt(l.upper, 4)}]${l.reject ? ' — significant' : ''}.`));
+    } else if (m?.sequential?.length) {
       charts.evidence(seq.lastChild, m.sequential);
       const last = m.sequential[m.sequential.length - 1];
       seq.append(el('p', { class: 'legend-note' }, `After ${last.n.toLocaleString('en-US')} samples: p = ${fmtP(last.pValue)}${last.lower != null ? `, difference in [${fmt(last.lower, 3)}, ${fmt(last.upper, 3)}]` : ''}${last.reject ? ' — significant' : ''}.`));
@@ -728,8 +731,9 @@ $('load-examples').addEventListener('click', () => loadExamples('default'));
 $('load-srm-example').addEventListener('click', () => loadExamples('srm'));
 $('load-repo-canary').addEventListener('click', () => loadExamples('repoCanary'));
 $('clear-data').addEventListener('click', async () => {
+  stopPolling();
   state.inputs = {};
-  state.analysis = state.next = state.mismatch = null;
+  state.analysis = state.next = state.mismatch = state.status = null;
   save();
   await recompute(new Set());
 });

@@ -105,6 +105,15 @@ const methods = {
     }
     progress(3, 4, 'sequential test');
     for (const m of metrics) {
+      if (m.form === 'counts') {
+        // Counts carry no arrival order: one look at the totals.
+        try {
+          m.sequential = engine.sequentialCounts(data.baseline[m.name], data.canary[m.name], cfg?.alpha ?? 0.05);
+        } catch (e) {
+          m.sequentialError = engine.describeError(e).message;
+        }
+        continue;
+      }
       if (m.form !== 'samples') continue;
       try {
         m.sequential = engine.sequentialEvidence(m.binary ? 'rate' : 'continuous', data.baseline[m.name], data.canary[m.name], 20, cfg?.alpha ?? 0.05);
