@@ -166,12 +166,12 @@ struct scaled_sum {
   double log_scale;
 };
 
-/// sum_{k<=K} f(m, n, k), m <= n, K <= n: partitions of k into at most m parts (the "<= n per
+/// f(m, n, k) for k = 0..K, m <= n, K <= n: partitions of k into at most m parts (the "<= n per
 /// part" bound cannot bind when k <= n). Coin-change DP over part sizes 1..m, O(m K).
-scaled_sum partitions_sum(std::uint64_t m, std::uint64_t K) {
+std::vector<double> partition_counts(std::uint64_t m, std::uint64_t K, double& log_scale) {
   std::vector<double> p(K + 1, 0.0);
   p[0] = 1.0;
-  double log_scale = 0.0;
+  log_scale = 0.0;
   for (std::uint64_t part = 1; part <= m && part <= K; ++part) {
     for (std::uint64_t k = part; k <= K; ++k) p[k] += p[k - part];
     if (p[K] > kRescaleAbove) {  // p is non-decreasing in k, so p[K] is the largest entry
@@ -179,18 +179,17 @@ scaled_sum partitions_sum(std::uint64_t m, std::uint64_t K) {
       log_scale += 250 * std::log(10.0);
     }
   }
-  double s = 0;
-  for (double v : p) s += v;
-  return {s, log_scale};
+  return p;
 }
 
-/// sum_{k<=K} f(m, n, k) by the recurrence f(i, j, k) = f(i-1, j, k-j) + f(i, j-1, k), iterating
-/// j = 0..n with a table over (i <= m, k <= K). O(n m K) time, O(m K) memory.
-scaled_sum recurrence_sum(std::uint64_t m, std::uint64_t n, std::uint64_t K) {
+/// f(m, n, k) for k = 0..K by the recurrence f(i, j, k) = f(i-1, j, k-j) + f(i, j-1, k),
+/// iterating j = 0..n with a table over (i <= m, k <= K). O(n m K) time, O(m K) memory.
+std::vector<double> recurrence_counts(std::uint64_t m, std::uint64_t n, std::uint64_t K,
+                                      double& log_scale) {
   const std::uint64_t W = K + 1;
   std::vector<double> t((m + 1) * W, 0.0);
   for (std::uint64_t i = 0; i <= m; ++i) t[i * W] = 1.0;  // j = 0: only k = 0
-  double log_scale = 0.0;
+  log_scale = 0.0;
   for (std::uint64_t j = 1; j <= n; ++j) {
     for (std::uint64_t i = 1; i <= m; ++i) {
       double* row = &t[i * W];
@@ -204,10 +203,19 @@ scaled_sum recurrence_sum(std::uint64_t m, std::uint64_t n, std::uint64_t K) {
       log_scale += 250 * std::log(10.0);
     }
   }
-  double s = 0;
-  const double* row = &t[m * W];
-  for (std::uint64_t k = 0; k <= K; ++k) s += row[k];
-  return {s, log_scale};
+  return std::vector<double>(t.begin() + static_cast<std::ptrdiff_t>(m * W), t.end());
+}
+
+/// P(U <= k) for k = 0..K (no ties), K <= m n / 2 expected but not required.
+std::vector<double> exact_u_cdf_table(std::uint64_t m, std::uint64_t n, std::uint64_t K) {
+  if (m > n) std::swap(m, n);
+  double log_scale = 0;
+  std::vector<double> c =
+      K <= n ? partition_counts(m, K, log_scale) : recurrence_counts(m, n, K, log_scale);
+  const double factor = std::exp(log_scale - log_binom(m, n));
+  double acc = 0;
+  for (auto& v : c) v = (acc += v) * factor;
+  return c;
 }
 
 /// True if exact_u_cdf(m, n, K) is within the work limit.
@@ -230,8 +238,7 @@ double exact_u_cdf(std::uint64_t m, std::uint64_t n, std::int64_t K) {
   const std::uint64_t k = static_cast<std::uint64_t>(K);
   const bool upper = 2 * k > mn;  // sum the other tail: P(U <= K) = 1 - P(U <= mn - K - 1)
   const std::uint64_t kk = upper ? mn - k - 1 : k;
-  const scaled_sum s = kk <= n ? partitions_sum(m, kk) : recurrence_sum(m, n, kk);
-  const double tail = s.value * std::exp(s.log_scale - log_binom(m, n));
+  const double tail = exact_u_cdf_table(m, n, kk).back();
   return upper ? 1.0 - tail : tail;
 }
 
@@ -627,15 +634,11 @@ hodges_lehmann_result hodges_lehmann(const std::vector<double>& x_in,
                                     " is beyond the work limit; use method asymptotic");
         how = method::asymptotic;
       } else {
-        while (lo < hi) {
-          const std::int64_t mid = lo + (hi - lo + 1) / 2;
-          if (exact_u_cdf(m, n, mid - 1) <= alpha / 2)
-            lo = mid;
-          else
-            hi = mid - 1;
-        }
+        // One table of P(U <= j), j <= (mn + 1) / 2 - 1, then a scan: the cdf is monotone.
+        const std::vector<double> cdf = exact_u_cdf_table(m, n, static_cast<std::uint64_t>(hi - 1));
+        while (lo < hi && cdf[static_cast<std::size_t>(lo)] <= alpha / 2) ++lo;
         k = lo;
-        res.achieved_confidence = 1 - 2 * exact_u_cdf(m, n, k - 1);
+        res.achieved_confidence = 1 - 2 * cdf[static_cast<std::size_t>(k - 1)];
       }
     }
     if (how == method::asymptotic) {
