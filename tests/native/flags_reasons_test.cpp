@@ -28,14 +28,14 @@ const std::string kFlags = R"(
   {"key": "json", "variations": [{"key": "cfg", "value": {"a": [1, 2], "b": null}}], "defaultVariation": "cfg"}
 )";
 
-struct fixture : ::testing::Test {
+struct FlagsReasons : ::testing::Test {
   rollgate::evaluator ev = rollgate::compile(config_with(kFlags));
   rollgate::evaluation eval(const char* flag, const char* ctx) {
     return ev.evaluate(std::string_view(flag), rollgate::context::from_json(ev, ctx), 0);
   }
 };
 
-TEST_F(fixture, StaticMeansNoRulesNoRolloutNoPrerequisiteNoLayer) {
+TEST_F(FlagsReasons, StaticMeansNoRulesNoRolloutNoPrerequisiteNoLayer) {
   const auto r = eval("static", "{}");
   EXPECT_EQ(r.reason, reason::static_);
   EXPECT_EQ(r.value, "\"x\"");
@@ -47,14 +47,14 @@ TEST_F(fixture, StaticMeansNoRulesNoRolloutNoPrerequisiteNoLayer) {
   EXPECT_EQ(eval("static-fallthrough", "{}").value, "2");
 }
 
-TEST_F(fixture, DisabledServesTheOffVariation) {
+TEST_F(FlagsReasons, DisabledServesTheOffVariation) {
   const auto r = eval("killed", R"({"targetingKey": "u"})");
   EXPECT_EQ(r.reason, reason::disabled);
   EXPECT_EQ(r.variant, "b");
   EXPECT_EQ(r.value, "2");
 }
 
-TEST_F(fixture, TargetingMatchNamesTheFirstMatchingRule) {
+TEST_F(FlagsReasons, TargetingMatchNamesTheFirstMatchingRule) {
   auto r = eval("targeted", R"({"country": "FR"})");
   EXPECT_EQ(r.reason, reason::targeting_match);
   EXPECT_EQ(r.rule_index, 1);
@@ -64,21 +64,21 @@ TEST_F(fixture, TargetingMatchNamesTheFirstMatchingRule) {
   EXPECT_EQ(r.value, "false");
 }
 
-TEST_F(fixture, FallthroughVariationOnADynamicFlagIsDefault) {
+TEST_F(FlagsReasons, FallthroughVariationOnADynamicFlagIsDefault) {
   const auto r = eval("targeted", R"({"country": "IT"})");
   EXPECT_EQ(r.reason, reason::default_);
   EXPECT_EQ(r.rule_index, -1);
   EXPECT_EQ(r.variant, "on");
 }
 
-TEST_F(fixture, RolloutIsSplitOutsideCoverageIsDefault) {
+TEST_F(FlagsReasons, RolloutIsSplitOutsideCoverageIsDefault) {
   EXPECT_EQ(eval("split", R"({"targetingKey": "u1"})").reason, reason::split);
   const auto r = eval("nobody", R"({"targetingKey": "u1"})");
   EXPECT_EQ(r.reason, reason::default_);
   EXPECT_EQ(r.variant, "off");  // the defaultVariation
 }
 
-TEST_F(fixture, MissingUnitIsTargetingKeyMissingWithTheDefaultValue) {
+TEST_F(FlagsReasons, MissingUnitIsTargetingKeyMissingWithTheDefaultValue) {
   for (const char* ctx : {"{}", R"({"targetingKey": 5})", R"({"targetingKey": null})"}) {
     const auto r = eval("split", ctx);
     EXPECT_EQ(r.reason, reason::error) << ctx;
@@ -88,7 +88,7 @@ TEST_F(fixture, MissingUnitIsTargetingKeyMissingWithTheDefaultValue) {
   }
 }
 
-TEST_F(fixture, UnknownFlagIsFlagNotFoundWithNoValue) {
+TEST_F(FlagsReasons, UnknownFlagIsFlagNotFoundWithNoValue) {
   const auto r = eval("nope", "{}");
   EXPECT_EQ(r.reason, reason::error);
   EXPECT_EQ(r.error_code, error_code::flag_not_found);
@@ -99,7 +99,7 @@ TEST_F(fixture, UnknownFlagIsFlagNotFoundWithNoValue) {
       R"({"flag":"nope","reason":"ERROR","ruleIndex":-1,"errorCode":"FLAG_NOT_FOUND","errorMessage":"no flag with this key"})");
 }
 
-TEST_F(fixture, EvaluateJsonReportsAnInvalidContextAsParseError) {
+TEST_F(FlagsReasons, EvaluateJsonReportsAnInvalidContextAsParseError) {
   const auto ok = ev.evaluate_json("targeted", R"({"country": "FR"})", 0);
   EXPECT_EQ(ok.reason, reason::targeting_match);
   EXPECT_EQ(ok.rule_index, 1);
@@ -113,13 +113,13 @@ TEST_F(fixture, EvaluateJsonReportsAnInvalidContextAsParseError) {
   EXPECT_EQ(ev.evaluate_json("nope", "not json", 0).error_code, error_code::flag_not_found);
 }
 
-TEST_F(fixture, IndexOutOfRangeIsGeneral) {
+TEST_F(FlagsReasons, IndexOutOfRangeIsGeneral) {
   const rollgate::context ctx(ev);
   const auto r = ev.evaluate(ev.flag_count(), ctx, 0);
   EXPECT_EQ(r.error_code, error_code::general);
 }
 
-TEST_F(fixture, TypedEvaluationReportsTypeMismatch) {
+TEST_F(FlagsReasons, TypedEvaluationReportsTypeMismatch) {
   const rollgate::context ctx(ev);
   const auto i = *ev.flag_index("static");
   EXPECT_EQ(ev.flag_type(i), rollgate::value_type::string);
@@ -131,13 +131,13 @@ TEST_F(fixture, TypedEvaluationReportsTypeMismatch) {
   EXPECT_EQ(ev.flag_type(*ev.flag_index("json")), rollgate::value_type::json);
 }
 
-TEST_F(fixture, ToJsonEmbedsTheValueAsJson) {
+TEST_F(FlagsReasons, ToJsonEmbedsTheValueAsJson) {
   EXPECT_EQ(
       eval("json", "{}").to_json(),
       R"({"flag":"json","value":{"a":[1,2],"b":null},"variant":"cfg","variationIndex":0,"reason":"STATIC","ruleIndex":-1})");
 }
 
-TEST_F(fixture, NamesOfReasonsAndCodes) {
+TEST_F(FlagsReasons, NamesOfReasonsAndCodes) {
   EXPECT_STREQ(rollgate::to_string(reason::static_), "STATIC");
   EXPECT_STREQ(rollgate::to_string(reason::targeting_match), "TARGETING_MATCH");
   EXPECT_STREQ(rollgate::to_string(reason::split), "SPLIT");
@@ -148,7 +148,7 @@ TEST_F(fixture, NamesOfReasonsAndCodes) {
   EXPECT_STREQ(rollgate::to_string(error_code::none), "");
 }
 
-TEST_F(fixture, EvaluateAllIsInConfigurationOrderAndReusesTheVector) {
+TEST_F(FlagsReasons, EvaluateAllIsInConfigurationOrderAndReusesTheVector) {
   const auto ctx = rollgate::context::from_json(ev, R"({"targetingKey": "u1", "country": "FR"})");
   std::vector<rollgate::evaluation> out;
   ev.evaluate_all(ctx, 0, out);
