@@ -215,7 +215,7 @@ function renderInputs() {
   const src = document.getElementById('sources');
   const names = Object.values(state.inputs).map((v) => v.name);
   src.textContent = names.length ? `data: ${names.join(' · ')}` : 'no data loaded';
-  if (state.status) src.textContent += ` · live: ${state.ui.pollUrl}`;
+  if (state.status) src.textContent = `live: ${state.ui.pollUrl ?? 'status snapshot'} (replaces the plan, state, samples and mismatch files) · ${src.textContent}`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -457,7 +457,7 @@ function renderCanary() {
       charts.evidence(seq.lastChild, m.sequential);
       const last = m.sequential[m.sequential.length - 1];
       seq.append(el('p', { class: 'legend-note' }, `After ${last.n.toLocaleString('en-US')} samples: p = ${fmtP(last.pValue)}${last.lower != null ? `, difference in [${fmt(last.lower, 3)}, ${fmt(last.upper, 3)}]` : ''}${last.reject ? ' — significant' : ''}.`));
-    } else seq.lastChild.textContent = m?.sequentialError ?? 'No sequential test for this metric.';
+    } else seq.lastChild.textContent = m?.sequentialError ?? (m?.form === 'sketch' ? 'Not available: this metric arrived as a quantile sketch (the sequential test needs samples or counts).' : 'No sequential test for this metric.');
   }
 }
 
