@@ -586,7 +586,9 @@ quantile_sketch quantile_sketch::from_json(std::string_view text) {
     if (!jmin->is_null()) ck.bad("/min", "must be null in an empty sketch"), minmax_ok = false;
     if (!jmax->is_null()) ck.bad("/max", "must be null in an empty sketch"), minmax_ok = false;
   } else if (minmax_ok) {
-    minmax_ok = ck.number(*jmin, "/min", mn) & ck.number(*jmax, "/max", mx);
+    const bool min_ok = ck.number(*jmin, "/min", mn);  // both checked: every problem reported
+    const bool max_ok = ck.number(*jmax, "/max", mx);
+    minmax_ok = min_ok && max_ok;
     if (minmax_ok && mn > mx)
       ck.bad("/min", "min " + jmin->dump() + " exceeds max " + jmax->dump());
   }
