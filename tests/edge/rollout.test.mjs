@@ -5,7 +5,8 @@
 // coordinator (counts and latency sketches); a healthy canary is advanced stage by stage to 100%,
 // with every unit that was in canary staying there as the percentage grows; a failing canary is
 // rolled back to 0% on its own and both isolates follow within the state cache time; pause holds
-// and resume continues; every decision is recorded with reasons.
+// and resume continues; every decision is recorded with reasons; an unreachable canary costs
+// users nothing on safe requests but counts as canary errors, and the gate rolls it back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
@@ -190,4 +191,44 @@ test('pause holds the percentage past the window, resume continues, operator rol
   assert.deepEqual(ops.map((o) => o[0]), ['start', 'pause', 'resume', 'rollback']);
   assert.equal(ops[1][1], 'checking dashboards');
   assert.equal(ops[3][1], 'manual test rollback');
+});
+
+test('an unreachable canary: users get stable, the failures count as canary errors, and the gate rolls back', { skip, timeout }, async () => {
+  const closed = await h.freePort(); // nothing listens there
+  await start({ id: 'unreachable', origins: { canary: `http://127.0.0.1:${closed}` }, plan: h.testPlan({ minDurationMs: 3600000, percents: [50, 100] }) });
+  let sent = 0;
+  let fellBack = 0;
+  let st = null;
+  for (let round = 0; round < 20 && !st; round++) {
+    // Traffic in rounds until the judge has enough data to see the failure (a critical metric
+    // rolls back at once, long before the hour-long window ends).
+    const res = await h.pool(40, 8, (i) => h.get(i % 2 ? ctx.a : ctx.b, '/u', { 'x-user-id': `un-${round}-${i}` }));
+    for (const r of res) {
+      assert.equal(r.status, 200, 'the user never sees the canary failure on a safe request');
+      assert.equal(r.arm, 'stable');
+      assert.equal(r.body.origin, 'stable');
+      if (r.fallback === 'canary-unreachable') fellBack++;
+    }
+    sent += res.length;
+    const s = await status();
+    if (s.state.status === 'rolledBack') st = s;
+  }
+  assert.ok(st, 'the gate rolled the unreachable canary back');
+  assert.ok(fellBack > 5, `requests assigned to the canary: ${fellBack}`);
+  const rb = st.history.find((e) => e.action === 'rollback');
+  assert.equal(rb.actor, 'coordinator');
+  assert.ok(rb.reasons.some((r) => /errorRate/i.test(r)), rb.reasons.join(' | '));
+  // Every canary request the coordinator counted failed at the network level, and none of the
+  // stable retries were counted as stable traffic.
+  const totals = await h.until(async () => {
+    const s = await status();
+    const t = s.metrics.total;
+    return t.canary.requests + t.stable.requests === sent ? t : null;
+  }, 3000);
+  assert.ok(totals, 'every request was flushed');
+  assert.equal(totals.canary.requests, fellBack);
+  assert.equal(totals.canary.networkErrors, fellBack);
+  assert.equal(totals.canary.errors, fellBack);
+  assert.equal(totals.stable.requests, sent - fellBack);
+  assert.equal(totals.stable.errors, 0);
 });
