@@ -34,6 +34,8 @@ before(async () => {
     ],
     vars: h.baseVars(ctx.stable.url),
   });
+  // Before any rollout: the coordinator answers "idle", and everything goes to stable.
+  ctx.idle = await h.pool(20, 5, (i) => h.get(ctx.port, '/idle', { 'x-user-id': `idle-${i}` }));
   const plan = h.testPlan({ minDurationMs: 3600000, percents: [20, 100] });
   // The window lasts an hour, so the percentage stays at 20% while the alarm evaluates (and
   // computes the sample-ratio-mismatch test) every 300 ms.
@@ -71,6 +73,16 @@ test('split: fresh units land in canary at the configured 20% (binomial toleranc
   assert.deepEqual(st.srm.shares, [80, 20]);
   assert.ok(Math.abs(st.srm.pValue - p) < 1e-4, `coordinator p ${st.srm.pValue} vs ${p}`);
   assert.equal(st.state.percent, 20, 'still at the first stage');
+});
+
+test('before any rollout starts, every request is served by stable (no fallback: nothing failed)', { skip, timeout }, async () => {
+  for (const r of ctx.idle) {
+    assert.equal(r.status, 200);
+    assert.equal(r.arm, 'stable');
+    assert.equal(r.body.origin, 'stable');
+    assert.equal(r.fallback, null);
+  }
+  assert.equal(ctx.canary.seen.filter((x) => x.path === '/idle').length, 0);
 });
 
 test('stickiness by header: the same user id always gets the same arm, and both arms occur', { skip, timeout }, async () => {
