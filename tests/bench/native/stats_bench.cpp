@@ -2,7 +2,8 @@
 // numpy.quantile on the same data (tests/bench/scipy_mannwhitneyu.py, launched once by the
 // BM_Scipy* benchmarks; they report the script's own best-of-5 time per call).
 //
-//   build/h-stats/tests/bench/native/rollgate_bench --benchmark_filter='Stats|Sketch|Scipy|Numpy'
+//   build/h-stats/tests/bench/native/rollgate_bench
+//   --benchmark_filter='^BM_(Stats|Sketch|Scipy|Numpy)'
 //
 // Data: SplitMix64 -> u in [0, 1): x = 100 u (seed 1), y = 100 u + 0.5 (seed 2), identical in
 // the python script, so both sides test the same 2 x 100,000 values.
@@ -63,7 +64,10 @@ void run_python_peer(benchmark::State& state, const std::string& what) {
   }
   const double seconds = std::strtod(out.c_str() + pos + 20, nullptr);
   const auto pp = out.find("\"pvalue\": ");
+  const auto pc = out.find("\"cpu_seconds_per_call\": ");
   for (auto _ : state) state.SetIterationTime(seconds);
+  if (pc != std::string::npos)  // the peer's own CPU time, to compare with our CPU column
+    state.counters["cpu_ms"] = 1e3 * std::strtod(out.c_str() + pc + 24, nullptr);
   if (pp != std::string::npos) state.counters["p"] = std::strtod(out.c_str() + pp + 10, nullptr);
 }
 
