@@ -317,14 +317,49 @@ export type Risk = (typeof Risk)[keyof typeof Risk];
 /** JSON input: an object or its text. */
 export type JsonInput = string | { readonly [key: string]: unknown };
 
+/** One check of a metric (a shift, a tail quantile, a rate or a gate); null where it does not apply. */
+export interface CheckResult {
+  check: 'shift' | 'quantile' | 'rate' | 'gate';
+  label: string;
+  classification: Classification;
+  pValue: number | null;
+  estimate: number | null;
+  lower: number | null;
+  upper: number | null;
+  allowed: number | null;
+  baseline: number | null;
+  canary: number | null;
+  reason: string;
+}
+
+/** The judge's result for one metric. */
+export interface MetricResult {
+  name: string;
+  kind: 'continuous' | 'rate';
+  direction: 'increase' | 'decrease' | 'either';
+  group: string;
+  weight: number;
+  critical: boolean;
+  mustHaveData: boolean;
+  classification: Classification;
+  test: string;
+  pValue: number | null;
+  estimate: number | null;
+  interval: unknown;
+  baselineCount: number | null;
+  canaryCount: number | null;
+  reasons: string[];
+  checks: CheckResult[];
+}
+
 /** The judge's answer (docs/canary.md); numbers that do not apply are null. */
 export interface Analysis {
   decision: Decision;
   score: number | null;
-  criticalFailures: string[];
   reasons: string[];
-  metrics: Array<{ name: string; outcome: Classification; reasons: string[]; [key: string]: unknown }>;
-  [key: string]: unknown;
+  criticalFailures: string[];
+  groups: Array<{ name: string; weight: number; score: number | null }>;
+  metrics: MetricResult[];
 }
 
 export interface RolloutState { stage: number; stageStartMs: number; status: 'running' | 'paused' | 'rolledBack' | 'completed'; history: unknown[]; [key: string]: unknown }
