@@ -51,18 +51,20 @@ class quantile_sketch {
                            std::size_t max_buckets = kDefaultMaxBuckets);
 
   /// @brief Adds one value.
-  /// @throws rollgate::error rollgate.stats.402 (NaN), .403 (infinite); the sketch is unchanged
+  /// @throws rollgate::error rollgate.stats.402 (NaN), .403 (infinite), .405 (count would exceed
+  ///   2^53); the sketch is unchanged
   void add(double value);
   /// @brief Adds `count` copies of a value (count 0 does nothing).
   /// @throws rollgate::error rollgate.stats.402, .403, .405 (total count would exceed 2^53)
   void add(double value, std::uint64_t count);
   /// @brief Adds every value; rejects the whole batch (pointer "/values/i") before changing
   /// anything.
-  /// @throws rollgate::error rollgate.stats.402, .403
+  /// @throws rollgate::error rollgate.stats.402, .403, .405
   void add_all(const std::vector<double>& values);
 
   /// @brief Merges another sketch into this one: same as one sketch of both inputs.
-  /// @throws rollgate::error rollgate.stats.411 (different relative accuracy or bucket budget)
+  /// @throws rollgate::error rollgate.stats.411 (different relative accuracy or bucket budget),
+  ///   .405 (merged count would exceed 2^53)
   void merge(const quantile_sketch& other);
 
   /// @brief Approximate quantile (see the guarantee above).

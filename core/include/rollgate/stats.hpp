@@ -105,10 +105,11 @@ struct hodges_lehmann_result {
 };
 
 /// @brief Hodges-Lehmann estimate of the shift x - y with the order-statistic confidence interval.
-/// @details Selection on the implicit sorted matrix of differences: O((m + n) log(m + n)) expected
-///   per order statistic, never materialising the m*n differences.
+/// @details Selection on the implicit sorted matrix of differences: O((m + n) log(m n)) expected
+///   per order statistic, never materialising the m*n differences. `automatic` uses the exact U
+///   distribution for the CI rank when both samples have at most 50 values.
 /// @throws rollgate::error rollgate.stats.401, .402, .403 (infinite value), .406 (confidence out of
-///   range)
+///   range), .408 (method exact beyond the work limit)
 hodges_lehmann_result hodges_lehmann(const std::vector<double>& x, const std::vector<double>& y,
                                      const hodges_lehmann_options& options = {});
 
