@@ -435,7 +435,7 @@ function renderCanary() {
         jm.critical ? el('span', { class: 'badge neutral', title: 'a failure of this metric rolls back at once' }, 'critical') : ''),
       el('dl', { class: 'kv' },
         el('dt', {}, 'Effect (canary − baseline)'), el('dd', { 'data-role': 'effect' }, jm.effect != null ? fmt(jm.effect, 4) : '—'),
-        el('dt', {}, 'Interval'), el('dd', { 'data-role': 'interval' }, jm.lower != null ? `[${fmt(jm.lower, 4)}, ${fmt(jm.upper, 4)}]` : '—'),
+        el('dt', {}, `Interval (${fmt(100 * (1 - (a.alpha ?? 0.05)), 1)}%)`), el('dd', { 'data-role': 'interval' }, jm.lower != null ? `[${fmt(jm.lower, 4)}, ${fmt(jm.upper, 4)}]` : '—'),
         el('dt', {}, 'p-value'), el('dd', { 'data-role': 'p-value' }, fmtP(jm.pValue)),
         el('dt', {}, 'Score'), el('dd', { 'data-role': 'score' }, groupScore(v, jm)),
         ...(jm.test ? [el('dt', {}, 'Test'), el('dd', {}, String(jm.test))] : []),
@@ -449,7 +449,7 @@ function renderCanary() {
     if (jm.checks?.length) card.append(checksTable(jm));
     cards.append(card);
     if (m?.ecdf) charts.ecdfOverlay(dist.lastChild, m.ecdf, jm.name);
-    else if (m?.binary) dist.lastChild.append(el('p', {}, `baseline ${fmtPct(100 * m.baseline.mean)} · canary ${fmtPct(100 * m.canary.mean)}`));
+    else if (m?.binary) dist.lastChild.append(rateBars(m));
     if (m?.sequential?.length === 1 && m.sequential[0].single) {
       const l = m.sequential[0];
       seq.lastChild.append(el('p', {}, `One look at the totals (counts have no arrival order): always-valid p = ${fmtP(l.pValue)}, difference in [${fmt(l.lower, 4)}, ${fmt(l.upper, 4)}]${l.reject ? ' — significant' : ''}.`));
@@ -497,6 +497,16 @@ function groupScore(v, jm) {
   if (g) parts.push(`group ${g.name}: ${g.score == null ? 'no data' : fmt(g.score, 1)} (weight ${fmt(g.weight, 1)})`);
   if (jm.critical) parts.push('critical');
   return parts.join(' · ') || '—';
+}
+
+/** Two labelled bars for a rate metric (baseline hatched, canary solid), scaled to the larger rate. */
+function rateBars(m) {
+  const rb = m.baseline.mean, rc = m.canary.mean;
+  const max = Math.max(rb, rc) || 1;
+  const bar = (label, r, cls) => el('div', { class: 'ratebar' }, el('span', { class: 'ratebar-label' }, label),
+    el('span', { class: `ratebar-fill ${cls}`, style: `width:${Math.max(1, Math.round((160 * r) / max))}px`, 'aria-hidden': 'true' }),
+    el('span', { class: 'ratebar-value' }, fmtPct(100 * r)));
+  return el('div', { class: 'ratebars' }, bar('baseline', rb, 'base'), bar('canary', rc, 'can'));
 }
 
 function summaryTable(m) {

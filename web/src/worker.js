@@ -128,7 +128,7 @@ const methods = {
       srm = { counts: [data.units.baseline, data.units.canary], weights: w, alpha: data.srmAlpha ?? 0.001, ...engine.srm([data.units.baseline, data.units.canary], w) };
     }
     progress(4, 4, 'done');
-    return { verdict, metrics, srm, configSource, n: { baseline: count(data.baseline), canary: count(data.canary) }, ms: performance.now() - t0, msJudge: tJudge };
+    return { verdict, metrics, srm, configSource, alpha: cfg?.alpha ?? 0.05, n: { baseline: count(data.baseline), canary: count(data.canary) }, ms: performance.now() - t0, msJudge: tJudge };
   },
 
   /** Synthetic samples (n per arm, the canary shifted by shift%) analysed like a dropped file. */
