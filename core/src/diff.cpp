@@ -177,7 +177,11 @@ path_rule read_rule(const json& v, const std::string& at, std::vector<problem>& 
   }
   bool has_path = false;
   bool rule_ok = true;
-  for (const auto& [name, value] : v.items()) {
+  for (const auto& item : v.items()) {
+    // Named references rather than structured bindings: C++17 (and clang 14, which builds the
+    // WASM and fuzz targets) does not let lambdas capture structured bindings.
+    const std::string& name = item.key();
+    const json& value = item.value();
     const std::string here = detail::pointer_append(at, name);
     auto want_bool = [&](bool& has, bool& out) {
       if (!value.is_boolean()) {
