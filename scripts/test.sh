@@ -10,7 +10,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 status=0
 
 if [ "${ROLLGATE_FUZZ_SECONDS:-0}" -gt 0 ] && [ -d tests/fuzz ]; then
-  say "fuzzing for ${ROLLGATE_FUZZ_SECONDS}s per target"
+  say "fuzzing for ${ROLLGATE_FUZZ_SECONDS}s in total"
   bash scripts/fuzz.sh "${ROLLGATE_FUZZ_SECONDS}" || status=1
 fi
 
