@@ -14,7 +14,7 @@ if [ "${ROLLGATE_FUZZ_SECONDS:-0}" -gt 0 ] && [ -d tests/fuzz ]; then
   bash scripts/fuzz.sh "${ROLLGATE_FUZZ_SECONDS}" || status=1
 fi
 
-for suite in tests/node tests/edge tests/browser; do
+for suite in tests/node tests/edge tests/browser tests/demo; do
   if compgen -G "$suite/*.test.mjs" >/dev/null; then
     say "node --test $suite"
     node --test "$suite"/*.test.mjs || status=1

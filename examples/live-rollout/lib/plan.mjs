@@ -1,0 +1,71 @@
+// The demo's rollout plan: rollgate's default plan (risk "medium": 1% → 10% → 50% → 100%, with
+// its error-rate and latency gates), with three changes so that it runs in a minute on a laptop:
+//   1. time compressed: stage windows of seconds instead of hours (divided again by --speed);
+//   2. no conversion gate: the edge measures errors and latency, not business conversions;
+//   3. the latency tail gate is on p90 instead of p99, and needs 2 samples beyond the quantile
+//      instead of 5: a p99 needs 500 canary samples per window, which a 1% stage of a few
+//      hundred requests per second does not collect in seconds.
+// Everything else (thresholds, tests, allowed changes, critical metrics, the 100% stage's
+// absolute gates, maximum windows of four minimum windows) is the default plan's.
+// SPDX-License-Identifier: MIT
+
+/** Stage windows at --speed 1, in seconds, by stage index. */
+export const DEMO_WINDOWS_S = [12, 12, 12, 10];
+
+const human = (ms) => {
+  if (ms >= 3600000) return `${+(ms / 3600000).toFixed(1)} h`;
+  if (ms >= 60000) return `${+(ms / 60000).toFixed(1)} min`;
+  return `${+(ms / 1000).toFixed(1)} s`;
+};
+export { human };
+
+function adaptLatency(metric) {
+  if (metric.name !== 'latency') return metric;
+  const m = { ...metric, minTailSamples: 2 };
+  delete m.quantiles;
+  m.gates = (m.gates || []).map((g) => (g.stat === 'p99' ? { ...g, stat: 'p90' } : g));
+  return m;
+}
+
+/**
+ * @param rg the initialised rollgate package
+ * @returns {{plan, stages: Array<{name, percent, windowMs, maxMs, realWindowMs, realMaxMs, gates}>, changes: string[]}}
+ */
+export function demoPlan(rg, { speed = 1 } = {}) {
+  const original = rg.defaultPlan('medium');
+  const plan = structuredClone(original);
+  plan.name = 'live-rollout-demo';
+  plan.description = `rollgate's default medium-risk plan, time-compressed for the live demo (windows in seconds, speed ${speed})`;
+  plan.canary.metrics = plan.canary.metrics.filter((m) => m.name !== 'conversion').map(adaptLatency);
+  if (plan.canary.groupWeights) delete plan.canary.groupWeights.business;
+  const stages = [];
+  plan.stages = plan.stages.map((s, i) => {
+    const out = { ...s };
+    const windowMs = Math.max(250, Math.round((DEMO_WINDOWS_S[i] ?? DEMO_WINDOWS_S.at(-1)) * 1000 / speed));
+    out.minDurationMs = windowMs;
+    if (s.maxDurationMs != null) out.maxDurationMs = Math.round((windowMs * s.maxDurationMs) / s.minDurationMs);
+    if (Array.isArray(s.gates)) out.gates = s.gates.filter((g) => g !== 'conversion');
+    else if (s.gates && s.gates.metrics) out.gates = { ...s.gates, metrics: s.gates.metrics.filter((m) => m.name !== 'conversion').map(adaptLatency) };
+    if (Array.isArray(s.watch)) out.watch = s.watch.filter((g) => g !== 'conversion');
+    stages.push({
+      name: s.name,
+      percent: s.percent,
+      windowMs,
+      maxMs: out.maxDurationMs ?? null,
+      realWindowMs: s.minDurationMs,
+      realMaxMs: s.maxDurationMs ?? null,
+      gates: Array.isArray(out.gates) ? out.gates : (out.gates?.metrics || []).map((m) => m.name + ' (absolute)'),
+    });
+    return out;
+  });
+  rg.validatePlan(plan);
+  return {
+    plan,
+    stages,
+    changes: [
+      `windows in seconds instead of hours (the real plan: ${stages.map((s) => human(s.realWindowMs)).join(', ')})`,
+      'no conversion gate (the edge measures errors and latency, not conversions)',
+      'latency tail gate p90 ≤ 500 ms instead of p99 (a p99 needs 500 canary samples per window)',
+    ],
+  };
+}
