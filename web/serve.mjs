@@ -83,6 +83,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`${root}/index.html not found: build the dashboard first (npm run build --prefix web)`);
     process.exit(1);
   }
-  const { url } = await startServer({ root, port: Number(arg('port', process.env.PORT ?? 8080)), host: arg('host', '127.0.0.1') });
-  console.log(`rollgate dashboard: ${url}  (serving ${root}; Ctrl-C to stop)`);
+  const port = Number(arg('port', process.env.PORT ?? 8080));
+  try {
+    const { url } = await startServer({ root, port, host: arg('host', '127.0.0.1') });
+    console.log(`rollgate dashboard: ${url}  (serving ${root}; Ctrl-C to stop)`);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: pass --port N (0 picks a free one)` : e.message);
+    process.exit(1);
+  }
 }

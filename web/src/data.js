@@ -248,9 +248,11 @@ const sorted = (xs) => Float64Array.from(xs).sort();
 /** ECDFs of two samples evaluated on one grid of `points` x values (0.1%..99.9% quantiles). */
 export function ecdfGrid(a, b, points = 256) {
   const sa = sorted(a), sb = sorted(b);
-  const q = (s, p) => s[Math.min(s.length - 1, Math.max(0, Math.floor(p * (s.length - 1))))];
-  const lo = Math.min(q(sa, 0.001), q(sb, 0.001));
-  const hi = Math.max(q(sa, 0.999), q(sb, 0.999));
+  // Clip the extreme 0.1% on each side (rounding outward, so small samples keep their range).
+  const lower = (s) => s[Math.max(0, Math.floor(0.001 * (s.length - 1)))];
+  const upper = (s) => s[Math.min(s.length - 1, Math.ceil(0.999 * (s.length - 1)))];
+  const lo = Math.min(lower(sa), lower(sb));
+  const hi = Math.max(upper(sa), upper(sb));
   const x = Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
   const F = (s) => {
     const out = new Array(points);
