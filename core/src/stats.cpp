@@ -223,9 +223,12 @@ bool exact_feasible(std::uint64_t m, std::uint64_t n, std::uint64_t K) {
   if (m > n) std::swap(m, n);
   const double mn = static_cast<double>(m) * static_cast<double>(n);
   const double k_eff = std::min<double>(static_cast<double>(K), mn - static_cast<double>(K));
+  // Memory: at most 8e6 doubles (64 MB), which also keeps 32-bit WebAssembly safe.
+  constexpr double kMaxCells = 8e6;
   if (k_eff <= static_cast<double>(n))
-    return static_cast<double>(m) * (k_eff + 1) <= kExactWorkLimit;
-  return static_cast<double>(n) * static_cast<double>(m) * (k_eff + 1) <= kExactWorkLimit;
+    return static_cast<double>(m) * (k_eff + 1) <= kExactWorkLimit && k_eff + 1 <= kMaxCells;
+  return static_cast<double>(n) * static_cast<double>(m) * (k_eff + 1) <= kExactWorkLimit &&
+         (static_cast<double>(m) + 1) * (k_eff + 1) <= kMaxCells;
 }
 
 /// P(U <= K) under H0 without ties, sample sizes m and n. Uses the symmetry f(k) = f(mn - k) to

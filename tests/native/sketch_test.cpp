@@ -237,3 +237,43 @@ TEST(Sketch, UntrustedBase64IsValidated) {
 }
 
 }  // namespace
+
+namespace {
+TEST(Sketch, RandomlyCorruptedJsonNeverCrashes) {
+  rollgate::quantile_sketch s;
+  s.add_all(draw("normal", 500, 4));
+  const std::string good = s.to_json();
+  std::mt19937_64 rng(99);
+  const char repl[] = {'-', '9', '0', '"', '[', ']', '{', '}', ',', ':', 'e', '.', ' '};
+  int rejected = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string bad = good;
+    for (int k = 0; k < 3; ++k) bad[rng() % bad.size()] = repl[rng() % sizeof repl];
+    try {
+      const auto t = quantile_sketch::from_json(bad);
+      if (!t.empty()) (void)t.quantile(0.99);
+      (void)t.to_json();
+    } catch (const rollgate::error& e) {
+      ++rejected;
+      const std::string id = e.id();
+      EXPECT_TRUE(id == "rollgate.stats.410" || id.rfind("rollgate.json.", 0) == 0) << id;
+    }
+  }
+  EXPECT_GT(rejected, 1000);  // most corruptions must be caught, none may crash
+}
+
+TEST(Sketch, IntegerValuedFloatsAreAcceptedAsCounts) {
+  // Some JSON writers print 3 as 3.0; the wire form must still load.
+  rollgate::quantile_sketch s;
+  s.add(2.0);
+  s.add(2.0);
+  auto doc = nlohmann::json::parse(s.to_json());
+  doc["count"] = 2.0;
+  doc["positive"]["counts"] = {2.0};
+  EXPECT_TRUE(quantile_sketch::from_json(doc.dump()) == s);
+  doc["positive"]["counts"] = {1.5};
+  EXPECT_EQ(error_of([&] { quantile_sketch::from_json(doc.dump()); }),
+            "[rollgate.stats.410] /positive/counts/0: must be an integer in [0, 9007199254740992], "
+            "got 1.5");
+}
+}  // namespace
