@@ -154,6 +154,33 @@ test('the repository example (examples/canary) judged with its own config', asyn
   await page.waitForFunction(() => /canary-samples\.json/.test(document.getElementById('sources').textContent));
 });
 
+test('a dropped samples file the package rejects: its error id and pointer are shown', async () => {
+  const { page } = env;
+  await showView('data');
+  const bad = { baseline: { metrics: { latency: [100, 120, 110], errorRate: { events: 5, total: 2 } } }, canary: { metrics: { latency: [101, 125, 111], errorRate: { events: 1, total: 2 } } } };
+  let expected;
+  try {
+    rg.judge(readExample(sets.repoCanary.canaryConfig), bad.baseline, bad.canary);
+    assert.fail('the package accepted events > total');
+  } catch (e) {
+    expected = e;
+  }
+  await page.setInputFiles('#file-input', { name: 'bad-samples.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await page.waitForFunction(() => document.getElementById('data-error').textContent.length > 0);
+  const shown = await page.textContent('#data-error');
+  assert.ok(shown.includes(expected.code), shown);
+  assert.ok(shown.includes(expected.pointer), shown);
+  await showView('rollout');
+  assert.match(await page.textContent('#decision'), /analysis failed/);
+  // A file that is nothing the dashboard knows is named in the error too.
+  await showView('data');
+  await page.setInputFiles('#file-input', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  await page.waitForFunction(() => /notes\.json: not recognised/.test(document.getElementById('data-error').textContent));
+  await showView('data');
+  await page.click('#load-examples');
+  await page.waitForFunction(() => /canary-samples\.json/.test(document.getElementById('sources').textContent));
+});
+
 test('dark launch: every field with its differ and noise rates and the package verdict', async () => {
   const { page } = env;
   await showView('dark');

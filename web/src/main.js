@@ -166,17 +166,16 @@ async function addInput(name, text, source = 'file', kindHint) {
 }
 
 async function loadFiles(files) {
-  const err = document.getElementById('data-error');
-  err.textContent = '';
   const kinds = new Set();
+  const fileErrors = [];
   for (const f of files) {
     try {
       kinds.add(await addInput(f.name, await f.text(), 'file'));
     } catch (e) {
-      err.textContent = e.message;
+      fileErrors.push(e.message);
     }
   }
-  await recompute(kinds);
+  await recompute(kinds, fileErrors);
 }
 
 async function loadExamples(which = 'default') {
@@ -226,21 +225,31 @@ function json(kind) {
   return v ? parseJSON(v.text, v.name) : null;
 }
 
-async function recompute(kinds = new Set(Object.keys(state.inputs))) {
+async function recompute(kinds = new Set(Object.keys(state.inputs)), fileErrors = []) {
   renderInputs();
   const errBox = document.getElementById('data-error');
-  try {
-    if (['samples', 'canaryConfig', 'status', 'plan', 'rollout'].some((k) => kinds.has(k))) await analyse();
-    if (['samples', 'canaryConfig', 'plan', 'rollout', 'status'].some((k) => kinds.has(k))) await decideNext();
-    if (kinds.has('mismatch') || kinds.has('status')) await loadMismatch();
-  } catch (e) {
-    errBox.textContent = e.pointer ? `${e.message} (at ${e.pointer})` : e.message;
+  const errors = [];
+  // Each step on its own: a bad mismatch report must not hide the canary analysis, and so on.
+  const step = async (fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      errors.push(e.pointer && !e.message.includes(e.pointer) ? `${e.message} (at ${e.pointer})` : e.message);
+    }
+  };
+  if (['samples', 'canaryConfig', 'status', 'plan', 'rollout'].some((k) => kinds.has(k))) {
+    await step(analyse);
+    await step(decideNext);
   }
+  if (kinds.has('mismatch') || kinds.has('status')) await step(loadMismatch);
+  state.error = errors[0] ?? null;
+  errBox.textContent = [...fileErrors, ...errors].join(' · ');
   renderView(current);
   document.body.dataset.ready = 'true';
 }
 
 async function analyse() {
+  state.analysis = null; // never show a stale verdict if this one fails
   const samples = state.inputs.samples;
   const cfg = state.inputs.canaryConfig ? state.inputs.canaryConfig.text : null;
   const { plan, rstate } = planAndState();
@@ -284,6 +293,7 @@ async function decideNext() {
 }
 
 async function loadMismatch() {
+  state.mismatch = null;
   const rep = state.status?.mismatch ?? json('mismatch') ?? null; // a report, or the edge's list of reports
   state.mismatch = rep ? await rpc('mismatch', { report: rep }) : null;
 }
@@ -329,10 +339,11 @@ function renderRollout() {
   const d = document.getElementById('decision');
   const decision = verdict?.decision || '';
   d.className = `decision ${decision}`;
-  d.textContent = decision || 'no analysis yet';
+  d.textContent = decision || (state.error ? 'analysis failed' : 'no analysis yet');
   d.dataset.decision = decision;
   const ul = clear(document.getElementById('decision-reasons'));
   const reasons = [...(verdict?.reasons ?? [])];
+  if (state.error && !verdict) reasons.push(state.error);
   if (state.analysis?.srm && state.analysis.srm.pValue < state.analysis.srm.alpha) reasons.unshift(`sample-ratio mismatch (p = ${fmtP(state.analysis.srm.pValue)}): the split is off, check assignment before trusting the comparison`);
   for (const r of reasons) ul.append(el('li', {}, typeof r === 'string' ? r : r.message ?? JSON.stringify(r)));
   const chips = clear(document.getElementById('decision-metrics'));
@@ -403,7 +414,7 @@ function renderCanary() {
   if (!a) {
     dec.textContent = '—';
     dec.className = 'decision small';
-    cards.append(el('p', { class: 'muted card' }, 'Load metric samples and a canary config (Data tab) to analyse a canary.'));
+    cards.append(el('p', { class: state.error ? 'error card' : 'muted card', role: state.error ? 'alert' : null }, state.error ? `The analysis failed: ${state.error}` : 'Load metric samples and a canary config or a plan (Data tab) to analyse a canary.'));
     return;
   }
   const v = a.verdict;
