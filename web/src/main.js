@@ -68,15 +68,16 @@ try {
   delete state.inputs.status;
 }
 
+// Inputs above this size are not kept across reloads: local storage holds about 5 MB per origin,
+// and serialising megabytes on every change would stall the page.
+const KEEP_MAX = 1_000_000;
 function save() {
-  const keep = { inputs: state.inputs, ui: state.ui };
+  const inputs = Object.fromEntries(Object.entries(state.inputs).filter(([, v]) => v.text.length <= KEEP_MAX));
   try {
-    localStorage.setItem(STORE, JSON.stringify(keep));
+    localStorage.setItem(STORE, JSON.stringify({ inputs, ui: state.ui }));
   } catch {
-    // Too big for local storage (large sample files): keep the settings and the small inputs.
-    const small = Object.fromEntries(Object.entries(state.inputs).filter(([, v]) => v.text.length < 200_000));
     try {
-      localStorage.setItem(STORE, JSON.stringify({ inputs: small, ui: state.ui }));
+      localStorage.setItem(STORE, JSON.stringify({ inputs: {}, ui: state.ui }));
     } catch {
       /* storage unavailable */
     }
@@ -144,7 +145,8 @@ const KIND_LABEL = {
 };
 
 async function addInput(name, text, source = 'file', kindHint) {
-  let kind = kindHint ?? detectKind(text, name);
+  // Big files are recognised in the worker (JSON.parse of megabytes would block the page).
+  let kind = kindHint ?? (text.length > 500_000 ? await rpc('detect', { text, name }, `Reading ${name}`) : detectKind(text, name));
   if (kind === 'unknown') throw new InputError(`${name}: not recognised (expected samples, a canary config, a plan, a rollout state, a flag config, a mismatch report or a status snapshot)`);
   if (kind === 'baselineArm' || kind === 'canaryArm') {
     // One arm of the judge's input ({"metrics": {...}}): kept until the other arm arrives.
@@ -210,7 +212,7 @@ function renderInputs() {
   const tb = document.querySelector('#inputs-table tbody');
   clear(tb);
   for (const [kind, v] of Object.entries(state.inputs))
-    tb.append(el('tr', {}, el('td', {}, KIND_LABEL[kind] ?? kind), el('td', {}, `${v.name} (${v.source})`), el('td', { class: 'num' }, `${(v.text.length / 1024).toFixed(1)} KiB`)));
+    tb.append(el('tr', {}, el('td', {}, KIND_LABEL[kind] ?? kind), el('td', {}, `${v.name} (${v.source})${v.text.length > KEEP_MAX ? ' — too big to keep across reloads' : ''}`), el('td', { class: 'num' }, `${(v.text.length / 1024).toFixed(1)} KiB`)));
   const src = document.getElementById('sources');
   const names = Object.values(state.inputs).map((v) => v.name);
   src.textContent = names.length ? `data: ${names.join(' · ')}` : 'no data loaded';
@@ -225,7 +227,15 @@ function json(kind) {
   return v ? parseJSON(v.text, v.name) : null;
 }
 
-async function recompute(kinds = new Set(Object.keys(state.inputs)), fileErrors = []) {
+// Recomputations run one after another, in the order asked: a slow analysis of an earlier input
+// can never land after (and overwrite) a later one's result.
+let recomputeChain = Promise.resolve();
+function recompute(...args) {
+  recomputeChain = recomputeChain.then(() => recomputeNow(...args));
+  return recomputeChain;
+}
+
+async function recomputeNow(kinds = new Set(Object.keys(state.inputs)), fileErrors = []) {
   renderInputs();
   const errBox = document.getElementById('data-error');
   const errors = [];
@@ -246,7 +256,9 @@ async function recompute(kinds = new Set(Object.keys(state.inputs)), fileErrors 
   errBox.textContent = [...fileErrors, ...errors].join(' · ');
   renderView(current);
   document.body.dataset.ready = 'true';
+  document.body.dataset.recomputed = String(++recomputes);
 }
+let recomputes = 0;
 
 async function analyse() {
   state.analysis = null; // never show a stale verdict if this one fails

@@ -2,9 +2,14 @@
 // thread, reporting progress for long jobs. Protocol: {id, method, args} in; {id, progress:
 // {done, total, label}} zero or more times, then {id, result} or {id, error} out.
 import * as engine from './engine.js';
-import { parseSamples, parseJSON, ecdfGrid, cdfFromQuantiles, summarize } from './data.js';
+import { parseSamples, parseJSON, ecdfGrid, cdfFromQuantiles, summarize, detectKind } from './data.js';
 
 const methods = {
+  /** What a (large) dropped file is: parsing it here keeps the page responsive. */
+  async detect({ text, name }) {
+    return detectKind(text, name);
+  },
+
   async init() {
     await engine.ready();
     return { version: engine.version() };
@@ -171,7 +176,7 @@ self.onmessage = async ({ data: { id, method, args } }) => {
   const progress = (done, total, label) => self.postMessage({ id, progress: { done, total, label } });
   try {
     if (!methods[method]) throw new Error(`unknown worker method ${method}`);
-    if (method !== 'init') await engine.ready();
+    if (method !== 'init' && method !== 'detect') await engine.ready();
     const result = await methods[method](args ?? {}, progress);
     self.postMessage({ id, result });
   } catch (e) {
