@@ -419,6 +419,8 @@ function renderRollout() {
 
 function renderCanary() {
   const a = state.analysis;
+  // Re-rendering (a live poll) keeps the check tables the reader opened open.
+  const openChecks = new Set([...document.querySelectorAll('#metric-cards article details[open]')].map((d) => d.closest('article').dataset.metric));
   const cards = clear(document.getElementById('metric-cards'));
   const warn = document.getElementById('srm-warning');
   warn.hidden = true;
@@ -469,7 +471,7 @@ function renderCanary() {
     const dist = el('div', {}, el('p', { class: 'chart-title' }, m?.binary ? 'Rates' : 'Distributions (ECDF)'), el('div', { class: 'chart', role: 'img', 'aria-label': `Empirical CDF of ${jm.name}: baseline dashed, canary solid` }));
     const seq = el('div', {}, el('p', { class: 'chart-title' }, 'Sequential test: evidence over time'), el('div', { class: 'chart', role: 'img', 'aria-label': `Always-valid p-value of ${jm.name} as samples arrived` }));
     card.append(el('div', { class: 'metric' }, stats, dist, seq));
-    if (jm.checks?.length) card.append(checksTable(jm));
+    if (jm.checks?.length) card.append(checksTable(jm, openChecks.has(jm.name)));
     cards.append(card);
     if (m?.ecdf) charts.ecdfOverlay(dist.lastChild, m.ecdf, jm.name);
     else if (m?.binary) dist.lastChild.append(rateBars(m));
@@ -485,9 +487,9 @@ function renderCanary() {
 }
 
 /** Every check the judge ran for a metric (shift, quantiles, rate, gates) with its numbers. */
-function checksTable(jm) {
+function checksTable(jm, open = false) {
   const f = (x) => (x == null ? '—' : fmt(x, 4));
-  return el('details', { class: 'checks' }, el('summary', {}, `${jm.checks.length} check${jm.checks.length === 1 ? '' : 's'}: ${jm.checks.map((c) => `${c.label} ${c.classification ?? c.outcome}`).join(' · ')}`),
+  return el('details', { class: 'checks', open: open ? '' : null }, el('summary', {}, `${jm.checks.length} check${jm.checks.length === 1 ? '' : 's'}: ${jm.checks.map((c) => `${c.label} ${c.classification ?? c.outcome}`).join(' · ')}`),
     el('table', { class: 'table compact' },
       el('thead', {}, el('tr', {}, ...['check', 'outcome', 'baseline', 'canary', 'estimate', 'interval', 'allowed / bound', 'p-value', 'why'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ...jm.checks.map((c) => {
@@ -803,6 +805,7 @@ function stopPolling() {
   $('poll-status').textContent = 'Not polling.';
 }
 let polling = false;
+let lastSnapshot = null;
 async function pollOnce() {
   if (polling) return;
   polling = true;
@@ -811,9 +814,12 @@ async function pollOnce() {
     const token = sessionStorage.getItem('rollgate.token') || '';
     const res = await fetch(state.ui.pollUrl, { headers: token ? { authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
     if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}${res.status === 401 || res.status === 403 ? ' (check the token)' : ''}`);
-    const snapshot = await res.json();
-    state.status = readStatus(snapshot);
+    const text = await res.text();
     status.textContent = `Last poll ${new Date().toLocaleTimeString()}: ok.`;
+    // An unchanged snapshot changes nothing on the page: skip the work (and any flicker).
+    if (text === lastSnapshot && state.status) return;
+    lastSnapshot = text;
+    state.status = readStatus(JSON.parse(text));
     await recompute(new Set(['status']));
   } catch (e) {
     status.textContent = `Last poll ${new Date().toLocaleTimeString()} failed: ${e.message}`;
