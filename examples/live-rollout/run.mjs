@@ -33,8 +33,8 @@ ${Object.entries(SCENARIOS).map(([k, v]) => `                        ${k.padEnd(
   --speed X           time compression on top of the demo's (stage windows and evaluation
                       interval divided by X; default 1: about a minute in all)
   --duration S        hard limit of the run in seconds (default 180); traffic stops by then
-  --regress-at P      the canary regresses once the rollout reaches P% (default 50), half a
-                      stage window later
+  --regress-at P      the canary regresses once the rollout reaches P% (default 50), a
+                      moment into that stage
   --error-rate R      error-spike: share of canary requests that fail (default 0.2)
   --extra-latency MS  latency: milliseconds the canary adds (default 150)
   --concurrency N     simulated users in flight at once (default 12)
@@ -241,6 +241,7 @@ async function main() {
   let lastReqsAt = Date.now();
   let rollbackAt = null;
   let firstDecision = null;
+  let canaryAfterTtl = null;
   const deadline = T0 + durationS * 1000 + 10000;
   const regressionOf = () =>
     ({
@@ -264,13 +265,23 @@ async function main() {
         if (d.action === 'hold' || d.action === 'start') continue;
         const at = Date.parse(d.at);
         if (!firstDecision && d.actor === 'coordinator') firstDecision = { at, action: d.action };
-        if (d.action === 'rollback') rollbackAt = at;
+        if (d.action === 'rollback' && !rollbackAt) {
+          rollbackAt = at;
+          // Workers act on a state at most ROLLGATE_STATE_TTL_MS old: from then on, not one
+          // request should reach the canary. Count what does.
+          const settle = Math.max(0, at + Number(vars.ROLLGATE_STATE_TTL_MS) + 100 - Date.now());
+          setTimeout(() => (canaryAfterTtl = canary.stats.requests), settle);
+        }
         printDecision(d, at);
       }
       const st = status.state;
       if (scenario !== 'healthy' && !onset && !onsetDue && st.status === 'running' && st.percent >= regressAt) {
         const s = stages[st.stage] || stages[0];
-        onsetDue = Date.parse(st.windowStartedAt) + s.windowMs / 2;
+        // Shortly into the stage, so that the screen shows the stage first. (A regression that
+        // starts just before a window is judged may pass with it: the judge sees a window that
+        // is mostly healthy. The next stage's window, all bad, catches it, unless that stage is
+        // 100%, where only the absolute gates are left. See docs/demo.md.)
+        onsetDue = Date.parse(st.windowStartedAt) + Math.min(1000, s.windowMs / 5);
       }
       if (onsetDue && !onset && now >= onsetDue && st.status === 'running') {
         const reg = regressionOf();
@@ -299,10 +310,13 @@ async function main() {
   if (interrupted) return;
   traffic.stop();
   await traffic.done;
+  // The workers flush their last counts within ROLLGATE_FLUSH_MS: wait for them, then read.
+  await new Promise((r) => setTimeout(r, Number(vars.ROLLGATE_FLUSH_MS) + 400));
   try {
     status = await admin('GET', 'status');
   } catch {}
-  const summary = summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDecision, rolloutStart, edge });
+  const afterRollback = canaryAfterTtl == null ? null : canary.stats.requests - canaryAfterTtl;
+  const summary = summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDecision, rolloutStart, edge, afterRollback });
   printSummary(summary);
   if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2) + '\n');
   await cleanup();
@@ -337,7 +351,7 @@ async function main() {
   }
 }
 
-function summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDecision, rolloutStart, edge }) {
+function summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDecision, rolloutStart, edge, afterRollback }) {
   const st = status?.state || {};
   const total = status?.metrics?.total || {};
   const history = status?.history || [];
@@ -362,6 +376,7 @@ function summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDe
       timeToDetectMs: onset && rollbackAt ? rollbackAt - onset.at : null,
     },
     regression: onset ? { atPercent: onset.percent, stage: onset.stage } : null,
+    canaryRequestsAfterRollback: afterRollback, // from the state TTL after the rollback to the end
     exposure: onset
       ? { canaryRequestsAfterOnset: after.requests, badResponses: after.bad, usersExposed: after.users.size }
       : null,
@@ -408,10 +423,13 @@ function printSummary(s) {
     const e = s.exposure;
     say(`  exposed to the bad version  ${bold(fmt(e.canaryRequestsAfterOnset))} requests (${fmt(e.badResponses)} of them failed, slow or changed), ${bold(fmt(e.usersExposed))} users`);
   }
+  if (s.canaryRequestsAfterRollback != null) {
+    say(`  after the rollback  ${fmt(s.canaryRequestsAfterRollback)} requests reached the canary once the workers' state cache (500 ms) had expired`);
+  }
   const t = s.traffic;
   say(`  traffic             ${fmt(t.requests)} requests from ${fmt(t.users)} users in ${t.seconds.toFixed(1)} s: stable ${fmt(t.stable.requests)} (${fmt(t.stable.errors)} 5xx), canary ${fmt(t.canary.requests)} (${fmt(t.canary.errors)} 5xx)`);
   const d = s.darkLaunch;
-  const fields = (v) => (v.real.length ? red(`beyond noise: ${v.real.join(', ')}`) : green('nothing beyond noise')) + dim(v.noise.length ? ` (noise learned: ${v.noise.join(', ')})` : '');
+  const fields = (v) => (v.real.length ? red(`beyond noise: ${v.real.join(', ')}`) : green('nothing beyond noise')) + dim(v.noise.length ? ` (noise learned: ${v.noise.slice(0, 4).join(', ')}${v.noise.length > 4 ? ', …' : ''})` : '');
   say(`  dark launch         ${fmt(d.compared)} shadow comparisons; vs stable answers: ${fields(d.stable)}`);
   say(`                      vs canary answers: ${fields(d.canary)}`);
 }

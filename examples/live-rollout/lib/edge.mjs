@@ -4,7 +4,7 @@
 // It reuses edge/cloudflare/scripts/workerd-config.mjs (read only) to write the workerd config.
 // SPDX-License-Identifier: MIT
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,9 @@ export async function startEdge({ port, vars, startTimeoutMs = 20000 }) {
       } catch {}
     }
     if (!exited) await exitedP;
+    // The shell is gone; workerd (its child) was killed too, but may take a moment to die.
+    const until = Date.now() + 5000;
+    while (groupMembers(child.pid).length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     rmSync(dir, { recursive: true, force: true });
   };
   // Synchronous variant for 'exit' handlers (no awaiting there).
@@ -104,4 +107,24 @@ export async function startEdge({ port, vars, startTimeoutMs = 20000 }) {
     }
   };
   return { pid: child.pid, pgid: child.pid, workerdPid, stop, killNow, logs, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Live (non-zombie) processes of process group `pgid`, from /proc (Linux). */
+export function groupMembers(pgid) {
+  const found = [];
+  let names = [];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
+    } catch {}
+  }
+  return found;
 }

@@ -1,8 +1,10 @@
 // The demo's rollout plan: rollgate's default plan (risk "medium": 1% → 10% → 50% → 100%, with
-// its error-rate and latency gates), with three changes so that it runs in a minute on a laptop:
+// its error-rate and latency gates), with a few changes so that it runs in a minute on a laptop:
 //   1. time compressed: stage windows of seconds instead of hours (divided again by --speed);
 //   2. no conversion gate: the edge measures errors and latency, not business conversions;
-//   3. the latency tail gate is on p90 instead of p99, and needs 2 samples beyond the quantile
+//   3. latency may rise by 25% or 25 ms before it counts (the default: 10% or 5 ms), since
+//      the origins, the edge and the users share one machine's jittery CPU;
+//   4. the latency tail gate is on p90 instead of p99, and needs 2 samples beyond the quantile
 //      instead of 5: a p99 needs 500 canary samples per window, which a 1% stage of a few
 //      hundred requests per second does not collect in seconds.
 // Everything else (thresholds, tests, allowed changes, critical metrics, the 100% stage's
@@ -11,6 +13,9 @@
 
 /** Stage windows at --speed 1, in seconds, by stage index. */
 export const DEMO_WINDOWS_S = [12, 12, 12, 10];
+
+/** The floor of a stage's maximum duration (see below). */
+export const MIN_MAX_MS = 60000;
 
 const human = (ms) => {
   if (ms >= 3600000) return `${+(ms / 3600000).toFixed(1)} h`;
@@ -22,6 +27,9 @@ export { human };
 function adaptLatency(metric) {
   if (metric.name !== 'latency') return metric;
   const m = { ...metric, minTailSamples: 2 };
+  // One loaded laptop runs the origins, the edge and the users: its latency jitters far more
+  // than a fleet's, and a 1% arm's few users arrive in bursts; 10% / 5 ms would flag noise.
+  if (m.allowedChange) m.allowedChange = { relative: Math.max(0.25, m.allowedChange.relative ?? 0), absolute: Math.max(25, m.allowedChange.absolute ?? 0) };
   delete m.quantiles;
   m.gates = (m.gates || []).map((g) => (g.stat === 'p99' ? { ...g, stat: 'p90' } : g));
   return m;
@@ -43,7 +51,10 @@ export function demoPlan(rg, { speed = 1 } = {}) {
     const out = { ...s };
     const windowMs = Math.max(250, Math.round((DEMO_WINDOWS_S[i] ?? DEMO_WINDOWS_S.at(-1)) * 1000 / speed));
     out.minDurationMs = windowMs;
-    if (s.maxDurationMs != null) out.maxDurationMs = Math.round((windowMs * s.maxDurationMs) / s.minDurationMs);
+    // The maximum keeps the default plan's ratio (four windows) but never drops under a minute:
+    // at 1% the window must collect 20 canary requests, and a slow or busy machine may need that
+    // long; a stage that has not passed by its maximum is rolled back (for lack of data too).
+    if (s.maxDurationMs != null) out.maxDurationMs = Math.max(MIN_MAX_MS, Math.round((windowMs * s.maxDurationMs) / s.minDurationMs));
     if (Array.isArray(s.gates)) out.gates = s.gates.filter((g) => g !== 'conversion');
     else if (s.gates && s.gates.metrics) out.gates = { ...s.gates, metrics: s.gates.metrics.filter((m) => m.name !== 'conversion').map(adaptLatency) };
     if (Array.isArray(s.watch)) out.watch = s.watch.filter((g) => g !== 'conversion');
@@ -64,7 +75,9 @@ export function demoPlan(rg, { speed = 1 } = {}) {
     stages,
     changes: [
       `windows in seconds instead of hours (the real plan: ${stages.map((s) => human(s.realWindowMs)).join(', ')})`,
+      `a stage's maximum is four windows, but at least ${MIN_MAX_MS / 1000} s (data at 1% takes a few seconds to come)`,
       'no conversion gate (the edge measures errors and latency, not conversions)',
+      'latency may rise by 25% or 25 ms (default 10% or 5 ms): one shared machine is noisier than a fleet',
       'latency tail gate p90 ≤ 500 ms instead of p99 (a p99 needs 500 canary samples per window)',
     ],
   };

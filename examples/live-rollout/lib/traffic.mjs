@@ -14,7 +14,7 @@ import { PRODUCT_IDS, SEARCH_TERMS } from './origins.mjs';
  * or unreachable), latencies (a bounded sample)}; stats.users; stats.requests.
  */
 export function startTraffic(opts) {
-  const { port, concurrency = 12, maxRequests = 200000, maxMs = 300000, maxUsers = 20000, newUserShare = 0.35, cookieName = 'rg_unit' } = opts;
+  const { port, concurrency = 12, maxRequests = 200000, maxMs = 300000, maxUsers = 20000, newUserShare = 0.6, cookieName = 'rg_unit' } = opts;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const users = []; // {id, cookie, busy}
   const newArm = () => ({ requests: 0, errors: 0, recent: [] });
