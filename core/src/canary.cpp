@@ -9,6 +9,7 @@
 #include <cstdio>     // std::snprintf
 #include <limits>     // std::numeric_limits
 #include <map>        // std::map
+#include <stdexcept>  // std::exception (Boost.Math errors become NoData)
 #include <utility>    // std::pair
 
 #include <boost/math/distributions/binomial.hpp>    // Clopper-Pearson bounds, binomial tails
@@ -772,7 +773,13 @@ struct metric_eval {
     r.baseline_count = b.n();
     if (!usable(c, "canary", true)) return;
     r.canary_count = c.n();
-    if (!m.gates.empty()) gates(c);
+    if (!m.gates.empty()) {
+      try {
+        gates(c);
+      } catch (const std::exception& e) {
+        could_not_run("gate", e.what());
+      }
+    }
     if (m.compare) {
       if (usable(b, "baseline", true)) {
         r.baseline_count = b.n();
@@ -782,16 +789,21 @@ struct metric_eval {
           } else {
             rate_compare(b, c);
           }
-        } catch (const error& e) {
-          // A degenerate input the tests refuse (e.g. both samples constant): say so.
-          check_result ch = make_check("shift", "error");
-          ch.outcome = classification::no_data;
-          ch.reason = std::string("the comparison could not run: ") + e.what();
-          add(ch);
+        } catch (const std::exception& e) {
+          // A degenerate input a test refuses (rollgate::error from stats.hpp), or a Boost.Math
+          // domain error: an explicit NoData, never an exception of another type to the caller.
+          could_not_run(m.kind == metric_kind::rate ? "rate" : "shift", e.what());
         }
       }
     }
     combine();
+  }
+
+  void could_not_run(const char* check, const char* what) {
+    check_result ch = make_check(check, "error");
+    ch.outcome = classification::no_data;
+    ch.reason = std::string("the ") + check + " check could not run: " + what;
+    add(ch);
   }
 
   /// Metric outcome: any failing check fails it (High before Low); else any NoData makes it
