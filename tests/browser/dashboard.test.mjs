@@ -477,6 +477,32 @@ test('live: polls an edge status URL with the bearer token and shows its rollout
   }
 });
 
+test('accessibility: axe-core finds no serious or critical violation in any view', async (t) => {
+  const { page } = env;
+  // axe-core is a devDependency of web/; injected into the page, it checks labels, contrast,
+  // ARIA roles and names, keyboard focusability of the rendered DOM.
+  const axePath = createRequire(join(root, 'web', 'package.json')).resolve('axe-core/axe.min.js');
+  await loadExamples();
+  const found = [];
+  for (const view of ['rollout', 'canary', 'dark', 'bucketing', 'flags', 'data']) {
+    await showView(view);
+    if (view === 'flags') {
+      await page.click('#flags-run');
+      await page.waitForSelector('#flags-table:not([hidden]), #flags-errors .problems');
+    }
+    await page.addScriptTag({ path: axePath });
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    for (const v of result) {
+      t.diagnostic(`${view}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.join(', ')})`);
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${view}: ${v.id} ${v.nodes.join(', ')}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
 test('no script errors in the page during the whole run', () => {
   assert.deepEqual(env.consoleErrors, []);
 });

@@ -539,12 +539,12 @@ function summaryTable(m) {
   if (m.binary) {
     const row = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', { class: 'num' }, n(s.n)), el('td', { class: 'num' }, n(Math.round(s.mean * s.n))), el('td', { class: 'num' }, fmtPct(100 * s.mean)));
     return el('table', { class: 'table' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'events'), el('th', { class: 'num' }, 'rate'))),
+      el('thead', {}, el('tr', {}, el('td', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'events'), el('th', { class: 'num' }, 'rate'))),
       el('tbody', {}, row('baseline', m.baseline), row('canary', m.canary)));
   }
   const row = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', { class: 'num' }, n(s.n)), el('td', { class: 'num' }, fmt(s.mean, 2)), el('td', { class: 'num' }, fmt(s.median, 2)), el('td', { class: 'num' }, fmt(s.p90, 2)));
   return el('table', { class: 'table' },
-    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'mean'), el('th', { class: 'num' }, 'median'), el('th', { class: 'num' }, 'p90'))),
+    el('thead', {}, el('tr', {}, el('td', {}, ''), el('th', { class: 'num' }, 'n'), el('th', { class: 'num' }, 'mean'), el('th', { class: 'num' }, 'median'), el('th', { class: 'num' }, 'p90'))),
     el('tbody', {}, row('baseline', m.baseline), row('canary', m.canary)));
 }
 
@@ -754,12 +754,6 @@ drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
   loadFiles([...e.dataTransfer.files]);
-});
-drop.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' || e.key === ' ') {
-    e.preventDefault();
-    $('file-input').click();
-  }
 });
 $('file-input').addEventListener('change', (e) => loadFiles([...e.target.files]));
 $('load-examples').addEventListener('click', () => loadExamples('default'));
