@@ -21,7 +21,12 @@ import { fmtP, fmtPct } from '../../web/src/format.js';
 const examples = join(root, 'web', 'public', 'examples');
 const exampleFile = (name) => (name.startsWith('repo/') ? join(root, 'examples', name.slice(5)) : join(examples, name));
 const readExample = (name) => JSON.parse(readFileSync(exampleFile(name), 'utf8'));
-const sets = readExample('manifest.json').sets;
+const manifest = readExample('manifest.json');
+const sets = manifest.sets;
+const readManifestContext = (label) => {
+  const file = manifest.contexts[label];
+  return { file, text: readFileSync(exampleFile(file), 'utf8') };
+};
 const asObject = (x) => (typeof x === 'string' ? JSON.parse(x) : x);
 
 let env;
@@ -218,6 +223,14 @@ test('flag playground: evaluation with reasons, and a broken config shows its po
   const shown = await page.$$eval('#flags-table tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.flag, tr.querySelector('[data-role="reason"]').textContent])));
   for (const [key, r] of Object.entries(all)) assert.equal(shown[key], r.reason, key);
   await shot('flags');
+  // Another example context from the picker: evaluated at once, as the package evaluates it.
+  const anon = readManifestContext('anonymous');
+  await page.selectOption('#flags-context-example', anon.file);
+  await page.waitForFunction((t) => document.getElementById('flags-context').value === t, anon.text);
+  const ev2 = rg.compile(config);
+  const all2 = ev2.evaluateAll(JSON.parse(anon.text));
+  ev2.dispose?.();
+  await page.waitForFunction((expected) => Object.entries(expected).every(([k, r]) => document.querySelector(`#flags-table tr[data-flag="${k}"] [data-role="reason"]`)?.textContent === r), Object.fromEntries(Object.entries(all2).map(([k, r]) => [k, r.reason])));
 
   // Upload the broken config: every problem appears with its JSON Pointer.
   await page.setInputFiles('#flags-file', join(examples, 'flags-broken.json'));
@@ -314,6 +327,21 @@ test('bucketing explorer: 100,000 ids in the worker, progress shown, page stays 
   const draws = rg.bucketDraws('alice', 'new-checkout');
   assert.match(await page.textContent('[data-role="coverage-bucket"]'), new RegExp(`^${draws.coverageBucket} `));
   await shot('bucketing');
+
+  // Pasted ids (one per line and comma-separated, with blanks): the same assignment as in Node.
+  const pasted = ['alice', 'bob', 'user-42', '42', 'ünïcode-ID', 'carol'];
+  await page.check('input[name="bk-source"][value="paste"]');
+  await page.fill('#bk-ids', `alice\nbob, user-42\n\n42\nünïcode-ID,carol`);
+  await page.fill('#bk-coverage', '100');
+  await page.fill('#bk-weights', '1,1');
+  const before = await page.textContent('[data-role="total"]');
+  await page.click('#bk-run');
+  await page.waitForFunction((b) => document.querySelector('[data-role="total"]').textContent !== b, before);
+  assert.equal(await page.textContent('[data-role="total"]'), String(pasted.length));
+  const counts2 = [0, 0];
+  for (const u of pasted) counts2[rg.pickVariant(u, 'new-checkout', [50000, 50000])]++;
+  for (let v = 0; v < 2; v++) assert.equal(await page.textContent(`[data-role="count-${v}"]`), String(counts2[v]));
+  await page.check('input[name="bk-source"][value="generate"]');
 });
 
 test('analysing 100,000 + 100,000 samples runs in the worker without freezing the page', async (t) => {

@@ -697,6 +697,18 @@ $('flags-file').addEventListener('change', async (e) => {
   save();
   await evaluatePlayground();
 });
+// Example contexts (the repository's examples/contexts): pick one to evaluate it.
+fetch('./examples/manifest.json')
+  .then((r) => r.json())
+  .then((m) => {
+    for (const [label, file] of Object.entries(m.contexts ?? {})) $('flags-context-example').append(el('option', { value: file }, label));
+  })
+  .catch(() => {});
+$('flags-context-example').addEventListener('change', async (e) => {
+  if (!e.target.value) return;
+  $('flags-context').value = await (await fetch(`./examples/${e.target.value}`)).text();
+  await evaluatePlayground();
+});
 $('flags-form').addEventListener('submit', (e) => {
   e.preventDefault();
   evaluatePlayground();
