@@ -57,7 +57,8 @@ EMSCRIPTEN_KEEPALIVE int rg_bucket_batch(std::uintptr_t salt, std::uint32_t salt
       auto* o = static_cast<std::uint32_t*>(out);
       for (std::uint32_t i = 0; i < count; ++i) {
         const std::string_view unit(bytes + offsets[i], offsets[i + 1] - offsets[i]);
-        const std::uint64_t d = mode == kCoverageBucket ? b.coverage_draw(unit) : b.variant_draw(unit);
+        const std::uint64_t d =
+            mode == kCoverageBucket ? b.coverage_draw(unit) : b.variant_draw(unit);
         o[i] = rollgate::bucket_of(d, rollgate::kScale);
       }
       return 0;
@@ -91,5 +92,4 @@ EMSCRIPTEN_KEEPALIVE void rg_xxh3_64(std::uintptr_t bytes, std::uint32_t len, st
   const std::uint64_t seed = (std::uint64_t{seed_hi} << 32) | seed_lo;
   *out = rollgate::xxh3_64(view(bytes, len), seed);
 }
-
 }

@@ -16,7 +16,8 @@ namespace {
 using rollgate::wasm::guard;
 
 std::string judge(std::string config, std::string baseline, std::string canary) {
-  return guard(std::string(), [&] { return rollgate::to_json(rollgate::judge(config, baseline, canary)); });
+  return guard(std::string(),
+               [&] { return rollgate::to_json(rollgate::judge(config, baseline, canary)); });
 }
 
 bool validate_canary_config(std::string config) {
@@ -38,16 +39,20 @@ bool validate_plan(std::string plan) {
 }
 
 std::string stage_canary_config(std::string plan, double stage) {
-  return guard(std::string(), [&] { return rollgate::stage_canary_config(plan, static_cast<std::size_t>(stage)); });
+  return guard(std::string(), [&] {
+    return rollgate::stage_canary_config(plan, static_cast<std::size_t>(stage));
+  });
 }
 
 std::string initial_state(double now_ms) {
-  return guard(std::string(), [&] { return rollgate::initial_state(static_cast<std::int64_t>(now_ms)); });
+  return guard(std::string(),
+               [&] { return rollgate::initial_state(static_cast<std::int64_t>(now_ms)); });
 }
 
 std::string next_action(std::string plan, std::string state, std::string analysis, double now_ms) {
   return guard(std::string(), [&] {
-    return rollgate::to_json(rollgate::next_action(plan, state, analysis, static_cast<std::int64_t>(now_ms)));
+    return rollgate::to_json(
+        rollgate::next_action(plan, state, analysis, static_cast<std::int64_t>(now_ms)));
   });
 }
 

@@ -21,11 +21,21 @@ std::string json_quote(std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -42,8 +52,8 @@ std::string json_quote(std::string_view s) {
 
 void set_error(const rollgate::error& e) {
   std::string out = "{\"id\":" + json_quote(e.id()) + ",\"pointer\":" + json_quote(e.pointer()) +
-                    ",\"message\":" + json_quote(e.message()) + ",\"what\":" + json_quote(e.what()) +
-                    ",\"problems\":[";
+                    ",\"message\":" + json_quote(e.message()) +
+                    ",\"what\":" + json_quote(e.what()) + ",\"problems\":[";
   bool first = true;
   for (const auto& p : e.problems()) {
     if (!first) out += ',';
@@ -64,9 +74,12 @@ void set_error(std::string_view id, std::string_view message) {
 extern "C" {
 
 /// Address of the last error's JSON text (NUL-terminated), valid until the next failing call.
-EMSCRIPTEN_KEEPALIVE const char* rg_last_error() { return rollgate::wasm::g_last_error.c_str(); }
+EMSCRIPTEN_KEEPALIVE const char* rg_last_error() {
+  return rollgate::wasm::g_last_error.c_str();
+}
 
 /// The library version string (static).
-EMSCRIPTEN_KEEPALIVE const char* rg_version() { return rollgate::version(); }
-
+EMSCRIPTEN_KEEPALIVE const char* rg_version() {
+  return rollgate::version();
+}
 }

@@ -42,7 +42,8 @@ options_cache& shared_options() {
 
 std::string diff_json(std::string old_json, std::string new_json, std::string options) {
   return guard(std::string(), [&] {
-    return rollgate::diff_result_to_json(rollgate::diff_json(old_json, new_json, shared_options().get(options)));
+    return rollgate::diff_result_to_json(
+        rollgate::diff_json(old_json, new_json, shared_options().get(options)));
   });
 }
 
@@ -64,7 +65,8 @@ rollgate::response make_response(double status, const std::string& headers, std:
     if (name_end == std::string::npos) break;
     const std::size_t value_end = headers.find('\0', name_end + 1);
     const std::size_t stop = value_end == std::string::npos ? headers.size() : value_end;
-    r.headers.emplace_back(headers.substr(at, name_end - at), headers.substr(name_end + 1, stop - name_end - 1));
+    r.headers.emplace_back(headers.substr(at, name_end - at),
+                           headers.substr(name_end + 1, stop - name_end - 1));
     at = stop + 1;
   }
   r.body = std::move(body);
@@ -103,7 +105,9 @@ struct report {
   /// Records a comparison decided elsewhere (a predicate): equal, or one difference at the root.
   void add_verdict(bool equal, bool noise) {
     rollgate::diff_result d;
-    if (!equal) d.differences.push_back(rollgate::difference{"", "", rollgate::difference_kind::value_changed, "", "", false});
+    if (!equal)
+      d.differences.push_back(
+          rollgate::difference{"", "", rollgate::difference_kind::value_changed, "", "", false});
     if (noise) {
       r.add_noise(d);
     } else {
@@ -111,7 +115,8 @@ struct report {
     }
   }
   void add_run(double control_ns, double candidate_ns, bool threw, bool slow) {
-    r.add_run(static_cast<std::uint64_t>(control_ns), static_cast<std::uint64_t>(candidate_ns), threw, slow);
+    r.add_run(static_cast<std::uint64_t>(control_ns), static_cast<std::uint64_t>(candidate_ns),
+              threw, slow);
   }
   bool merge(const report& other) {
     return guard(false, [&] {
@@ -119,7 +124,8 @@ struct report {
       return true;
     });
   }
-  std::string judge(double relative, double absolute, double significance, double min_differences) const {
+  std::string judge(double relative, double absolute, double significance,
+                    double min_differences) const {
     return guard(std::string(), [&] {
       rollgate::noise_thresholds t;
       t.relative = relative;
@@ -136,12 +142,14 @@ struct report {
           std::snprintf(buf, sizeof buf, "%.17g", x);
           return std::string(buf);
         };
-        out += "{\"field\":" + json_quote(v.field) + ",\"comparisons\":" + std::to_string(v.comparisons) +
-               ",\"differed\":" + std::to_string(v.differed) + ",\"noiseComparisons\":" +
-               std::to_string(v.noise_comparisons) + ",\"noiseDiffered\":" + std::to_string(v.noise_differed) +
-               ",\"rate\":" + num(v.rate) + ",\"noiseRate\":" + num(v.noise_rate) + ",\"relative\":" +
-               num(v.relative) + ",\"absolute\":" + num(v.absolute) + ",\"pValue\":" + num(v.p_value) +
-               ",\"real\":" + (v.real ? "true" : "false") + "}";
+        out += "{\"field\":" + json_quote(v.field) +
+               ",\"comparisons\":" + std::to_string(v.comparisons) +
+               ",\"differed\":" + std::to_string(v.differed) +
+               ",\"noiseComparisons\":" + std::to_string(v.noise_comparisons) +
+               ",\"noiseDiffered\":" + std::to_string(v.noise_differed) +
+               ",\"rate\":" + num(v.rate) + ",\"noiseRate\":" + num(v.noise_rate) +
+               ",\"relative\":" + num(v.relative) + ",\"absolute\":" + num(v.absolute) +
+               ",\"pValue\":" + num(v.p_value) + ",\"real\":" + (v.real ? "true" : "false") + "}";
       }
       return out + "]";
     });
@@ -164,8 +172,9 @@ report* report_create(double max_paths, double max_examples, double max_example_
 }
 
 report* report_from_json(std::string text) {
-  return guard(static_cast<report*>(nullptr),
-               [&] { return new report{rollgate::mismatch_report::from_json(text), {}}; });
+  return guard(static_cast<report*>(nullptr), [&] {
+    return new report{rollgate::mismatch_report::from_json(text), {}};
+  });
 }
 
 }  // namespace

@@ -7,5 +7,6 @@
 #include "rollgate/version.hpp"  // rollgate::version
 
 EMSCRIPTEN_BINDINGS(rollgate_common) {
-  emscripten::function("version", +[]() { return std::string(rollgate::version()); });
+  emscripten::function(
+      "version", +[]() { return std::string(rollgate::version()); });
 }

@@ -44,7 +44,8 @@ struct engine {
     std::string out = "{\"flags\":[";
     for (std::size_t i = 0; i < ev.flag_count(); ++i) {
       if (i) out += ',';
-      out += "{\"key\":" + json_quote(ev.flag_key(i)) + ",\"type\":\"" + rollgate::to_string(ev.flag_type(i)) + "\"}";
+      out += "{\"key\":" + json_quote(ev.flag_key(i)) + ",\"type\":\"" +
+             rollgate::to_string(ev.flag_type(i)) + "\"}";
     }
     out += "],\"attributes\":[";
     for (std::size_t i = 0; i < ev.attribute_count(); ++i) {
@@ -88,8 +89,12 @@ struct engine {
           p += 8;
           break;
         }
-        case 3: ctx.set(id, true); break;
-        case 4: ctx.set(id, false); break;
+        case 3:
+          ctx.set(id, true);
+          break;
+        case 4:
+          ctx.set(id, false);
+          break;
         case 5: {
           if (end - p < 4) return false;
           const std::uint32_t count = u32(p);
@@ -106,8 +111,11 @@ struct engine {
           ctx.set(id, list);
           break;
         }
-        case 6: ctx.unset(id); break;
-        default: return false;
+        case 6:
+          ctx.unset(id);
+          break;
+        default:
+          return false;
       }
       // Next record starts 8-aligned relative to the buffer start (JS pads the same way).
       while ((reinterpret_cast<std::uintptr_t>(p) & 7u) != 0 && p < end) ++p;
@@ -134,7 +142,8 @@ void write(const rollgate::evaluation& e, std::int32_t* o) {
 }
 
 engine* compile_flags(std::string config) {
-  return guard(static_cast<engine*>(nullptr), [&] { return new engine(rollgate::compile(config)); });
+  return guard(static_cast<engine*>(nullptr),
+               [&] { return new engine(rollgate::compile(config)); });
 }
 
 /// JSON array of every problem ([] when valid), never throws.
@@ -143,7 +152,8 @@ std::string validate_flags(std::string config) {
   std::string out = "[";
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (i) out += ',';
-    out += "{\"code\":" + json_quote(problems[i].id) + ",\"pointer\":" + json_quote(problems[i].pointer) +
+    out += "{\"code\":" + json_quote(problems[i].id) +
+           ",\"pointer\":" + json_quote(problems[i].pointer) +
            ",\"message\":" + json_quote(problems[i].message) + "}";
   }
   return out + "]";
@@ -157,23 +167,24 @@ extern "C" {
 /// expected_type < 0: no type check; else a rollgate::value_type (type_mismatch if it differs).
 /// Returns 0, or -1 if the context buffer is malformed.
 EMSCRIPTEN_KEEPALIVE int rg_flags_eval(engine* e, std::uint32_t index, const std::uint8_t* ctx,
-                                       std::uint32_t ctx_len, double now_ms, std::int32_t expected_type,
-                                       std::int32_t* out) {
+                                       std::uint32_t ctx_len, double now_ms,
+                                       std::int32_t expected_type, std::int32_t* out) {
   if (e == nullptr) return -2;  // JS calls once with null at start-up to resolve the export
   return guard(-1, [&] {
     if (!e->load(ctx, ctx_len)) return -1;
     const auto now = static_cast<std::int64_t>(now_ms);
-    write(expected_type < 0
-              ? e->ev.evaluate(index, e->ctx, now)
-              : e->ev.evaluate(index, e->ctx, now, static_cast<rollgate::value_type>(expected_type)),
+    write(expected_type < 0 ? e->ev.evaluate(index, e->ctx, now)
+                            : e->ev.evaluate(index, e->ctx, now,
+                                             static_cast<rollgate::value_type>(expected_type)),
           out);
     return 0;
   });
 }
 
 /// Loads the encoded context and evaluates every flag; writes flag_count records at `out`.
-EMSCRIPTEN_KEEPALIVE int rg_flags_eval_all(engine* e, const std::uint8_t* ctx, std::uint32_t ctx_len,
-                                           double now_ms, std::int32_t* out) {
+EMSCRIPTEN_KEEPALIVE int rg_flags_eval_all(engine* e, const std::uint8_t* ctx,
+                                           std::uint32_t ctx_len, double now_ms,
+                                           std::int32_t* out) {
   if (e == nullptr) return -2;
   return guard(-1, [&] {
     if (!e->load(ctx, ctx_len)) return -1;
@@ -186,7 +197,9 @@ EMSCRIPTEN_KEEPALIVE int rg_flags_eval_all(engine* e, const std::uint8_t* ctx, s
 
 EMSCRIPTEN_BINDINGS(rollgate_flags) {
   using namespace emscripten;
-  class_<engine>("FlagEngine").function("address", &engine::address).function("info", &engine::info);
+  class_<engine>("FlagEngine")
+      .function("address", &engine::address)
+      .function("info", &engine::info);
   function("compileFlags", &compile_flags, allow_raw_pointers());
   function("validateFlags", &validate_flags);
 }

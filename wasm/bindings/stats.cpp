@@ -26,12 +26,18 @@ std::vector<double> doubles(std::uintptr_t ptr, std::uint32_t n) {
   return std::vector<double>(p, p + n);
 }
 
-double* out_at(std::uintptr_t out) { return reinterpret_cast<double*>(out); }
+double* out_at(std::uintptr_t out) {
+  return reinterpret_cast<double*>(out);
+}
 
-double method_code(st::method m) { return m == st::method::exact ? 1 : m == st::method::asymptotic ? 2 : 0; }
+double method_code(st::method m) {
+  return m == st::method::exact ? 1 : m == st::method::asymptotic ? 2 : 0;
+}
 
 // Counts arrive as doubles (JS numbers); JS has checked they are safe integers.
-std::int64_t count(double v) { return static_cast<std::int64_t>(v); }
+std::int64_t count(double v) {
+  return static_cast<std::int64_t>(v);
+}
 
 bool mann_whitney_u(std::uintptr_t x, std::uint32_t nx, std::uintptr_t y, std::uint32_t ny,
                     std::string alt, std::string how, bool continuity, std::string nan,
@@ -110,7 +116,8 @@ bool summarize(std::uintptr_t x, std::uint32_t nx, std::string nan, std::uintptr
   });
 }
 
-bool proportions_z(double sx, double nx, double sy, double ny, std::string alt, std::uintptr_t out) {
+bool proportions_z(double sx, double nx, double sy, double ny, std::string alt,
+                   std::uintptr_t out) {
   return guard(false, [&] {
     const auto r = st::two_proportion_z_test(count(sx), count(nx), count(sy), count(ny),
                                              st::parse_alternative(alt));
@@ -126,7 +133,8 @@ bool proportions_z(double sx, double nx, double sy, double ny, std::string alt, 
 
 bool fisher_exact(double a, double b, double c, double d, std::string alt, std::uintptr_t out) {
   return guard(false, [&] {
-    const auto r = st::fisher_exact(count(a), count(b), count(c), count(d), st::parse_alternative(alt));
+    const auto r =
+        st::fisher_exact(count(a), count(b), count(c), count(d), st::parse_alternative(alt));
     double* w = out_at(out);
     w[0] = r.odds_ratio;
     w[1] = r.p_value;
@@ -141,7 +149,8 @@ void write_chi(const st::chisquare_result& r, std::uintptr_t out) {
   w[2] = r.df;
 }
 
-bool chisquare(std::uintptr_t o, std::uint32_t no, std::uintptr_t e, std::uint32_t ne, std::uintptr_t out) {
+bool chisquare(std::uintptr_t o, std::uint32_t no, std::uintptr_t e, std::uint32_t ne,
+               std::uintptr_t out) {
   return guard(false, [&] {
     write_chi(st::chisquare(doubles(o, no), doubles(e, ne)), out);
     return true;
@@ -172,9 +181,10 @@ void write_sequential(const st::sequential_result& r, std::uintptr_t out) {
 bool sequential_mean(double cx, double mx, double vx, double cy, double my, double vy, double alpha,
                      double tau2, double previous, std::uintptr_t out) {
   return guard(false, [&] {
-    write_sequential(st::sequential_mean_test(st::sample_summary{cx, mx, vx}, st::sample_summary{cy, my, vy},
-                                              st::sequential_options{alpha, tau2}, previous),
-                     out);
+    write_sequential(
+        st::sequential_mean_test(st::sample_summary{cx, mx, vx}, st::sample_summary{cy, my, vy},
+                                 st::sequential_options{alpha, tau2}, previous),
+        out);
     return true;
   });
 }
@@ -190,8 +200,8 @@ bool sequential_proportion(double sx, double nx, double sy, double ny, double al
 }
 
 /// Writes one quantile per q at out (nq doubles).
-bool quantiles(std::uintptr_t x, std::uint32_t nx, std::uintptr_t qs, std::uint32_t nq, std::string nan,
-               std::uintptr_t out) {
+bool quantiles(std::uintptr_t x, std::uint32_t nx, std::uintptr_t qs, std::uint32_t nq,
+               std::string nan, std::uintptr_t out) {
   return guard(false, [&] {
     const auto r = st::quantiles(doubles(x, nx), doubles(qs, nq), st::parse_nan_policy(nan));
     double* w = out_at(out);
