@@ -5,6 +5,7 @@
 #include <emscripten/bind.h>  // EMSCRIPTEN_BINDINGS, class_, function
 
 #include <cstdint>  // std::uint64_t
+#include <cstdio>   // std::snprintf
 #include <string>   // std::string
 #include <utility>  // std::pair
 #include <vector>   // std::vector
