@@ -28,7 +28,16 @@ worker.onmessage = ({ data }) => {
   if (data.error) job.reject(Object.assign(new Error(data.error.message), data.error));
   else job.resolve(data.result);
 };
-worker.onerror = (e) => setEngine(`worker failed: ${e.message}`, false);
+worker.onerror = (e) => {
+  // A dead worker answers nothing more: fail every pending request instead of waiting forever.
+  setEngine(`worker failed: ${e.message ?? 'unknown error'}`, false);
+  for (const [id, job] of pending) {
+    pending.delete(id);
+    job.reject(new Error(`the analysis worker failed: ${e.message ?? 'unknown error'}`));
+  }
+  busy.jobs = 0;
+  busy.box.hidden = true;
+};
 
 function rpc(method, args, title) {
   const id = nextId++;
@@ -376,7 +385,7 @@ function renderRollout() {
   const elapsed = started != null ? nowMs - started : null;
   const rows = [
     ['Flag / plan', `${flag ?? '—'}${plan?.name ? ` · ${plan.name}` : ''}`],
-    ['Status', rstate?.status ?? '—'],
+    ['Status', rstate?.status ?? state.status?.summary?.status ?? '—'],
     ['Stage', cur ? `${stageIdx}${cur.name ? ` (${cur.name})` : ''} — stages 0 to ${stages.length - 1}` : stageIdx != null ? String(stageIdx) : '—'],
     ['Traffic', fmtPct(cur?.percent)],
     ['In stage since', started != null ? `${fmtTime(started)} (${fmtDuration(elapsed)})` : '—'],
@@ -828,7 +837,8 @@ async function pollOnce() {
     state.status = readStatus(JSON.parse(text));
     await recompute(new Set(['status']));
   } catch (e) {
-    status.textContent = `Last poll ${new Date().toLocaleTimeString()} failed: ${e.message}`;
+    const hint = e instanceof TypeError ? ' (network error, or the worker does not allow this origin: ROLLGATE_CORS_ORIGIN, docs/edge.md)' : '';
+    status.textContent = `Last poll ${new Date().toLocaleTimeString()} failed: ${e.message}${hint}`;
   } finally {
     polling = false;
   }
