@@ -87,6 +87,27 @@ for (const flavour of flavours) {
       assert.throws(() => a.add(1, 2), (e) => e.code === 'rollgate.js.805');
     });
 
+    test('noise model p-values match scipy (tests/vectors/diff_noise.json)', () => {
+      // Made by tests/vectors/gen/gen_diff_noise.py: scipy fisher_exact(..., alternative='greater');
+      // the native diff_noise_test reads it too. We feed the counts through real comparisons.
+      const nv = vectors('diff_noise.json');
+      let checked = 0;
+      for (const c of nv.cases) {
+        if (c.differed === 0 && c.noise_differed === 0) continue;
+        const report = new r.MismatchReport();
+        for (let i = 0; i < c.comparisons; i++) report.add({ f: 0 }, { f: i < c.differed ? 1 : 0 });
+        for (let i = 0; i < c.noise_comparisons; i++) report.addNoise({ f: 0 }, { f: i < c.noise_differed ? 1 : 0 });
+        const v = report.judge().find((x) => x.field === '/f');
+        assert.equal(v.differed, c.differed);
+        assert.equal(v.noiseComparisons, c.noise_comparisons);
+        const want = c.p_value;
+        assert.ok(Math.abs(v.pValue - want) <= 1e-9 * Math.abs(want) + 1e-300, `${JSON.stringify(c)}: got ${v.pValue}`);
+        report.dispose();
+        checked++;
+      }
+      assert.ok(checked >= 10);
+    });
+
     test('experiment returns the control result; candidate failures never reach the caller', async () => {
       const report = new r.MismatchReport();
       const outcomes = [];
