@@ -123,6 +123,17 @@ tabs.forEach((t, i) => {
   });
 });
 window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+// Charts are drawn at the width of their box: redraw the view when the window's width changes.
+let resizeTimer = null;
+let lastWidth = window.innerWidth;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (window.innerWidth === lastWidth) return;
+    lastWidth = window.innerWidth;
+    renderView(current);
+  }, 200);
+});
 
 function renderView(view) {
   ({ rollout: renderRollout, canary: renderCanary, dark: renderDark, bucketing: () => {}, flags: () => {}, data: renderInputs })[view]?.();
