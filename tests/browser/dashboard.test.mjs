@@ -436,6 +436,20 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
   await loadExamples();
 });
 
+test('the package default plan for a risk replaces the plan', async () => {
+  const { page } = env;
+  await showView('data');
+  await page.selectOption('#plan-risk', 'high');
+  const before = Number(await page.getAttribute('body', 'data-recomputed'));
+  await page.click('#load-default-plan');
+  await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before);
+  const plan = asObject(rg.defaultPlan('high'));
+  await showView('rollout');
+  const rows = await page.$$eval('#plan-table tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent));
+  assert.deepEqual(rows, plan.stages.map((st) => `${st.percent}%`));
+  await loadExamples();
+});
+
 test('state survives a reload (view in the URL, inputs and settings in local storage)', async () => {
   const { page } = env;
   await showView('bucketing');

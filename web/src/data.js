@@ -1,6 +1,6 @@
 // Input handling with no statistics in it: parsing dropped files (CSV / JSON), recognising what a
 // file is, reading an edge worker's status snapshot, and the plotting helpers (ECDF points,
-// histogram bins, order statistics for the summary rows). Used by the page and by the worker.
+// order statistics for the summary rows). Used by the page and by the worker.
 
 export class InputError extends Error {
   constructor(message, pointer = null) {
@@ -280,21 +280,6 @@ export function cdfFromQuantiles(qa, qb, ps, points = 200) {
     return ps[j - 1] + t * (ps[j] - ps[j - 1]);
   });
   return { x, baseline: F(qa), canary: F(qb) };
-}
-
-/** Shared-bin histograms (densities) of two samples, clipped at the 0.5% and 99.5% quantiles. */
-export function histogram(a, b, bins = 40) {
-  const sa = sorted(a), sb = sorted(b);
-  const q = (s, p) => s[Math.min(s.length - 1, Math.max(0, Math.floor(p * (s.length - 1))))];
-  const lo = Math.min(q(sa, 0.005), q(sb, 0.005));
-  const hi = Math.max(q(sa, 0.995), q(sb, 0.995));
-  const w = (hi - lo) / bins || 1;
-  const count = (s) => {
-    const c = new Array(bins).fill(0);
-    for (const v of s) if (v >= lo && v <= hi) c[Math.min(bins - 1, Math.floor((v - lo) / w))]++;
-    return c.map((k) => k / s.length);
-  };
-  return { x: Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * w), baseline: count(sa), canary: count(sb) };
 }
 
 /** n, mean, median, p90 for the summary rows. */

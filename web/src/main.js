@@ -791,6 +791,13 @@ $('file-input').addEventListener('change', (e) => loadFiles([...e.target.files])
 $('load-examples').addEventListener('click', () => loadExamples('default'));
 $('load-srm-example').addEventListener('click', () => loadExamples('srm'));
 $('load-repo-canary').addEventListener('click', () => loadExamples('repoCanary'));
+$('load-default-plan').addEventListener('click', async () => {
+  // rollgate's defaultPlan(risk), computed by the package in the worker.
+  const risk = $('plan-risk').value;
+  const plan = await rpc('defaultPlan', { risk });
+  await addInput(`defaultPlan('${risk}')`, JSON.stringify(plan, null, 2), 'package', 'plan');
+  await recompute(new Set(['plan']));
+});
 $('clear-data').addEventListener('click', async () => {
   stopPolling();
   state.inputs = {};
