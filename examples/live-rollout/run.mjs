@@ -37,6 +37,7 @@ ${Object.entries(SCENARIOS).map(([k, v]) => `                        ${k.padEnd(
                       moment into that stage
   --error-rate R      error-spike: share of canary requests that fail (default 0.2)
   --extra-latency MS  latency: milliseconds the canary adds (default 150)
+  --rate R            requests per second at most, all users together (default 300)
   --concurrency N     simulated users in flight at once (default 12)
   --no-dashboard      do not serve the browser dashboard
   --dashboard-port N  port of the dashboard (default: a free one)
@@ -61,6 +62,7 @@ try {
       'error-rate': { type: 'string', default: '0.2' },
       'extra-latency': { type: 'string', default: '150' },
       concurrency: { type: 'string', default: '12' },
+      rate: { type: 'string', default: '300' },
       'no-dashboard': { type: 'boolean', default: false },
       'dashboard-port': { type: 'string', default: '0' },
       json: { type: 'string' },
@@ -88,6 +90,7 @@ const regressAt = num('regress-at', 1, 100);
 const errorRate = num('error-rate', 0.001, 1);
 const extraLatency = num('extra-latency', 1, 5000);
 const concurrency = Math.round(num('concurrency', 1, 256));
+const rate = num('rate', 10, 100000);
 const dashboardPort = Math.round(num('dashboard-port', 0, 65535));
 
 // --- output ------------------------------------------------------------------------------------
@@ -226,9 +229,10 @@ async function main() {
   });
   say(`${clock()}  ${bold('start')}     rollout shop-v${canary.version} at ${stages[0].percent}% ${dim(`(the coordinator judges every ${human(evaluationIntervalMs)})`)}`);
 
-  const traffic = startTraffic({ port: edge.port, concurrency, maxMs: durationS * 1000, maxRequests: 400000 });
+  const maxRequests = Math.round(Math.min(400000, rate * durationS));
+  const traffic = startTraffic({ port: edge.port, concurrency, rate, maxMs: durationS * 1000, maxRequests });
   started.traffic = traffic;
-  say(`${clock()}  ${bold('traffic')}   ${concurrency} simulated shoppers at a time, new ones arriving (bounded: ${durationS} s)`);
+  say(`${clock()}  ${bold('traffic')}   ${concurrency} simulated shoppers at a time, new ones arriving, ≤ ${fmt(rate)} req/s ${dim(`(stops by itself: ${fmt(maxRequests)} requests or ${durationS} s at most)`)}`);
 
   // Watch the coordinator the way an operator would: GET /__rollgate/status with the token.
   const seen = new Set();
@@ -341,7 +345,7 @@ async function main() {
       const p90 = a.latencyMs && a.latencyMs.count ? `${Math.round(a.latencyMs.p90)} ms` : '–';
       return `${name} ${fmt(a.requests)} req ${fmt(a.errors)} err p90 ${p90}`;
     };
-    const lastHold = [...(s.history || [])].reverse().find((d) => d.action === 'hold');
+    const lastHold = [...(s.history || [])].reverse().find((d) => d.action === 'hold' && d.stage === st.stage);
     const stageInfo = `stage ${st.stage} · ${st.percent}% canary · ${st.status}`;
     const elapsed = st.windowStartedAt ? human(Date.now() - Date.parse(st.windowStartedAt)) : '';
     say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(32)} ${dim(`window ${elapsed}:`)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
@@ -394,6 +398,7 @@ function summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDe
       srm: status?.srm ? { pValue: status.srm.pValue, counts: status.srm.counts } : null,
       failOpen: status?.counters?.failOpen ?? null,
     },
+    mismatchVerdicts: status?.mismatchVerdicts?.total ?? null,
     darkLaunch: {
       shadowRequests: shadow.stats.shadowRequests,
       compared: (total.stable?.shadow?.compared ?? 0) + (total.canary?.shadow?.compared ?? 0),

@@ -12,7 +12,7 @@
 // SPDX-License-Identifier: MIT
 
 /** Stage windows at --speed 1, in seconds, by stage index. */
-export const DEMO_WINDOWS_S = [12, 12, 12, 10];
+export const DEMO_WINDOWS_S = [15, 15, 15, 12];
 
 /** The floor of a stage's maximum duration (see below). */
 export const MIN_MAX_MS = 60000;

@@ -8,13 +8,13 @@ import http from 'node:http';
 import { PRODUCT_IDS, SEARCH_TERMS } from './origins.mjs';
 
 /**
- * @param {{port: number, concurrency?: number, maxRequests?: number, maxMs?: number,
+ * @param {{port: number, concurrency?: number, rate?: number (requests per second, all users), maxRequests?: number, maxMs?: number,
  *          maxUsers?: number, newUserShare?: number, cookieName?: string}} opts
  * Returns {stats, stop(), done (a promise)}. stats.arms.{stable,canary}: {requests, errors (5xx
  * or unreachable), latencies (a bounded sample)}; stats.users; stats.requests.
  */
 export function startTraffic(opts) {
-  const { port, concurrency = 12, maxRequests = 200000, maxMs = 300000, maxUsers = 20000, newUserShare = 0.6, cookieName = 'rg_unit' } = opts;
+  const { port, concurrency = 12, rate = Infinity, maxRequests = 200000, maxMs = 300000, maxUsers = 20000, newUserShare = 0.6, cookieName = 'rg_unit' } = opts;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const users = []; // {id, cookie, busy}
   const newArm = () => ({ requests: 0, errors: 0, recent: [] });
@@ -23,7 +23,18 @@ export function startTraffic(opts) {
   const t0 = Date.now();
   const rnd = (n) => Math.floor(Math.random() * n);
 
-  function request(user, method, path, body) {
+  // Pacing: request i may start no earlier than t0 + i / rate (a shared schedule, so the rate
+  // holds however many users are in flight, and a slow moment is not made up by a burst > 2x).
+  let nextSlot = t0;
+  async function pace() {
+    if (!Number.isFinite(rate)) return;
+    const now = Date.now();
+    nextSlot = Math.max(nextSlot + 1000 / rate, now - 500);
+    if (nextSlot > now) await new Promise((r) => setTimeout(r, nextSlot - now));
+  }
+
+  async function request(user, method, path, body) {
+    await pace();
     return new Promise((resolve) => {
       const headers = { 'x-demo-user': user.id, accept: 'application/json' };
       if (user.cookie) headers.cookie = `${cookieName}=${user.cookie}`;
