@@ -100,8 +100,9 @@ TEST(Fisher, MatchesScipyFisherExact) {
     EXPECT_TRUE(close(r.p_value, num(c.at("pvalue")))) << c.dump();
     // Where the generator also computed the exact rational p-value, we must be much closer to it
     // than scipy 1.10 is (its hypergeometric loses ~1e-10 relative on tables of 10^6).
-    if (c.contains("pvalue_exact"))
+    if (c.contains("pvalue_exact")) {
       EXPECT_TRUE(close(r.p_value, num(c.at("pvalue_exact")), 1e-13)) << c.dump();
+    }
     ++checked;
   }
   EXPECT_EQ(checked, 51);
