@@ -739,7 +739,7 @@ bool parse_body(const response& r, json& out) {
     return false;
   }
   try {
-    out = detail::parse_document(r.body, "body");
+    out = detail::parse_json(r.body, "body");
     return true;
   } catch (const error&) {
     return false;  // compared by bytes instead; see diff_responses' contract
@@ -753,7 +753,7 @@ void validate_diff_options(const diff_options& options) {
 }
 
 diff_options parse_diff_options(std::string_view json_text) {
-  const json doc = detail::parse_document(json_text, "diff options");
+  const json doc = detail::parse_json(json_text, "diff options");
   std::vector<problem> problems;
   diff_options o;
   if (!doc.is_object()) {
@@ -820,12 +820,12 @@ diff_result diff_json(std::string_view old_json, std::string_view new_json,
   std::vector<problem> problems;
   json a, b;
   try {
-    a = detail::parse_document(old_json, "old document");
+    a = detail::parse_json(old_json, "old document");
   } catch (const error& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
   }
   try {
-    b = detail::parse_document(new_json, "new document");
+    b = detail::parse_json(new_json, "new document");
   } catch (const error& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
   }

@@ -327,7 +327,7 @@ std::string mismatch_report::to_json() const {
 }
 
 mismatch_report mismatch_report::from_json(std::string_view json_text) {
-  const json doc = detail::parse_document(json_text, "mismatch report");
+  const json doc = detail::parse_json(json_text, "mismatch report");
   if (!doc.is_object()) {
     throw error(
         "rollgate.diff.702", "",

@@ -35,20 +35,6 @@ inline std::string truncate_text(std::string_view text, std::size_t limit,
   return out;
 }
 
-/// parse_json, plus one guard: nlohmann/json 3.11 throws out_of_range.406 (not parse_error) for
-/// a number that overflows a double, e.g. 1e400, and parse_json lets that escape. We turn every
-/// nlohmann exception into rollgate.json.101 so that no third-party exception leaves rollgate.
-inline nlohmann::json parse_document(std::string_view text, std::string_view what) {
-  try {
-    return parse_json(text, what);
-  } catch (const nlohmann::json::exception& e) {
-    std::string detail = e.what();
-    const auto close = detail.find("] ");
-    if (close != std::string::npos) detail = detail.substr(close + 2);
-    throw error("rollgate.json.101", "", std::string(what) + " is not valid JSON: " + detail);
-  }
-}
-
 /// Empty when `pattern` is a valid rollgate path pattern (a JSON Pointer whose segments may be
 /// "*" or "**"), else what is wrong with it.
 std::string pattern_problem(std::string_view pattern);
