@@ -347,11 +347,13 @@ async function main() {
     };
     const lastHold = [...(s.history || [])].reverse().find((d) => d.action === 'hold' && d.stage === st.stage);
     const stageInfo = `stage ${st.stage} · ${st.percent}% canary · ${st.status}`;
-    const elapsed = st.windowStartedAt ? human(Date.now() - Date.parse(st.windowStartedAt)) : '';
-    say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(32)} ${dim(`window ${elapsed}:`)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
-    if (lastHold && st.status === 'running' && lastHold.reasons?.length && Date.parse(lastHold.lastAt || lastHold.at) > Date.now() - 3000) {
-      say(`${' '.repeat(19)}${dim('waiting: ' + lastHold.reasons[0])}`);
-    }
+    const running = st.status === 'running' || st.status === 'paused';
+    const win = stages[st.stage];
+    const elapsed = st.windowStartedAt ? `window ${((Date.now() - Date.parse(st.windowStartedAt)) / 1000).toFixed(1)} s${running && win ? ` of ${human(win.windowMs)}` : ''}` : '';
+    say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(31)} ${dim(elapsed + ':').padEnd(color ? 30 : 21)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
+    // Why the coordinator holds, unless it is only the minimum window (shown just above).
+    const why = lastHold && running && Date.parse(lastHold.lastAt || lastHold.at) > Date.now() - 3000 ? (lastHold.reasons || []).filter((r) => !/^minimum window/.test(r)) : [];
+    if (why.length) say(`${' '.repeat(19)}${dim('holding: ' + why.join('; '))}`);
   }
 }
 
