@@ -151,10 +151,11 @@ for (const [scenario, metric] of [
   ['latency', 'latency'],
   ['mismatch', 'errorRate'],
 ]) {
-  test(`${scenario}: the canary regresses at 50% and the coordinator rolls it back on its own (${metric})`, { skip, timeout: 180_000 }, async () => {
+  test(`${scenario}: the canary regresses at 50% and the coordinator rolls it back on its own (${metric})`, { skip, timeout: 180_000 }, async (t) => {
     const r = await runs[scenario];
     checkClean(r);
     const s = r.summary;
+    t.diagnostic(`${scenario}: detected in ${s.timing?.timeToDetectMs} ms, ${s.exposure?.canaryRequestsAfterOnset} canary requests and ${s.exposure?.usersExposed} users exposed; run ${(r.ms / 1000).toFixed(1)} s`);
     assert.equal(s.final.status, 'rolledBack', r.stdout);
     assert.equal(s.final.percent, 0);
     assert.ok(s.regression, `the regression started\n${r.stdout}`);
