@@ -11,13 +11,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
 
-const skip = h.skipReason() || false;
+h.requireRuntime();
 const timeout = 60000; // per test; workerd itself is killed by the harness after 110 s
 const ctx = {};
 const TTL = 400; // ROLLGATE_STATE_TTL_MS in h.baseVars
 
 before(async () => {
-  if (skip) return;
   h.buildWorker();
   ctx.stable = await h.startOrigin('stable');
   ctx.canary = await h.startOrigin('canary');
@@ -47,7 +46,7 @@ async function start(body) {
 }
 const status = async () => (await h.admin(ctx.a, 'GET', 'status')).body;
 
-test('summaries from two isolates merge in the coordinator: counts, status classes, latency sketches', { skip, timeout }, async () => {
+test('summaries from two isolates merge in the coordinator: counts, status classes, latency sketches', { timeout }, async () => {
   ctx.canary.behave.failRate = 0;
   await start({ id: 'merge', plan: h.testPlan({ minDurationMs: 3600000, percents: [50, 100] }) });
   // Isolate A serves fast requests, isolate B slow ones (the origin waits 80 ms).
@@ -82,7 +81,7 @@ test('summaries from two isolates merge in the coordinator: counts, status class
   assert.ok(st.sketches.window.stable && st.sketches.window.canary);
 });
 
-test('a healthy canary is advanced stage by stage to 100%, and canary units stay in canary', { skip, timeout }, async () => {
+test('a healthy canary is advanced stage by stage to 100%, and canary units stay in canary', { timeout }, async () => {
   ctx.canary.behave.failRate = 0;
   await start({ id: 'healthy', salt: 'healthy-salt', plan: h.testPlan({ minDurationMs: 1000, percents: [10, 50, 100] }) });
   const users = Array.from({ length: 200 }, (_, i) => `hu-${i}`);
@@ -121,7 +120,7 @@ test('a healthy canary is advanced stage by stage to 100%, and canary units stay
   assert.ok(last.every((r) => r.arm === 'canary'));
 });
 
-test('a failing canary is rolled back to 0% automatically and both isolates follow within the cache time', { skip, timeout }, async () => {
+test('a failing canary is rolled back to 0% automatically and both isolates follow within the cache time', { timeout }, async () => {
   ctx.canary.behave.failRate = 0.5;
   try {
     await start({ id: 'failing', plan: h.testPlan({ minDurationMs: 5000, percents: [30, 100] }) });
@@ -163,7 +162,7 @@ test('a failing canary is rolled back to 0% automatically and both isolates foll
   }
 });
 
-test('pause holds the percentage past the window, resume continues, operator rollback is recorded', { skip, timeout }, async () => {
+test('pause holds the percentage past the window, resume continues, operator rollback is recorded', { timeout }, async () => {
   await start({ id: 'paused', plan: h.testPlan({ minDurationMs: 600, percents: [20, 60, 100] }) });
   const p = await h.admin(ctx.a, 'POST', 'pause', { reason: 'checking dashboards' });
   assert.equal(p.status, 200, p.text);
@@ -193,7 +192,7 @@ test('pause holds the percentage past the window, resume continues, operator rol
   assert.equal(ops[3][1], 'manual test rollback');
 });
 
-test('an unreachable canary: users get stable, the failures count as canary errors, and the gate rolls back', { skip, timeout }, async () => {
+test('an unreachable canary: users get stable, the failures count as canary errors, and the gate rolls back', { timeout }, async () => {
   const closed = await h.freePort(); // nothing listens there
   await start({ id: 'unreachable', origins: { canary: `http://127.0.0.1:${closed}` }, plan: h.testPlan({ minDurationMs: 3600000, percents: [50, 100] }) });
   let sent = 0;

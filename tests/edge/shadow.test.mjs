@@ -10,13 +10,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './support/harness.mjs';
 
-const skip = h.skipReason() || false;
+h.requireRuntime();
 const timeout = 60000; // per test; workerd itself is killed by the harness after 110 s
 const ctx = {};
 const SHADOW_DELAY = 1500;
 
 before(async () => {
-  if (skip) return;
   h.buildWorker();
   ctx.stable = await h.startOrigin('stable');
   ctx.canary = await h.startOrigin('canary');
@@ -41,7 +40,7 @@ after(async () => {
 
 const status = async () => (await h.admin(ctx.port, 'GET', 'status')).body;
 
-test('shadow requests neither change nor delay the served response', { skip, timeout }, async () => {
+test('shadow requests neither change nor delay the served response', { timeout }, async () => {
   // Stable users only (found by header), so every comparison lands in the stable arm's report.
   const users = [];
   for (let i = 0; users.length < 30 && i < 300; i++) {
@@ -71,7 +70,7 @@ test('shadow requests neither change nor delay the served response', { skip, tim
   assert.ok(ctx.stable.seen.filter((s) => s.headers['x-rollgate-shadow'] === 'secondary').length >= 60);
 });
 
-test('only safe methods are shadowed', { skip, timeout }, async () => {
+test('only safe methods are shadowed', { timeout }, async () => {
   const before = ctx.shadow.seen.length;
   for (let i = 0; i < 10; i++) {
     const r = await fetch(`http://127.0.0.1:${ctx.port}/write`, { method: 'POST', body: `payload-${i}`, headers: { 'x-user-id': 'writer' } });
@@ -82,7 +81,7 @@ test('only safe methods are shadowed', { skip, timeout }, async () => {
   assert.equal(ctx.shadow.seen.slice(before).filter((s) => s.method === 'POST').length, 0);
 });
 
-test('mismatches are counted per field and the noisy field is learned as noise', { skip, timeout }, async () => {
+test('mismatches are counted per field and the noisy field is learned as noise', { timeout }, async () => {
   // 30 /priced + 30 /same comparisons from the first test (plus the probes), each with a second
   // request to stable (noise), flushed after the shadow answered.
   const st = await h.until(async () => {

@@ -40,6 +40,7 @@ export class Coordinator {
     const s = readSettings(this.env);
     const cors = corsHeaders(s.corsOrigin);
     try {
+      this.settleRamp(Date.now());
       if (url.pathname === INTERNAL + 'state' && request.method === 'GET') return json(this.workerState());
       if (url.pathname === INTERNAL + 'report' && request.method === 'POST') {
         return json(await this.ingest(await readJson(request, 8 << 20)));
@@ -88,16 +89,41 @@ export class Coordinator {
     const r = this.r;
     if (!r || !r.rollout) return { rollout: null, window: 0, version: 0, status: 'idle', percent: 0, origins: {} };
     const ro = r.rollout;
-    return {
+    const state = {
       rollout: ro.id,
       window: r.windowId,
       version: r.version,
       status: r.status,
-      percent: r.percent,
+      percent: r.ramp ? r.ramp.from : r.percent,
       salt: ro.salt,
       origins: ro.origins,
       shadow: ro.shadow,
     };
+    // A pending increase: every isolate switches at the same instant (see scheduleRamp).
+    if (r.ramp) state.next = { percent: r.percent, window: r.ramp.window, at: r.ramp.at };
+    return state;
+  }
+
+  /**
+   * Isolates cache the state for up to stateTtlMs. If each switched to a higher percentage when
+   * its own cache expired, a unit could be served by the canary in an isolate that already has the
+   * new percentage and by stable in one that still has the old: it would flip back, breaking
+   * stickiness. So an increase takes effect stateTtlMs after it is decided, announced in advance
+   * as `next`: by then every isolate has read it, and all switch at the same clock time. Decreases
+   * (rollbacks) are never delayed: safety comes before stickiness. The stage window restarts when
+   * the new percentage takes effect, so each window's data comes from one percentage only.
+   */
+  scheduleRamp(from, now) {
+    this.r.ramp = { from, at: now + readSettings(this.env).stateTtlMs, window: this.r.windowId + 1 };
+  }
+
+  /** Applies a scheduled increase once its time has come. */
+  settleRamp(now) {
+    const r = this.r;
+    if (r && r.ramp && now >= r.ramp.at) {
+      r.ramp = null;
+      this.newWindow(now);
+    }
   }
 
   // --- merging summaries ------------------------------------------------------------------------------
@@ -148,6 +174,7 @@ export class Coordinator {
   // --- deciding --------------------------------------------------------------------------------------
 
   evaluate(now) {
+    this.settleRamp(now);
     const r = this.r;
     const w = this.live.window;
     let analysis = null;
@@ -159,9 +186,10 @@ export class Coordinator {
     // brings all their requests to one arm, so request shares drift from p without any fault.)
     let srmFailed = false;
     const counts = [w.stable.newUnits, w.canary.newUnits];
-    const shares = [100 - r.percent, r.percent];
+    const serving = r.ramp ? r.ramp.from : r.percent; // the percentage this window's units saw
+    const shares = [100 - serving, serving];
     const total = counts[0] + counts[1];
-    if (r.percent > 0 && r.percent < 100 && Math.min(...shares) * total >= 500) {
+    if (serving > 0 && serving < 100 && Math.min(...shares) * total >= 500) {
       // (at least 5 expected units in the smaller arm: the chi-square approximation holds)
       const srm = engine.sampleRatioMismatch(counts, shares);
       r.srm = { basis: 'newUnits', statistic: srm.statistic, pValue: srm.pValue, df: srm.df, counts, shares, alpha: r.rollout.srmAlpha };
@@ -186,7 +214,15 @@ export class Coordinator {
     r.status = act.status;
     r.percent = act.percent;
     const changed = before.stage !== r.stage || before.percent !== r.percent || before.status !== r.status;
-    if (changed) this.newWindow(now);
+    if (changed) {
+      if (r.status === 'running' && r.percent > before.percent && before.percent > 0) {
+        this.scheduleRamp(r.ramp ? r.ramp.from : before.percent, now);
+        r.version++;
+      } else {
+        r.ramp = null;
+        this.newWindow(now);
+      }
+    }
     this.record(
       {
         actor: 'coordinator',
@@ -283,6 +319,7 @@ export class Coordinator {
       if (final && r.status === 'rolledBack') throw Object.assign(new Error('already rolled back'), { status: 409 });
       r.status = 'rolledBack';
       r.percent = 0;
+      r.ramp = null;
     }
     r.machine = { ...r.machine, status: r.status };
     r.version++;
@@ -308,6 +345,8 @@ export class Coordinator {
         status: r.status,
         stage: r.stage,
         percent: r.percent,
+        servingPercent: r.ramp ? r.ramp.from : r.percent,
+        next: r.ramp ? { percent: r.percent, at: new Date(r.ramp.at).toISOString() } : null,
         version: r.version,
         window: r.windowId,
         windowStartedAt: new Date(r.windowStartedAt).toISOString(),

@@ -77,6 +77,7 @@ async function serve(request, s, url, ctx, progress) {
   }
   const bad = checkState(state);
   if (bad) return failOpen(request, s, url, ctx, 'state', bad);
+  state = inForce(state, Date.now());
 
   // --- who is this? -------------------------------------------------------------------------
   let unit = null;
@@ -254,6 +255,17 @@ async function rolloutState(s) {
   }
 }
 
+/**
+ * The state as it applies at `now`: the coordinator announces an increase ahead of time as
+ * `next` ({percent, window, at}) so that every isolate switches at the same instant and no unit
+ * flips back from canary to stable (coordinator.js, scheduleRamp).
+ */
+function inForce(state, now) {
+  const n = state.next;
+  if (!n || now < n.at) return state;
+  return { ...state, percent: n.percent, window: n.window, next: undefined };
+}
+
 /** Why a state cannot be used, or null. */
 function checkState(st) {
   if (!st || typeof st !== 'object') return 'state is not an object';
@@ -263,6 +275,11 @@ function checkState(st) {
     if (!st.origins || typeof st.origins.canary !== 'string') return 'canary origin missing';
   }
   if (!st.origins || typeof st.origins !== 'object') return 'origins missing';
+  if (st.next !== undefined) {
+    const n = st.next;
+    if (!n || !Number.isFinite(n.at) || !Number.isFinite(n.percent) || n.percent < 0 || n.percent > 100) return 'next out of range';
+    if (n.percent > 0 && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string')) return 'salt or canary origin missing';
+  }
   if (st.shadow) {
     if (!(st.shadow.sampleRate >= 0 && st.shadow.sampleRate <= 1)) return 'shadow.sampleRate out of range';
     if (!Array.isArray(st.shadow.methods)) return 'shadow.methods missing';

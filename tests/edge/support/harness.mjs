@@ -17,7 +17,11 @@ export const TOKEN = 'test-admin-token-0123456789abcdef';
 export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdef';
 export const OVERRIDE_SECRET = 'test-override-secret-0123456789abcdef';
 
-/** Why the suite cannot run here, or null. */
+/**
+ * Why the suite cannot run here, or null. Benchmarks use this to explain themselves; tests call
+ * requireRuntime() instead, because a test suite that skips itself into green hides a broken
+ * build (npm test always builds both pieces first).
+ */
 export function skipReason() {
   if (!existsSync(workerdBin)) return 'workerd is not installed: run `npm ci --prefix edge/cloudflare`';
   const dist = process.env.ROLLGATE_PACKAGE_DIST || join(repo, 'dist');
@@ -25,6 +29,12 @@ export function skipReason() {
     return 'the rollgate package is not built (dist/rollgate.wasm missing): run `bash scripts/bootstrap.sh`';
   }
   return null;
+}
+
+/** Throws, naming the missing piece, unless workerd and the built package are both present. */
+export function requireRuntime() {
+  const why = skipReason();
+  if (why) throw new Error(`cannot run the edge suite: ${why}`);
 }
 
 let built = false;
