@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repo, missingPieces, ensureWorkerBuilt, freePort, startEdge } from './lib/edge.mjs';
+import { repo, missingPieces, ensureWorkerBuilt, freePort, startEdge, killAllEdgesNow } from './lib/edge.mjs';
 import { startOrigin } from './lib/origins.mjs';
 import { startTraffic } from './lib/traffic.mjs';
 import { demoPlan, human } from './lib/plan.mjs';
@@ -122,20 +122,18 @@ async function cleanup() {
   })();
   return cleaning;
 }
-process.on('exit', () => started.edge?.killNow()); // last resort: never leave workerd behind
+// Last resort: never leave workerd behind, even one still starting when we exit.
+process.on('exit', () => {
+  started.edge?.killNow();
+  killAllEdgesNow();
+});
 let interrupted = null;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
-    if (interrupted) {
-      started.edge?.killNow();
-      process.exit(130);
-    }
+    if (interrupted) process.exit(130); // a second Ctrl-C: the exit handler kills workerd
     interrupted = sig;
     say(`\n${clock()}  ${yellow(`${sig}: stopping everything the demo started…`)}`);
-    setTimeout(() => {
-      started.edge?.killNow();
-      process.exit(130);
-    }, 5000).unref();
+    setTimeout(() => process.exit(130), 5000).unref(); // cleanup stuck: the exit handler kills workerd
     cleanup().then(() => {
       say(`${clock()}  stopped: workerd (process group ${started.edge?.pgid ?? '–'}), origins, traffic${started.dashboard ? ', dashboard' : ''}.`);
       process.exit(130);
@@ -350,7 +348,7 @@ async function main() {
     const running = st.status === 'running' || st.status === 'paused';
     const win = stages[st.stage];
     const elapsed = st.windowStartedAt ? `window ${((Date.now() - Date.parse(st.windowStartedAt)) / 1000).toFixed(1)} s${running && win ? ` of ${human(win.windowMs)}` : ''}` : '';
-    say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(31)} ${dim(elapsed + ':').padEnd(color ? 30 : 21)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
+    say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(31)} ${dim(elapsed + ':').padEnd(color ? 29 : 21)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
     // Why the coordinator holds, unless it is only the minimum window (shown just above).
     const why = lastHold && running && Date.parse(lastHold.lastAt || lastHold.at) > Date.now() - 3000 ? (lastHold.reasons || []).filter((r) => !/^minimum window/.test(r)) : [];
     if (why.length) say(`${' '.repeat(19)}${dim('holding: ' + why.join('; '))}`);
@@ -444,6 +442,7 @@ function printSummary(s) {
 main().then(() => {
   if (!interrupted) process.exit(0);
 }, async (e) => {
+  if (interrupted) return; // stopping on a signal: what failed is what the handler is tearing down
   console.error(`live-rollout: ${e.stack || e}`);
   await cleanup().catch(() => {});
   process.exit(1);

@@ -44,6 +44,17 @@ export function freePort() {
   });
 }
 
+const groups = new Set(); // process groups of the workerds started here and still running
+
+/** Kills every workerd group started here, synchronously (for exit and signal handlers). */
+export function killAllEdgesNow() {
+  for (const g of groups) {
+    try {
+      process.kill(-g, 'SIGKILL');
+    } catch {}
+  }
+}
+
 /**
  * Starts workerd with one rollgate service on `port`. Returns {pid (the group leader), workerdPid(),
  * stop(), logs, port}. stop() kills the whole process group and waits for it.
@@ -56,6 +67,8 @@ export async function startEdge({ port, vars, startTimeoutMs = 20000 }) {
   // second and kills workerd when either is gone, so no workerd outlives the demo.
   const watchdog = `"$0" serve "$1" & w=$!; trap 'kill -9 $w 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done`;
   const child = spawn('bash', ['-c', watchdog, workerdBin, file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  groups.add(child.pid);
+  child.on('exit', () => groups.delete(child.pid));
   const logs = [];
   const onData = (d) => {
     for (const line of d.toString().split('\n')) if (line.trim() && logs.length < 5000) logs.push(line);
