@@ -11,8 +11,5 @@ export * from './api.js';
  * the same promise. Options: {module} a WebAssembly.Module, {wasmBinary} bytes, or {url}.
  */
 export function init(options) {
-  return initWith(options, async (imports) => {
-    const bytes = await readFile(new URL('./rollgate.wasm', import.meta.url));
-    return WebAssembly.instantiate(bytes, imports);
-  });
+  return initWith(options, async () => WebAssembly.compile(await readFile(new URL('./rollgate.wasm', import.meta.url))));
 }

@@ -23,71 +23,81 @@ const decoder = new TextDecoder();
  */
 export function initWith(options, defaultSource) {
   if (pending) return pending;
-  pending = new Promise((resolve, reject) => {
-    const fail = (e) => reject(e instanceof RollgateError ? e : new RollgateError(JsErrorCode.LoadFailed, '',
+  pending = (async () => {
+    const fail = (e) => (e instanceof RollgateError ? e : new RollgateError(JsErrorCode.LoadFailed, '',
       `cannot instantiate rollgate.wasm: ${e && e.message ? e.message : e}`, { cause: e }));
-    let source;
+    // Obtain a compiled WebAssembly.Module BEFORE starting Emscripten's glue: every way loading
+    // can fail (a bad URL, wrong bytes, a fetch error) fails here, and the glue never holds a
+    // half-started instance (its debug build would keep a run-dependency timer alive forever).
+    let compiled;
     try {
-      source = chooseSource(options || {}, defaultSource);
+      compiled = await chooseSource(options || {}, defaultSource)();
     } catch (e) {
-      fail(e);
-      return;
+      throw fail(e);
     }
-    createRollgateModule({
-      // Stops the glue from computing new URL('rollgate.wasm', import.meta.url) at start-up
-      // (throws in workerd); we never let it load anything itself.
-      locateFile: (p) => p,
-      print: () => {},
-      printErr: () => {},
-      instantiateWasm(imports, receive) {
-        Promise.resolve()
-          .then(() => source(imports))
-          .then((r) => receive(r.instance, r.module), fail);
-        return {};
-      },
-    }).then((module) => {
-      M = module;
-      setup();
-      resolve();
-    }, fail);
-  }).catch((e) => {
+    let module;
+    try {
+      module = await new Promise((resolve, reject) => {
+        createRollgateModule({
+          // Stops the glue from computing new URL('rollgate.wasm', import.meta.url) at start-up
+          // (throws in workerd); it never loads anything itself.
+          locateFile: (p) => p,
+          print: () => {},
+          printErr: () => {},
+          instantiateWasm(imports, receive) {
+            WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled), reject);
+            return {};
+          },
+        }).then(resolve, reject);
+      });
+    } catch (e) {
+      throw fail(e);
+    }
+    M = module;
+    setup();
+  })().catch((e) => {
     pending = null; // a failed init may be retried (e.g. with explicit bytes)
     throw e;
   });
   return pending;
 }
 
+/**
+ * @internal Where the compiled module comes from: `options.module`, `options.wasmBinary`,
+ * `options.url` / `options.locateFile`, or the environment's default. Returns a function giving
+ * a Promise of a WebAssembly.Module.
+ */
 function chooseSource(opts, defaultSource) {
   if (opts.module !== undefined) {
     if (!(opts.module instanceof WebAssembly.Module)) throw invalidArgument('init: module must be a WebAssembly.Module');
-    return (imports) => WebAssembly.instantiate(opts.module, imports).then((instance) => ({ instance, module: opts.module }));
+    return async () => opts.module;
   }
   if (opts.wasmBinary !== undefined) {
     const bytes = opts.wasmBinary;
     if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
       throw invalidArgument('init: wasmBinary must be an ArrayBuffer or a typed array');
     }
-    return (imports) => WebAssembly.instantiate(bytes, imports);
+    return () => WebAssembly.compile(bytes);
   }
   if (opts.url !== undefined || opts.locateFile !== undefined) {
     const url = opts.url !== undefined ? opts.url : opts.locateFile('rollgate.wasm');
-    return (imports) => instantiateFromUrl(url, imports);
+    return () => compileFromUrl(url);
   }
   return defaultSource;
 }
 
-/** @internal fetch + instantiateStreaming, falling back to bytes when the server's MIME type is wrong. */
-export async function instantiateFromUrl(url, imports) {
+/** @internal fetch + compileStreaming, falling back to bytes when the server's MIME type is wrong. */
+export async function compileFromUrl(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`fetching ${url} failed: HTTP ${response.status}`);
-  if (typeof WebAssembly.instantiateStreaming === 'function') {
+  if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.instantiateStreaming(response.clone(), imports);
+      return await WebAssembly.compileStreaming(response.clone());
     } catch (e) {
       // Wrong Content-Type (not application/wasm): compile from the bytes instead.
     }
   }
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /** True once init() has resolved. */

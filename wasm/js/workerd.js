@@ -12,6 +12,5 @@ export * from './api.js';
  * Options: {module} another WebAssembly.Module to use instead.
  */
 export function init(options) {
-  return initWith(options, (imports) => WebAssembly.instantiate(wasmModule, imports)
-    .then((instance) => ({ instance, module: wasmModule })));
+  return initWith(options, async () => wasmModule);
 }
