@@ -277,7 +277,10 @@ async function main() {
         printDecision(d, at);
       }
       const st = status.state;
-      if (scenario !== 'healthy' && !onset && !onsetDue && st.status === 'running' && st.percent >= regressAt) {
+      // An increase takes effect a state TTL after it is decided (the coordinator announces it
+      // as state.next, so that every isolate switches at once); until then the old window runs.
+      const serving = st.servingPercent ?? st.percent;
+      if (scenario !== 'healthy' && !onset && !onsetDue && st.status === 'running' && !st.next && serving >= regressAt) {
         const s = stages[st.stage] || stages[0];
         // Shortly into the stage, so that the screen shows the stage first. (A regression that
         // starts just before a window is judged may pass with it: the judge sees a window that
@@ -344,10 +347,15 @@ async function main() {
       return `${name} ${fmt(a.requests)} req ${fmt(a.errors)} err p90 ${p90}`;
     };
     const lastHold = [...(s.history || [])].reverse().find((d) => d.action === 'hold' && d.stage === st.stage);
-    const stageInfo = `stage ${st.stage} · ${st.percent}% canary · ${st.status}`;
+    const serving = st.servingPercent ?? st.percent;
+    const stageInfo = `stage ${st.stage} · ${serving}% canary · ${st.status}`;
     const running = st.status === 'running' || st.status === 'paused';
     const win = stages[st.stage];
-    const elapsed = st.windowStartedAt ? `window ${((Date.now() - Date.parse(st.windowStartedAt)) / 1000).toFixed(1)} s${running && win ? ` of ${human(win.windowMs)}` : ''}` : '';
+    const elapsed = st.next
+      ? `→ ${st.next.percent}% at ${clock(Date.parse(st.next.at)).trim()}`
+      : st.windowStartedAt
+        ? `window ${((Date.now() - Date.parse(st.windowStartedAt)) / 1000).toFixed(1)} s${running && win ? ` of ${human(win.windowMs)}` : ''}`
+        : '';
     say(`${clock()}  ${dim('status')}    ${stageInfo.padEnd(31)} ${dim(elapsed + ':').padEnd(color ? 29 : 21)} ${arm(w?.stable, 'stable')} · ${arm(w?.canary, 'canary')} ${dim(`· ${Math.round(rate)} req/s · ${fmt(traffic.stats.users)} users`)}`);
     // Why the coordinator holds, unless it is only the minimum window (shown just above).
     const why = lastHold && running && Date.parse(lastHold.lastAt || lastHold.at) > Date.now() - 3000 ? (lastHold.reasons || []).filter((r) => !/^minimum window/.test(r)) : [];
