@@ -8,7 +8,8 @@
 //     and no request reaches the canary once the workers' state cache has expired;
 //   - nothing is left running: no process of the demo's workerd process group, no demo process;
 //   - Ctrl-C (SIGINT) in the middle of a run (with the dashboard on) stops everything, and the
-//     dashboard page and the coordinator's CORS answer are what the demo printed.
+//     dashboard page and the coordinator's CORS answer are what the demo printed; in Chromium
+//     (when installed), the printed /live URL shows the dashboard polling this run's coordinator.
 // Skipped (with the reason) when the package or workerd is not built/installed.
 // SPDX-License-Identifier: MIT
 import { test, after } from 'node:test';
@@ -18,6 +19,7 @@ import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,6 +27,13 @@ const runScript = join(repo, 'examples/live-rollout/run.mjs');
 const { missingPieces } = await import(join(repo, 'examples/live-rollout/lib/edge.mjs'));
 const skip = missingPieces() || false;
 const dashboardBuilt = existsSync(join(repo, 'web/dist/index.html'));
+// The browser check uses what the browser suite uses: Debian's Chromium driven by playwright-core
+// (a devDependency of web/). Without them, that part is skipped (the rest of the test runs).
+const CHROMIUM = process.env.ROLLGATE_CHROMIUM ?? '/usr/bin/chromium';
+let chromium = null;
+try {
+  if (dashboardBuilt && existsSync(CHROMIUM)) chromium = createRequire(join(repo, 'web/package.json'))('playwright-core').chromium;
+} catch {}
 const out = mkdtempSync(join(tmpdir(), 'rollgate-demo-test-'));
 const children = new Set();
 after(() => {
@@ -204,6 +213,20 @@ test('Ctrl-C stops everything the demo started (workerd group, origins, dashboar
             checks.cors = st.headers.get('access-control-allow-origin');
             checks.state = (await st.json()).state?.status;
             checks.unauthorized = (await fetch(info.statusUrl)).status;
+            if (chromium) {
+              // The printed /live URL opens the dashboard already polling this coordinator.
+              const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], timeout: 30_000 });
+              try {
+                const page = await browser.newPage();
+                await page.goto(`${info.dashboard}/live`);
+                await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+                await page.waitForFunction(() => /: ok\./.test(document.querySelector('#poll-status')?.textContent ?? '') && /live-rollout-demo/.test(document.querySelector('#rollout-where')?.textContent ?? ''), null, { timeout: 20_000 });
+                checks.browserWhere = await page.textContent('#rollout-where');
+                checks.browserUrl = page.url();
+              } finally {
+                await browser.close();
+              }
+            }
           } catch (e) {
             checks.error = String(e);
           }
@@ -224,6 +247,11 @@ test('Ctrl-C stops everything the demo started (workerd group, origins, dashboar
   assert.equal(checks.cors, info.dashboard, 'the coordinator lets the dashboard\'s origin poll');
   assert.equal(checks.state, 'running');
   assert.equal(checks.unauthorized, 401, 'the status needs the token');
+  if (chromium) {
+    assert.match(checks.browserWhere, /live-rollout-demo/, 'the dashboard shows this run\'s plan');
+    assert.match(checks.browserWhere, /running/);
+    assert.ok(!checks.browserUrl.includes(info.token), 'the token is not in the dashboard\'s URL');
+  }
   }
   assert.ok(checks.groupBefore >= 2, 'watchdog and workerd were running in their group');
   assert.ok(!alive(info.pid), 'the demo exited');
