@@ -110,6 +110,12 @@ const single = {
   'flagd-core': measure(() => { for (let j = 0; j < chunk; j++) { sink ^= fd.resolveBooleanEvaluation('flag-0', false, fdContexts[cursor], quiet).value ? 1 : 0; cursor = cursor + 1 === USERS ? 0 : cursor + 1; } }, chunk),
 };
 
+// Where rollgate's time goes: the core alone (context already encoded in WASM memory, one plain
+// export call, no result object) against the whole evaluate() call.
+const { raw, outPtr } = await import(new URL('../../../dist/runtime.js', import.meta.url).href);
+const encoded = rg._encode(rgContexts[5], true);
+const coreOnly = measure(() => { for (let j = 0; j < chunk; j++) sink ^= raw.rg_flags_eval(rg._addr, 0, rg._base, encoded, 0, -1, outPtr); }, chunk);
+
 // --- batch: all 20 flags for one context ----------------------------------------------------------
 const bchunk = 1_000;
 const batch = {
@@ -129,5 +135,6 @@ function report(title, results, what) {
 }
 report(`single evaluation (1 flag, ${USERS.toLocaleString('en')} distinct users, context included)`, single, 'evaluation');
 report(`batch: all ${FLAGS} flags for one context`, batch, 'context');
+console.log(`\nrollgate core alone (pre-encoded context, one plain export call): ${fmtNs(coreOnly)} of ${fmtNs(single.rollgate)} per evaluation`);
 unleash.destroy();
 if (sink === 42) console.log('');
