@@ -315,11 +315,17 @@ async function main() {
   if (interrupted) return;
   traffic.stop();
   await traffic.done;
-  // The workers flush their last counts within ROLLGATE_FLUSH_MS: wait for them, then read.
-  await new Promise((r) => setTimeout(r, Number(vars.ROLLGATE_FLUSH_MS) + 400));
-  try {
-    status = await admin('GET', 'status');
-  } catch {}
+  // The workers flush their last counts within ROLLGATE_FLUSH_MS (later on a busy machine): read
+  // until the coordinator's totals stop changing, for 3 s at most.
+  const totalOf = (s) => (s?.metrics?.total?.stable?.requests ?? 0) + (s?.metrics?.total?.canary?.requests ?? 0);
+  for (let last = -1, until = Date.now() + 3000; Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, Number(vars.ROLLGATE_FLUSH_MS) + 150));
+    try {
+      status = await admin('GET', 'status');
+    } catch {}
+    if (totalOf(status) === last) break;
+    last = totalOf(status);
+  }
   const afterRollback = canaryAfterTtl == null ? null : canary.stats.requests - canaryAfterTtl;
   const summary = summarise({ status, traffic, canary, shadow, onset, rollbackAt, firstDecision, rolloutStart, edge, afterRollback });
   printSummary(summary);
