@@ -73,18 +73,3 @@ export function close(actual, expected, rel = 1e-9, absFloor = 1e-300) {
   return expected === 0 ? diff <= absFloor : diff <= rel * Math.abs(expected);
 }
 
-/**
- * Runs f; if the core answers "not implemented yet" (rollgate.<area>.499, the stub another engineer
- * has not filled in), skips the test with that reason instead of failing it.
- */
-export function orSkipStub(t, f) {
-  try {
-    return f();
-  } catch (e) {
-    if (e && typeof e.code === 'string' && /\.499$/.test(e.code)) {
-      t.skip(`core stub: ${e.message}`);
-      return undefined;
-    }
-    throw e;
-  }
-}

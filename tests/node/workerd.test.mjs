@@ -40,12 +40,13 @@ export default {
 `;
 
 for (const flavour of flavours) {
-  describe(`workerd [${flavour}]`, { skip: !existsSync(workerdBin) && 'workerd is not installed (npm ci)' }, () => {
+  describe(`workerd [${flavour}]`, () => {
     let dir;
     let proc;
     let port;
     let stderr = '';
     before(async () => {
+      assert.ok(existsSync(workerdBin), `workerd is not installed at ${workerdBin} (npm ci installs it)`);
       dir = mkdtempSync(path.join(tmpdir(), 'rollgate-workerd-'));
       cpSync(distDir(flavour), path.join(dir, 'rollgate'), { recursive: true });
       writeFileSync(path.join(dir, 'worker.mjs'), workerSource);
