@@ -9,6 +9,8 @@
 // users nothing on safe requests but counts as canary errors, and the gate rolls it back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as h from './support/harness.mjs';
 
 h.requireRuntime();
@@ -230,4 +232,26 @@ test('an unreachable canary: users get stable, the failures count as canary erro
   assert.equal(totals.canary.errors, fellBack);
   assert.equal(totals.stable.requests, sent - fellBack);
   assert.equal(totals.stable.errors, 0);
+});
+
+test('gates on metrics the edge does not measure: an explicit plan is refused, the default plan drops them and says so', { timeout }, async () => {
+  // rollgate's medium default plan gates stages 1 and 2 on "conversion", which a proxy cannot see:
+  // judged at the edge it would hold every stage on "need more data" and roll back at the maximum
+  // window, however healthy the canary.
+  const rg = await import(pathToFileURL(join(h.repo, 'dist/node.js')).href);
+  await rg.init();
+  const plan = rg.defaultPlan('medium');
+  const refused = await h.admin(ctx.a, 'POST', 'start', { id: 'explicit', origins: { canary: ctx.canary.url }, plan });
+  assert.equal(refused.status, 400, refused.text);
+  assert.equal(refused.body.pointer, '/plan/stages/1/gates');
+  assert.match(refused.body.error, /gates on conversion, which the edge does not measure/);
+  const started = await start({ id: 'default-plan', risk: 'medium' });
+  assert.equal(started.percent, 1);
+  const st = await status();
+  const first = st.history[0];
+  assert.equal(first.action, 'start');
+  assert.ok(first.reasons.includes('default plan: dropped the conversion gate (not measured at the edge)'), first.reasons.join(' | '));
+  for (const stage of st.rollout.plan.stages) {
+    if (Array.isArray(stage.gates)) assert.ok(!stage.gates.includes('conversion'), JSON.stringify(stage.gates));
+  }
 });

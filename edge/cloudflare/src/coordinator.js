@@ -66,6 +66,7 @@ export class Coordinator {
       if (status >= 500) log('error', 'coordinator error', { error: String(e.stack || e) });
       const body = { error: engine.describeError(e) };
       if (rgErr) Object.assign(body, { code: e.code, pointer: e.pointer, problems: e.problems });
+      else if (e.pointer) body.pointer = e.pointer;
       return json(body, status, cors);
     }
   }
@@ -297,7 +298,7 @@ export class Coordinator {
     this.r.stage = act.stage;
     this.r.status = act.status;
     this.r.percent = act.percent;
-    this.record({ actor: 'operator', action: 'start', reasons: [`rollout ${spec.id} started`, ...(act.reasons || [])] }, true);
+    this.record({ actor: 'operator', action: 'start', reasons: [`rollout ${spec.id} started`, ...spec.notes, ...(act.reasons || [])] }, true);
     await this.persist();
     await this.state.storage.setAlarm(now + spec.evaluationIntervalMs);
     return this.workerState();
@@ -529,6 +530,55 @@ function armSummary(a) {
 }
 
 /** The judge's view of one arm: {"metrics": {name: data}} (canary.hpp). */
+/** The metrics a worker measures and flushes (see judgeInput). */
+const MEASURED = new Set(['errorRate', 'latency']);
+
+function unmeasuredIn(plan, stage) {
+  const config = engine.stageCanaryConfig(plan, stage);
+  return (config.metrics || []).map((m) => m.name).filter((n) => !MEASURED.has(n));
+}
+
+/**
+ * An explicit plan that gates on a metric the edge never sees would hold every stage until its
+ * maximum window and then roll back a healthy canary: refuse it at start, naming the gate.
+ */
+function requireMeasuredGates(plan, bad) {
+  plan.stages.forEach((stage, i) => {
+    const missing = unmeasuredIn(plan, i);
+    if (missing.length) {
+      throw Object.assign(
+        bad(`stage ${i} (${stage.name || i}) gates on ${missing.join(', ')}, which the edge does not measure ` +
+          `(it measures ${[...MEASURED].join(' and ')}): remove the gate, or judge that metric where it is measured`),
+        { pointer: `/plan/stages/${i}/gates` },
+      );
+    }
+  });
+}
+
+/**
+ * rollgate's default plans also gate on business metrics (conversion) that a backend can
+ * measure but an edge proxy cannot. When the coordinator picks the default plan itself, it drops
+ * those gates and says so in the start decision, rather than holding on "need more data" forever.
+ */
+function withoutUnmeasuredGates(plan, notes) {
+  const dropped = new Set();
+  plan.stages.forEach((_, i) => unmeasuredIn(plan, i).forEach((n) => dropped.add(n)));
+  if (!dropped.size) return plan;
+  const keep = (m) => !dropped.has(typeof m === 'string' ? m : m.name);
+  const out = { ...plan };
+  if (out.canary && Array.isArray(out.canary.metrics)) out.canary = { ...out.canary, metrics: out.canary.metrics.filter(keep) };
+  out.stages = plan.stages.map((st) => {
+    const next = { ...st };
+    if (Array.isArray(st.gates)) next.gates = st.gates.filter(keep);
+    else if (st.gates && Array.isArray(st.gates.metrics)) next.gates = { ...st.gates, metrics: st.gates.metrics.filter(keep) };
+    if (Array.isArray(st.watch)) next.watch = st.watch.filter(keep);
+    return next;
+  });
+  engine.validatePlan(out);
+  notes.push(`default plan: dropped the ${[...dropped].join(', ')} gate${dropped.size > 1 ? 's' : ''} (not measured at the edge)`);
+  return out;
+}
+
 function judgeInput(a) {
   // Names as in rollgate's default plans (errorRate, latency); a custom plan uses the same names.
   const metrics = { errorRate: { events: a.errors, total: a.requests } };
@@ -585,8 +635,15 @@ function validateSpec(body, s) {
     shadow: originOf(o.shadow, 'origins.shadow', false),
   };
   let plan = body.plan;
-  if (plan === undefined) plan = engine.defaultPlan(body.risk || 'medium');
-  engine.validatePlan(plan);
+  const notes = [];
+  if (plan === undefined) {
+    plan = engine.defaultPlan(body.risk || 'medium');
+    engine.validatePlan(plan);
+    plan = withoutUnmeasuredGates(plan, notes);
+  } else {
+    engine.validatePlan(plan);
+    requireMeasuredGates(plan, bad);
+  }
   let shadow = null;
   if (origins.shadow) {
     const sh = body.shadow || {};
@@ -625,5 +682,5 @@ function validateSpec(body, s) {
   }
   const srmAlpha = body.srmAlpha === undefined ? 0.001 : body.srmAlpha;
   if (typeof srmAlpha !== 'number' || !(srmAlpha > 0 && srmAlpha < 1)) throw bad('srmAlpha must be in (0, 1)');
-  return { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha };
+  return { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha, notes };
 }
