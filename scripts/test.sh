@@ -17,7 +17,8 @@ fi
 for suite in tests/node tests/edge tests/browser tests/demo; do
   if compgen -G "$suite/*.test.mjs" >/dev/null; then
     say "node --test $suite"
-    node --test "$suite"/*.test.mjs || status=1
+    # A hung child process must fail its test, not stall CI: every test has a 5-minute ceiling.
+    node --test --test-timeout=300000 "$suite"/*.test.mjs || status=1
   fi
 done
 

@@ -25,15 +25,16 @@ import net from 'node:net';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const runScript = join(repo, 'examples/live-rollout/run.mjs');
 const { missingPieces } = await import(join(repo, 'examples/live-rollout/lib/edge.mjs'));
-const skip = missingPieces() || false;
 const dashboardBuilt = existsSync(join(repo, 'web/dist/index.html'));
 // The browser check uses what the browser suite uses: Debian's Chromium driven by playwright-core
-// (a devDependency of web/). Without them, that part is skipped (the rest of the test runs).
+// (a devDependency of web/).
 const CHROMIUM = process.env.ROLLGATE_CHROMIUM ?? '/usr/bin/chromium';
-let chromium = null;
-try {
-  if (dashboardBuilt && existsSync(CHROMIUM)) chromium = createRequire(join(repo, 'web/package.json'))('playwright-core').chromium;
-} catch {}
+// npm test builds and installs every piece first: a missing one fails the suite.
+const missing = missingPieces() ||
+  (!dashboardBuilt && 'the dashboard is not built (web/dist): run `bash scripts/bootstrap.sh`') ||
+  (!existsSync(CHROMIUM) && `Chromium is not installed at ${CHROMIUM} (scripts/bootstrap.sh installs it)`);
+if (missing) throw new Error(`cannot run the demo suite: ${missing}`);
+const chromium = createRequire(join(repo, 'web/package.json'))('playwright-core').chromium;
 const out = mkdtempSync(join(tmpdir(), 'rollgate-demo-test-'));
 const children = new Set();
 after(() => {
@@ -97,10 +98,10 @@ const portOpen = (port) =>
     s.on('error', () => r(false));
   });
 
-// The four scenarios, started at once (in parallel) when the suite is not skipped.
+// The four scenarios, started at once (in parallel).
 const SPEED = '4';
 const runs = {};
-if (!skip) {
+{
   for (const scenario of ['healthy', 'error-spike', 'latency', 'mismatch']) {
     const json = join(out, `${scenario}.json`);
     runs[scenario] = runDemo(['--scenario', scenario, '--speed', SPEED, '--no-dashboard', '--duration', '150', '--json', json]).then((r) => {
@@ -124,7 +125,7 @@ function checkClean(r) {
   assert.ok(!alive(p.workerd), 'workerd is gone');
 }
 
-test('healthy: the coordinator advances 1% → 10% → 50% → 100% and completes', { skip, timeout: 180_000 }, async () => {
+test('healthy: the coordinator advances 1% → 10% → 50% → 100% and completes', { timeout: 180_000 }, async () => {
   const r = await runs.healthy;
   checkClean(r);
   const s = r.summary;
@@ -160,7 +161,7 @@ for (const [scenario, metric] of [
   ['latency', 'latency'],
   ['mismatch', 'errorRate'],
 ]) {
-  test(`${scenario}: the canary regresses at 50% and the coordinator rolls it back on its own (${metric})`, { skip, timeout: 180_000 }, async (t) => {
+  test(`${scenario}: the canary regresses at 50% and the coordinator rolls it back on its own (${metric})`, { timeout: 180_000 }, async (t) => {
     const r = await runs[scenario];
     checkClean(r);
     const s = r.summary;
@@ -186,7 +187,7 @@ for (const [scenario, metric] of [
   });
 }
 
-test('Ctrl-C stops everything the demo started (workerd group, origins, dashboard)', { skip, timeout: 120_000 }, async () => {
+test('Ctrl-C stops everything the demo started (workerd group, origins, dashboard)', { timeout: 120_000 }, async () => {
   await Promise.allSettled(Object.values(runs)); // alone on the machine: the runs above are done
   let info = {};
   let sent = false;
@@ -203,7 +204,6 @@ test('Ctrl-C stops everything the demo started (workerd group, origins, dashboar
         (async () => {
           // While it runs: the dashboard page and the coordinator, as a browser would see them.
           try {
-            if (!dashboardBuilt) throw new Error('skip dashboard checks');
             const live = await (await fetch(`${info.dashboard}/live`)).text();
             checks.liveHasStatusUrl = live.includes(JSON.stringify(info.statusUrl).slice(1, -1));
             checks.liveHasToken = live.includes(info.token);
@@ -213,7 +213,7 @@ test('Ctrl-C stops everything the demo started (workerd group, origins, dashboar
             checks.cors = st.headers.get('access-control-allow-origin');
             checks.state = (await st.json()).state?.status;
             checks.unauthorized = (await fetch(info.statusUrl)).status;
-            if (chromium) {
+            {
               // The printed /live URL opens the dashboard already polling this coordinator.
               const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], timeout: 30_000 });
               try {
@@ -247,7 +247,7 @@ test('Ctrl-C stops everything the demo started (workerd group, origins, dashboar
   assert.equal(checks.cors, info.dashboard, 'the coordinator lets the dashboard\'s origin poll');
   assert.equal(checks.state, 'running');
   assert.equal(checks.unauthorized, 401, 'the status needs the token');
-  if (chromium) {
+  {
     assert.match(checks.browserWhere, /live-rollout-demo/, 'the dashboard shows this run\'s plan');
     assert.match(checks.browserWhere, /running/);
     assert.ok(!checks.browserUrl.includes(info.token), 'the token is not in the dashboard\'s URL');
@@ -273,7 +273,7 @@ test('--help lists the scenarios and options; a bad option is refused', async ()
   assert.match(badSpeed.stderr, /--speed must be a number/);
 });
 
-test('if the demo itself is killed (SIGKILL, no handler runs), its watchdog still stops workerd', { skip, timeout: 60_000 }, async () => {
+test('if the demo itself is killed (SIGKILL, no handler runs), its watchdog still stops workerd', { timeout: 60_000 }, async () => {
   await Promise.allSettled(Object.values(runs));
   const info = {};
   let killedAt = 0;
