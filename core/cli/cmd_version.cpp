@@ -8,7 +8,8 @@ namespace rollgate::cli {
 namespace {
 int run_version(const std::vector<std::string>& args) {
   if (wants_help(args)) {
-    std::cout << "usage: rollgate version\n\nPrints the library version (also: rollgate --version).\n";
+    std::cout
+        << "usage: rollgate version\n\nPrints the library version (also: rollgate --version).\n";
     return ok;
   }
   std::cout << rollgate::version() << '\n';

@@ -32,7 +32,9 @@ void print_usage(std::ostream& out) {
 }
 }  // namespace
 
-registrar::registrar(command c) { registry().push_back(c); }
+registrar::registrar(command c) {
+  registry().push_back(c);
+}
 
 const std::vector<command>& commands() {
   auto& all = registry();
@@ -78,7 +80,8 @@ int main(int argc, char** argv) {
     try {
       return c.run(args);
     } catch (const rollgate::error& e) {
-      for (const auto& p : e.problems()) std::cerr << "rollgate " << c.name << ": " << p.to_string() << '\n';
+      for (const auto& p : e.problems())
+        std::cerr << "rollgate " << c.name << ": " << p.to_string() << '\n';
       return usage_error;
     } catch (const std::exception& e) {
       std::cerr << "rollgate " << c.name << ": " << e.what() << '\n';

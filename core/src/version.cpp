@@ -2,6 +2,8 @@
 
 namespace rollgate {
 
-const char* version() noexcept { return ROLLGATE_VERSION_STRING; }
+const char* version() noexcept {
+  return ROLLGATE_VERSION_STRING;
+}
 
 }  // namespace rollgate

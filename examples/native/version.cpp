@@ -1,4 +1,5 @@
-// Prints the linked library's version: the smallest program that proves find_package(rollgate) works.
+// Prints the linked library's version: the smallest program that proves find_package(rollgate)
+// works.
 #include <iostream>
 
 #include <rollgate/version.hpp>

@@ -23,7 +23,8 @@ TEST(Error, MessageHasIdPointerAndText) {
 }
 
 TEST(Error, EmptyPointerIsOmittedAndExtraProblemsCounted) {
-  const rollgate::error e({{"rollgate.json.101", "", "bad"}, {"a.b.1", "/x", "y"}, {"a.b.2", "/z", "w"}});
+  const rollgate::error e(
+      {{"rollgate.json.101", "", "bad"}, {"a.b.1", "/x", "y"}, {"a.b.2", "/z", "w"}});
   EXPECT_STREQ(e.what(), "[rollgate.json.101] bad (and 2 more problems)");
   ASSERT_EQ(e.problems().size(), 3u);
   EXPECT_EQ(e.problems()[2].to_string(), "[a.b.2] /z: w");
@@ -46,8 +47,9 @@ TEST(JsonInput, DeepNestingIsRejectedBeforeParsing) {
     rollgate::detail::parse_json(deep, "document");
     FAIL() << "expected an error";
   } catch (const rollgate::error& e) {
-    EXPECT_STREQ(e.what(),
-                 "[rollgate.json.102] document nests arrays/objects deeper than the limit of 256 levels");
+    EXPECT_STREQ(
+        e.what(),
+        "[rollgate.json.102] document nests arrays/objects deeper than the limit of 256 levels");
   }
 }
 

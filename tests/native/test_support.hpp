@@ -2,14 +2,14 @@
 #ifndef ROLLGATE_TESTS_TEST_SUPPORT_HPP
 #define ROLLGATE_TESTS_TEST_SUPPORT_HPP
 
-#include <unistd.h>  // getpid
-#include <cstdio>    // std::remove
-#include <cstdlib>   // std::system
-#include <fstream>   // std::ifstream
-#include <iterator>  // std::istreambuf_iterator
-#include <stdexcept> // std::runtime_error
-#include <string>    // std::string
 #include <sys/wait.h>  // WEXITSTATUS
+#include <unistd.h>    // getpid
+#include <cstdio>      // std::remove
+#include <cstdlib>     // std::system
+#include <fstream>     // std::ifstream
+#include <iterator>    // std::istreambuf_iterator
+#include <stdexcept>   // std::runtime_error
+#include <string>      // std::string
 
 #include <nlohmann/json.hpp>
 
@@ -40,8 +40,8 @@ struct cli_result {
 /// Runs `rollgate <args>` through /bin/sh (args are passed verbatim: quote them yourself).
 inline cli_result run_cli(const std::string& args, const std::string& stdin_text = "") {
   static int counter = 0;
-  const std::string base = "/tmp/rollgate_cli_test_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++);
+  const std::string base =
+      "/tmp/rollgate_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
   {
     std::ofstream in(base + ".in", std::ios::binary);
     in << stdin_text;

@@ -5,7 +5,8 @@
 /// Every error has a stable id (`rollgate.<area>.<number>`, catalogued in docs/errors.md), the
 /// JSON Pointer (RFC 6901) of the value that was wrong, and a message. Its what() reads
 ///
-///     [rollgate.config.204] /flags/3/fallthrough/rollout/weights: weights sum to 9000, expected 100000
+///     [rollgate.config.204] /flags/3/fallthrough/rollout/weights: weights sum to 9000, expected
+///     100000
 ///
 /// Validation reports every problem it finds, not only the first: problems() holds them all and
 /// what() starts with the first. An error never leaves a rollgate object half-changed.

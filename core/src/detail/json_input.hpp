@@ -21,8 +21,10 @@ struct json_limits {
 };
 
 /// Parses `text` (named `what` in messages, e.g. "config").
-/// @throws rollgate::error rollgate.json.101 (syntax, with byte offset), .102 (too deep), .103 (too big)
-nlohmann::json parse_json(std::string_view text, std::string_view what, const json_limits& limits = {});
+/// @throws rollgate::error rollgate.json.101 (syntax, with byte offset), .102 (too deep), .103 (too
+/// big)
+nlohmann::json parse_json(std::string_view text, std::string_view what,
+                          const json_limits& limits = {});
 
 /// Nesting depth of a JSON text (arrays and objects), ignoring brackets inside strings.
 /// Stops counting once `stop_after` is exceeded and returns stop_after + 1.

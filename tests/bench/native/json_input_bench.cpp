@@ -12,9 +12,8 @@ std::string sample_document(int objects) {
   std::string text = "[";
   for (int i = 0; i < objects; ++i) {
     if (i) text += ',';
-    text += R"({"id":)" + std::to_string(i) +
-            R"(,"name":"user-)" + std::to_string(i) + R"(","tags":["a","b"],"score":)" +
-            std::to_string(i * 0.25) + "}";
+    text += R"({"id":)" + std::to_string(i) + R"(,"name":"user-)" + std::to_string(i) +
+            R"(","tags":["a","b"],"score":)" + std::to_string(i * 0.25) + "}";
   }
   return text + "]";
 }
