@@ -22,7 +22,7 @@ constexpr const char* kUsage =
     "  --options FILE         diff options as JSON (ignore, tolerances, array modes, ...;\n"
     "                         schema in docs/diff.md)\n"
     "  --max-differences N    list at most N differences (1..1000000; default 1000,\n"
-    "                         or the options file's max_differences); the rest are counted\n"
+    "                         or the options file's maxDifferences); the rest are counted\n"
     "\n"
     "exit status: 0 equal, 1 different, 2 error (bad usage, unreadable file, invalid JSON).\n";
 

@@ -81,8 +81,8 @@ void check_rule(const path_rule& r, const std::string& at, std::vector<problem>&
                           std::string(name) + " must be a finite number >= 0"});
     }
   };
-  check_tolerance(r.has_absolute_tolerance, r.absolute_tolerance, "absolute_tolerance");
-  check_tolerance(r.has_relative_tolerance, r.relative_tolerance, "relative_tolerance");
+  check_tolerance(r.has_absolute_tolerance, r.absolute_tolerance, "absoluteTolerance");
+  check_tolerance(r.has_relative_tolerance, r.relative_tolerance, "relativeTolerance");
   if (r.has_arrays && r.arrays == array_mode::keyed && r.key.empty()) {
     problems.push_back(
         {"rollgate.diff.705", at,
@@ -95,20 +95,20 @@ void check_rule(const path_rule& r, const std::string& at, std::vector<problem>&
   if (!r.has_ignore && !r.has_absolute_tolerance && !r.has_relative_tolerance && !r.has_arrays &&
       !r.has_case_insensitive && !r.has_null_equals_missing) {
     problems.push_back({"rollgate.diff.705", at,
-                        "rule sets nothing: give at least one of ignore, absolute_tolerance, "
-                        "relative_tolerance, arrays, case_insensitive, null_equals_missing"});
+                        "rule sets nothing: give at least one of ignore, absoluteTolerance, "
+                        "relativeTolerance, arrays, caseInsensitive, nullEqualsMissing"});
   }
 }
 
 void check_limits(const diff_options& o, std::vector<problem>& problems) {
   if (o.max_differences < 1 || o.max_differences > kMaxDifferencesLimit) {
-    problems.push_back({"rollgate.diff.703", "/max_differences",
-                        "max_differences must be between 1 and 1000000, not " +
-                            std::to_string(o.max_differences)});
+    problems.push_back(
+        {"rollgate.diff.703", "/maxDifferences",
+         "maxDifferences must be between 1 and 1000000, not " + std::to_string(o.max_differences)});
   }
   if (o.max_value_length < kMinValueLength || o.max_value_length > kMaxValueLength) {
-    problems.push_back({"rollgate.diff.703", "/max_value_length",
-                        "max_value_length must be between 16 and 16777216, not " +
+    problems.push_back({"rollgate.diff.703", "/maxValueLength",
+                        "maxValueLength must be between 16 and 16777216, not " +
                             std::to_string(o.max_value_length)});
   }
 }
@@ -215,13 +215,13 @@ path_rule read_rule(const json& v, const std::string& at, std::vector<problem>& 
       has_path = true;
     } else if (name == "ignore") {
       want_bool(r.has_ignore, r.ignore);
-    } else if (name == "absolute_tolerance") {
+    } else if (name == "absoluteTolerance") {
       want_number(r.has_absolute_tolerance, r.absolute_tolerance);
-    } else if (name == "relative_tolerance") {
+    } else if (name == "relativeTolerance") {
       want_number(r.has_relative_tolerance, r.relative_tolerance);
-    } else if (name == "case_insensitive") {
+    } else if (name == "caseInsensitive") {
       want_bool(r.has_case_insensitive, r.case_insensitive);
-    } else if (name == "null_equals_missing") {
+    } else if (name == "nullEqualsMissing") {
       want_bool(r.has_null_equals_missing, r.null_equals_missing);
     } else if (name == "arrays") {
       const std::string mode = value.is_string() ? value.get<std::string>() : "";
@@ -251,8 +251,8 @@ path_rule read_rule(const json& v, const std::string& at, std::vector<problem>& 
       problems.push_back(
           {"rollgate.diff.701", here,
            "unknown member \"" + name + "\" (expected one of: " +
-               quoted_list({"path", "ignore", "absolute_tolerance", "relative_tolerance", "arrays",
-                            "key", "case_insensitive", "null_equals_missing"}) +
+               quoted_list({"path", "ignore", "absoluteTolerance", "relativeTolerance", "arrays",
+                            "key", "caseInsensitive", "nullEqualsMissing"}) +
                ")"});
     }
   }
@@ -762,10 +762,10 @@ diff_options parse_diff_options(std::string_view json_text) {
   }
   for (const auto& [name, value] : doc.items()) {
     const std::string at = detail::pointer_append("", name);
-    if (name == "max_differences") {
-      read_size(value, at, "max_differences", o.max_differences, problems);
-    } else if (name == "max_value_length") {
-      read_size(value, at, "max_value_length", o.max_value_length, problems);
+    if (name == "maxDifferences") {
+      read_size(value, at, "maxDifferences", o.max_differences, problems);
+    } else if (name == "maxValueLength") {
+      read_size(value, at, "maxValueLength", o.max_value_length, problems);
     } else if (name == "paths") {
       if (!value.is_array()) {
         problems.push_back(
@@ -798,7 +798,7 @@ diff_options parse_diff_options(std::string_view json_text) {
       problems.push_back(
           {"rollgate.diff.701", at,
            "unknown member \"" + name + "\" (expected one of: " +
-               quoted_list({"max_differences", "max_value_length", "headers", "paths"}) + ")"});
+               quoted_list({"maxDifferences", "maxValueLength", "headers", "paths"}) + ")"});
     }
   }
   check_limits(o, problems);
@@ -852,7 +852,7 @@ diff_result diff_responses(const response& old_response, const response& new_res
   const std::string ct_b = new_response.content_type.empty()
                                ? header_value(new_response, "content-type")
                                : new_response.content_type;
-  w.run(json(ct_a), json(ct_b), "/content_type");
+  w.run(json(ct_a), json(ct_b), "/contentType");
   w.run(headers_object(old_response, options), headers_object(new_response, options), "/headers");
   json ja, jb;
   if (parse_body(old_response, ja) && parse_body(new_response, jb)) {

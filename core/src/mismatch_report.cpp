@@ -23,16 +23,16 @@ constexpr const char* kFormat = "rollgate.mismatch_report";
 std::vector<problem> limit_problems(const report_limits& l, const std::string& at) {
   std::vector<problem> p;
   if (l.max_paths < 1 || l.max_paths > 100000) {
-    p.push_back({"rollgate.diff.703", at + "/max_paths",
-                 "max_paths must be between 1 and 100000, not " + std::to_string(l.max_paths)});
+    p.push_back({"rollgate.diff.703", at + "/maxPaths",
+                 "maxPaths must be between 1 and 100000, not " + std::to_string(l.max_paths)});
   }
   if (l.max_examples > 100) {
-    p.push_back({"rollgate.diff.703", at + "/max_examples",
-                 "max_examples must be between 0 and 100, not " + std::to_string(l.max_examples)});
+    p.push_back({"rollgate.diff.703", at + "/maxExamples",
+                 "maxExamples must be between 0 and 100, not " + std::to_string(l.max_examples)});
   }
   if (l.max_example_length < 16 || l.max_example_length > 65536) {
-    p.push_back({"rollgate.diff.703", at + "/max_example_length",
-                 "max_example_length must be between 16 and 65536, not " +
+    p.push_back({"rollgate.diff.703", at + "/maxExampleLength",
+                 "maxExampleLength must be between 16 and 65536, not " +
                      std::to_string(l.max_example_length)});
   }
   return p;
@@ -227,11 +227,11 @@ void mismatch_report::merge(const mismatch_report& other) {
       other.limits_.max_examples != limits_.max_examples ||
       other.limits_.max_example_length != limits_.max_example_length) {
     throw error("rollgate.diff.712", "/limits",
-                "cannot merge reports with different limits (max_paths " +
+                "cannot merge reports with different limits (maxPaths " +
                     std::to_string(limits_.max_paths) + " vs " +
-                    std::to_string(other.limits_.max_paths) + ", max_examples " +
+                    std::to_string(other.limits_.max_paths) + ", maxExamples " +
                     std::to_string(limits_.max_examples) + " vs " +
-                    std::to_string(other.limits_.max_examples) + ", max_example_length " +
+                    std::to_string(other.limits_.max_examples) + ", maxExampleLength " +
                     std::to_string(limits_.max_example_length) + " vs " +
                     std::to_string(other.limits_.max_example_length) + ")");
   }
@@ -302,26 +302,26 @@ std::string mismatch_report::to_json() const {
     for (const auto& e : c.examples)
       examples.push_back({{"old", e.old_value}, {"new", e.new_value}});
     fields[field] = {
-        {"differed", c.differed}, {"noise_differed", c.noise_differed}, {"examples", examples}};
+        {"differed", c.differed}, {"noiseDiffered", c.noise_differed}, {"examples", examples}};
   }
   const json doc = {
       {"format", kFormat},
       {"version", 1},
       {"limits",
-       {{"max_paths", limits_.max_paths},
-        {"max_examples", limits_.max_examples},
-        {"max_example_length", limits_.max_example_length}}},
+       {{"maxPaths", limits_.max_paths},
+        {"maxExamples", limits_.max_examples},
+        {"maxExampleLength", limits_.max_example_length}}},
       {"comparisons", comparisons_},
-      {"noise_comparisons", noise_comparisons_},
-      {"truncated_comparisons", truncated_},
+      {"noiseComparisons", noise_comparisons_},
+      {"truncatedComparisons", truncated_},
       {"fields", fields},
-      {"other", {{"differed", other_differed_}, {"noise_differed", other_noise_differed_}}},
+      {"other", {{"differed", other_differed_}, {"noiseDiffered", other_noise_differed_}}},
       {"experiments",
        {{"runs", experiments_.runs},
-        {"candidate_exceptions", experiments_.candidate_exceptions},
+        {"candidateExceptions", experiments_.candidate_exceptions},
         {"slow", experiments_.slow},
-        {"control_ns", experiments_.control_ns},
-        {"candidate_ns", experiments_.candidate_ns}}},
+        {"controlNs", experiments_.control_ns},
+        {"candidateNs", experiments_.candidate_ns}}},
   };
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -343,18 +343,18 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
   }
   reader rd;
   rd.unknown(doc, "",
-             {"format", "version", "limits", "comparisons", "noise_comparisons",
-              "truncated_comparisons", "fields", "other", "experiments"});
+             {"format", "version", "limits", "comparisons", "noiseComparisons",
+              "truncatedComparisons", "fields", "other", "experiments"});
   report_limits limits;
   bool limits_ok = false;
   if (const json* l = rd.object(doc, "", "limits", true)) {
     const std::size_t before = rd.problems.size();
-    rd.unknown(*l, "/limits", {"max_paths", "max_examples", "max_example_length"});
+    rd.unknown(*l, "/limits", {"maxPaths", "maxExamples", "maxExampleLength"});
     std::uint64_t v = 0;
-    if (rd.u64(*l, "/limits", "max_paths", v, true)) limits.max_paths = static_cast<std::size_t>(v);
-    if (rd.u64(*l, "/limits", "max_examples", v, true))
+    if (rd.u64(*l, "/limits", "maxPaths", v, true)) limits.max_paths = static_cast<std::size_t>(v);
+    if (rd.u64(*l, "/limits", "maxExamples", v, true))
       limits.max_examples = static_cast<std::size_t>(v);
-    if (rd.u64(*l, "/limits", "max_example_length", v, true)) {
+    if (rd.u64(*l, "/limits", "maxExampleLength", v, true)) {
       limits.max_example_length = static_cast<std::size_t>(v);
     }
     auto lp = limit_problems(limits, "/limits");
@@ -364,36 +364,36 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
   if (!limits_ok) throw error(rd.problems);  // nothing below is checkable without valid limits
   mismatch_report r(limits);
   rd.u64(doc, "", "comparisons", r.comparisons_, true);
-  rd.u64(doc, "", "noise_comparisons", r.noise_comparisons_, true);
-  rd.u64(doc, "", "truncated_comparisons", r.truncated_, false);
+  rd.u64(doc, "", "noiseComparisons", r.noise_comparisons_, true);
+  rd.u64(doc, "", "truncatedComparisons", r.truncated_, false);
   if (r.truncated_ > r.comparisons_ + r.noise_comparisons_) {
-    rd.problems.push_back({"rollgate.diff.711", "/truncated_comparisons",
-                           "truncated_comparisons " + std::to_string(r.truncated_) +
-                               " exceeds comparisons + noise_comparisons"});
+    rd.problems.push_back({"rollgate.diff.711", "/truncatedComparisons",
+                           "truncatedComparisons " + std::to_string(r.truncated_) +
+                               " exceeds comparisons + noiseComparisons"});
   }
   if (const json* o = rd.object(doc, "", "other", false)) {
-    rd.unknown(*o, "/other", {"differed", "noise_differed"});
+    rd.unknown(*o, "/other", {"differed", "noiseDiffered"});
     rd.u64(*o, "/other", "differed", r.other_differed_, true);
-    rd.u64(*o, "/other", "noise_differed", r.other_noise_differed_, true);
+    rd.u64(*o, "/other", "noiseDiffered", r.other_noise_differed_, true);
   }
   if (const json* x = rd.object(doc, "", "experiments", false)) {
     rd.unknown(*x, "/experiments",
-               {"runs", "candidate_exceptions", "slow", "control_ns", "candidate_ns"});
+               {"runs", "candidateExceptions", "slow", "controlNs", "candidateNs"});
     auto& e = r.experiments_;
     rd.u64(*x, "/experiments", "runs", e.runs, true);
-    rd.u64(*x, "/experiments", "candidate_exceptions", e.candidate_exceptions, true);
+    rd.u64(*x, "/experiments", "candidateExceptions", e.candidate_exceptions, true);
     rd.u64(*x, "/experiments", "slow", e.slow, true);
-    rd.u64(*x, "/experiments", "control_ns", e.control_ns, true);
-    rd.u64(*x, "/experiments", "candidate_ns", e.candidate_ns, true);
+    rd.u64(*x, "/experiments", "controlNs", e.control_ns, true);
+    rd.u64(*x, "/experiments", "candidateNs", e.candidate_ns, true);
     if (e.candidate_exceptions > e.runs || e.slow > e.runs) {
-      rd.problems.push_back({"rollgate.diff.711", "/experiments",
-                             "candidate_exceptions and slow cannot exceed runs"});
+      rd.problems.push_back(
+          {"rollgate.diff.711", "/experiments", "candidateExceptions and slow cannot exceed runs"});
     }
   }
   if (const json* fs = rd.object(doc, "", "fields", true)) {
     if (fs->size() > limits.max_paths) {
       rd.problems.push_back({"rollgate.diff.711", "/fields",
-                             std::to_string(fs->size()) + " fields exceed max_paths " +
+                             std::to_string(fs->size()) + " fields exceed maxPaths " +
                                  std::to_string(limits.max_paths)});
     }
     for (const auto& [field, value] : fs->items()) {
@@ -406,19 +406,19 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
              std::string("a field entry must be an object, not ") + detail::json_type_name(value)});
         continue;
       }
-      rd.unknown(value, at, {"differed", "noise_differed", "examples"});
+      rd.unknown(value, at, {"differed", "noiseDiffered", "examples"});
       field_counts c;
       rd.u64(value, at, "differed", c.differed, true);
-      rd.u64(value, at, "noise_differed", c.noise_differed, true);
+      rd.u64(value, at, "noiseDiffered", c.noise_differed, true);
       if (c.differed > r.comparisons_) {
         rd.problems.push_back({"rollgate.diff.711", at + "/differed",
                                "differed " + std::to_string(c.differed) + " exceeds comparisons " +
                                    std::to_string(r.comparisons_)});
       }
       if (c.noise_differed > r.noise_comparisons_) {
-        rd.problems.push_back({"rollgate.diff.711", at + "/noise_differed",
-                               "noise_differed " + std::to_string(c.noise_differed) +
-                                   " exceeds noise_comparisons " +
+        rd.problems.push_back({"rollgate.diff.711", at + "/noiseDiffered",
+                               "noiseDiffered " + std::to_string(c.noise_differed) +
+                                   " exceeds noiseComparisons " +
                                    std::to_string(r.noise_comparisons_)});
       }
       auto ex = value.find("examples");
@@ -429,7 +429,7 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
                std::string("examples must be an array, not ") + detail::json_type_name(*ex)});
         } else if (ex->size() > limits.max_examples) {
           rd.problems.push_back({"rollgate.diff.711", at + "/examples",
-                                 std::to_string(ex->size()) + " examples exceed max_examples " +
+                                 std::to_string(ex->size()) + " examples exceed maxExamples " +
                                      std::to_string(limits.max_examples)});
         } else {
           for (std::size_t i = 0; i < ex->size(); ++i) {
@@ -447,7 +447,7 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
             if (o->get_ref<const std::string&>().size() > cap ||
                 n->get_ref<const std::string&>().size() > cap) {
               rd.problems.push_back({"rollgate.diff.703", eat,
-                                     "example text longer than max_example_length " +
+                                     "example text longer than maxExampleLength " +
                                          std::to_string(limits.max_example_length) + " bytes"});
               continue;
             }

@@ -204,7 +204,7 @@ test('dark launch: every field with its differ and noise rates and the package v
     assert.ok(row, `row for ${v.field}`);
     assert.equal(row.real, String(v.real), v.field);
     assert.equal(row.rate, fmtPct(100 * v.rate));
-    assert.equal(row.noise, fmtPct(100 * (v.noiseRate ?? v.noise_rate)));
+    assert.equal(row.noise, fmtPct(100 * v.noiseRate));
   }
   assert.ok(verdicts.some((v) => v.real) && verdicts.some((v) => !v.real), 'the example has both kinds');
   await shot('dark-launch');

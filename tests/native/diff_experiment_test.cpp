@@ -189,7 +189,7 @@ TEST(DiffExperiment, JsonComparisonFeedsTheMismatchReport) {
                    "\"}";
           },
           rollgate::parse_diff_options(
-              R"({"paths":[{"path":"/currency","case_insensitive":true}]})"))
+              R"({"paths":[{"path":"/currency","caseInsensitive":true}]})"))
       .report_to(report);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(e.run().total, 100);
   EXPECT_EQ(report.comparisons(), 10u);

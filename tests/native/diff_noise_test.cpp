@@ -141,8 +141,8 @@ TEST(DiffNoise, PValuesMatchScipyFisherExact) {
   for (const auto& c : vectors.at("cases")) {
     const auto r = c.at("differed").get<std::uint64_t>(),
                R = c.at("comparisons").get<std::uint64_t>();
-    const auto n = c.at("noise_differed").get<std::uint64_t>(),
-               N = c.at("noise_comparisons").get<std::uint64_t>();
+    const auto n = c.at("noiseDiffered").get<std::uint64_t>(),
+               N = c.at("noiseComparisons").get<std::uint64_t>();
     SCOPED_TRACE(c.dump());
     rollgate::mismatch_report report;
     for (std::uint64_t i = 0; i < R; ++i) report.add_comparison(i < r ? hit : miss);
@@ -153,7 +153,7 @@ TEST(DiffNoise, PValuesMatchScipyFisherExact) {
     }
     const auto v = report.judge();
     ASSERT_EQ(v.size(), 1u);
-    const double expected = c.at("p_value").get<double>();
+    const double expected = c.at("pValue").get<double>();
     EXPECT_NEAR(v[0].p_value, expected, 1e-9 * std::max(1.0, std::fabs(expected)) + 1e-15);
   }
 }

@@ -44,13 +44,13 @@ TEST(DiffOptions, DefaultsAreExactComparisonWithDocumentedLimits) {
 
 TEST(DiffOptions, ParsesEveryMember) {
   const auto o = rollgate::parse_diff_options(R"({
-    "max_differences": 5, "max_value_length": 64,
+    "maxDifferences": 5, "maxValueLength": 64,
     "headers": {"ignore": ["Date"], "only": ["content-type", "etag"]},
     "paths": [
       {"path": "/a", "ignore": true},
-      {"path": "/b/*", "absolute_tolerance": 0.5, "relative_tolerance": 0.01},
+      {"path": "/b/*", "absoluteTolerance": 0.5, "relativeTolerance": 0.01},
       {"path": "/c", "arrays": "keyed", "key": "id"},
-      {"path": "/d", "arrays": "set", "case_insensitive": true, "null_equals_missing": true}]})");
+      {"path": "/d", "arrays": "set", "caseInsensitive": true, "nullEqualsMissing": true}]})");
   EXPECT_EQ(o.max_differences, 5u);
   EXPECT_EQ(o.max_value_length, 64u);
   EXPECT_EQ(o.ignore_headers, (V{"Date"}));
@@ -98,9 +98,9 @@ TEST(DiffOptions, PatternsMatchEscapedSegments) {
 
 TEST(DiffOptions, LastMatchingRuleWinsPerSetting) {
   const char* opts = R"({"paths":[
-      {"path":"/**","absolute_tolerance":1},
-      {"path":"/exact","absolute_tolerance":0},
-      {"path":"/**","case_insensitive":true}]})";
+      {"path":"/**","absoluteTolerance":1},
+      {"path":"/exact","absoluteTolerance":0},
+      {"path":"/**","caseInsensitive":true}]})";
   // /loose keeps the tolerance of rule 0 (rule 2 sets another setting only).
   EXPECT_EQ(
       paths(diff(R"({"loose":1,"exact":1,"s":"A"})", R"({"loose":1.5,"exact":1.5,"s":"a"})", opts)),
@@ -108,16 +108,15 @@ TEST(DiffOptions, LastMatchingRuleWinsPerSetting) {
 }
 
 TEST(DiffOptions, TolerancesApplyToNumbersOnly) {
-  const char* opts =
-      R"({"paths":[{"path":"/*","absolute_tolerance":0.1,"relative_tolerance":0.5}]})";
+  const char* opts = R"({"paths":[{"path":"/*","absoluteTolerance":0.1,"relativeTolerance":0.5}]})";
   EXPECT_EQ(paths(diff(R"({"a":1,"b":"1","c":100,"d":0})",
                        R"({"a":1.05,"b":"1.05","c":199,"d":0.2})", opts)),
             (V{"/b value_changed", "/d value_changed"}));
   // Relative tolerance is symmetric: max(|a|, |b|) is the scale.
   EXPECT_TRUE(
-      diff("[200]", "[100]", R"({"paths":[{"path":"/*","relative_tolerance":0.5}]})").equal());
+      diff("[200]", "[100]", R"({"paths":[{"path":"/*","relativeTolerance":0.5}]})").equal());
   EXPECT_FALSE(
-      diff("[201]", "[100]", R"({"paths":[{"path":"/*","relative_tolerance":0.5}]})").equal());
+      diff("[201]", "[100]", R"({"paths":[{"path":"/*","relativeTolerance":0.5}]})").equal());
 }
 
 TEST(DiffOptions, SetArraysPairEqualElementsOnly) {
@@ -140,13 +139,13 @@ TEST(DiffOptions, KeyedArraysWithDuplicateAndMissingKeys) {
 }
 
 TEST(DiffOptions, CaseInsensitiveIsAsciiOnly) {
-  const char* opts = R"({"paths":[{"path":"/*","case_insensitive":true}]})";
+  const char* opts = R"({"paths":[{"path":"/*","caseInsensitive":true}]})";
   EXPECT_TRUE(diff(R"(["Hello World"])", R"(["hELLO wORLD"])", opts).equal());
   EXPECT_FALSE(diff(R"(["Ä"])", R"(["ä"])", opts).equal());
 }
 
 TEST(DiffOptions, NullEqualsMissingBothDirections) {
-  const char* opts = R"({"paths":[{"path":"/*","null_equals_missing":true}]})";
+  const char* opts = R"({"paths":[{"path":"/*","nullEqualsMissing":true}]})";
   EXPECT_TRUE(diff(R"({"a":null})", "{}", opts).equal());
   EXPECT_TRUE(diff("{}", R"({"a":null})", opts).equal());
   EXPECT_FALSE(diff(R"({"a":null})", R"({"a":0})", opts).equal());  // present on both: type_changed
@@ -159,31 +158,30 @@ TEST(DiffOptions, UnknownMembersAreListedWithPointers) {
       (V{"[rollgate.diff.701] /headers/skip: unknown member \"skip\" (expected one of: ignore, "
          "only)",
          "[rollgate.diff.701] /max_diffs: unknown member \"max_diffs\" (expected one of: "
-         "max_differences, "
-         "max_value_length, headers, paths)",
+         "maxDifferences, "
+         "maxValueLength, headers, paths)",
          "[rollgate.diff.701] /paths/0/ignor: unknown member \"ignor\" (expected one of: path, "
          "ignore, "
-         "absolute_tolerance, relative_tolerance, arrays, key, case_insensitive, "
-         "null_equals_missing)"}));
+         "absoluteTolerance, relativeTolerance, arrays, key, caseInsensitive, "
+         "nullEqualsMissing)"}));
 }
 
 TEST(DiffOptions, WrongTypesAreListed) {
   EXPECT_EQ(problems_of("[]"),
             (V{"[rollgate.diff.702] diff options must be an object, not array"}));
+  EXPECT_EQ(problems_of(R"({"maxDifferences":"10","maxValueLength":2.5,"paths":{},"headers":[]})"),
+            (V{"[rollgate.diff.702] /headers: headers must be an object, not array",
+               "[rollgate.diff.702] /maxDifferences: maxDifferences must be an integer, not string",
+               "[rollgate.diff.702] /maxValueLength: maxValueLength must be an integer, not a "
+               "fraction",
+               "[rollgate.diff.702] /paths: paths must be an array of rules, not object"}));
   EXPECT_EQ(
-      problems_of(R"({"max_differences":"10","max_value_length":2.5,"paths":{},"headers":[]})"),
-      (V{"[rollgate.diff.702] /headers: headers must be an object, not array",
-         "[rollgate.diff.702] /max_differences: max_differences must be an integer, not string",
-         "[rollgate.diff.702] /max_value_length: max_value_length must be an integer, not a "
-         "fraction",
-         "[rollgate.diff.702] /paths: paths must be an array of rules, not object"}));
-  EXPECT_EQ(
-      problems_of(R"({"paths":[3,{"path":1,"ignore":"yes","absolute_tolerance":"1","arrays":1}],
+      problems_of(R"({"paths":[3,{"path":1,"ignore":"yes","absoluteTolerance":"1","arrays":1}],
                            "headers":{"ignore":"date","only":[1]}})"),
       (V{"[rollgate.diff.702] /headers/ignore: must be an array of strings, not string",
          "[rollgate.diff.702] /headers/only/0: must be a string, not number",
          "[rollgate.diff.702] /paths/0: a path rule must be an object, not number",
-         "[rollgate.diff.702] /paths/1/absolute_tolerance: absolute_tolerance must be a number, "
+         "[rollgate.diff.702] /paths/1/absoluteTolerance: absoluteTolerance must be a number, "
          "not string",
          "[rollgate.diff.702] /paths/1/arrays: arrays must be a string, not number",
          "[rollgate.diff.702] /paths/1/ignore: ignore must be a boolean, not string",
@@ -191,23 +189,23 @@ TEST(DiffOptions, WrongTypesAreListed) {
 }
 
 TEST(DiffOptions, OutOfRangeValuesAreListed) {
-  EXPECT_EQ(problems_of(R"({"max_differences":0,"max_value_length":8,"paths":[
-                {"path":"/a","absolute_tolerance":-1,"relative_tolerance":-0.5},
+  EXPECT_EQ(problems_of(R"({"maxDifferences":0,"maxValueLength":8,"paths":[
+                {"path":"/a","absoluteTolerance":-1,"relativeTolerance":-0.5},
                 {"path":"/b","arrays":"bag"},
                 {"path":"/c","key":"id","ignore":true}]})"),
-            (V{"[rollgate.diff.703] /paths/0/absolute_tolerance: absolute_tolerance must be a "
+            (V{"[rollgate.diff.703] /paths/0/absoluteTolerance: absoluteTolerance must be a "
                "finite number >= 0",
-               "[rollgate.diff.703] /paths/0/relative_tolerance: relative_tolerance must be a "
+               "[rollgate.diff.703] /paths/0/relativeTolerance: relativeTolerance must be a "
                "finite number >= 0",
                "[rollgate.diff.703] /paths/1/arrays: unknown array mode \"bag\" (expected ordered, "
                "set or keyed)",
                "[rollgate.diff.703] /paths/2/key: key is only used with arrays \"keyed\"",
-               "[rollgate.diff.703] /max_differences: max_differences must be between 1 and "
+               "[rollgate.diff.703] /maxDifferences: maxDifferences must be between 1 and "
                "1000000, not 0",
-               "[rollgate.diff.703] /max_value_length: max_value_length must be between 16 and "
+               "[rollgate.diff.703] /maxValueLength: maxValueLength must be between 16 and "
                "16777216, not 8"}));
-  EXPECT_EQ(problems_of(R"({"max_differences":-3})"),
-            (V{"[rollgate.diff.703] /max_differences: max_differences must be >= 0, not -3"}));
+  EXPECT_EQ(problems_of(R"({"maxDifferences":-3})"),
+            (V{"[rollgate.diff.703] /maxDifferences: maxDifferences must be >= 0, not -3"}));
 }
 
 TEST(DiffOptions, BadPatternsAreListed) {
@@ -230,8 +228,8 @@ TEST(DiffOptions, MissingMembersAreListed) {
       problems_of(R"({"paths":[{"ignore":true},{"path":"/a"},{"path":"/b","arrays":"keyed"}]})"),
       (V{"[rollgate.diff.705] /paths/0: missing member \"path\"",
          "[rollgate.diff.705] /paths/1: rule sets nothing: give at least one of ignore, "
-         "absolute_tolerance, "
-         "relative_tolerance, arrays, case_insensitive, null_equals_missing",
+         "absoluteTolerance, "
+         "relativeTolerance, arrays, caseInsensitive, nullEqualsMissing",
          "[rollgate.diff.705] /paths/2: arrays \"keyed\" needs member \"key\" (the member that "
          "identifies "
          "elements)"}));
@@ -244,7 +242,7 @@ TEST(DiffOptions, NotJsonIsAJsonError) {
                                  "expected string literal"}));
   // nlohmann/json reports an overflowing number as out_of_range, not parse_error: still ours.
   EXPECT_EQ(
-      problems_of(R"({"paths":[{"path":"/a","relative_tolerance":1e400}]})"),
+      problems_of(R"({"paths":[{"path":"/a","relativeTolerance":1e400}]})"),
       (V{"[rollgate.json.101] diff options is not valid JSON: number overflow parsing '1e400'"}));
 }
 
@@ -266,12 +264,12 @@ TEST(DiffOptions, OptionsBuiltInCodeAreValidatedToo) {
   } catch (const rollgate::error& e) {
     ASSERT_EQ(e.problems().size(), 3u);
     EXPECT_EQ(e.problems()[0].to_string(),
-              "[rollgate.diff.703] /max_differences: max_differences must be between 1 and "
+              "[rollgate.diff.703] /maxDifferences: maxDifferences must be between 1 and "
               "1000000, not 0");
     EXPECT_EQ(e.problems()[1].to_string(),
               "[rollgate.diff.704] /paths/0/path: pattern \"x\" must be empty or start with \"/\"");
     EXPECT_EQ(e.problems()[2].to_string(),
-              "[rollgate.diff.703] /paths/1/relative_tolerance: relative_tolerance must be a "
+              "[rollgate.diff.703] /paths/1/relativeTolerance: relativeTolerance must be a "
               "finite number >= 0");
   }
 }

@@ -47,13 +47,13 @@ TEST(DiffReport, JsonFormat) {
   r.add_run(100, 250, false, true);
   const json expected = json::parse(R"({
     "format": "rollgate.mismatch_report", "version": 1,
-    "limits": {"max_paths": 1000, "max_examples": 2, "max_example_length": 200},
-    "comparisons": 2, "noise_comparisons": 1, "truncated_comparisons": 0,
+    "limits": {"maxPaths": 1000, "maxExamples": 2, "maxExampleLength": 200},
+    "comparisons": 2, "noiseComparisons": 1, "truncatedComparisons": 0,
     "fields": {
-      "/a": {"differed": 2, "noise_differed": 0, "examples": "checked below"},
-      "/b": {"differed": 1, "noise_differed": 1, "examples": [{"old": "0", "new": "\"x\""}]}},
-    "other": {"differed": 0, "noise_differed": 0},
-    "experiments": {"runs": 1, "candidate_exceptions": 0, "slow": 1, "control_ns": 100, "candidate_ns": 250}})");
+      "/a": {"differed": 2, "noiseDiffered": 0, "examples": "checked below"},
+      "/b": {"differed": 1, "noiseDiffered": 1, "examples": [{"old": "0", "new": "\"x\""}]}},
+    "other": {"differed": 0, "noiseDiffered": 0},
+    "experiments": {"runs": 1, "candidateExceptions": 0, "slow": 1, "controlNs": 100, "candidateNs": 250}})");
   json actual = json::parse(r.to_json());
   // Both /a examples are kept (2 <= max_examples), ordered by XXH3 of their text: check as a set.
   const json examples_a = actual["fields"]["/a"]["examples"];
@@ -184,8 +184,8 @@ TEST(DiffReport, MergeRejectsDifferentLimits) {
   } catch (const rollgate::error& e) {
     EXPECT_STREQ(e.what(),
                  "[rollgate.diff.712] /limits: cannot merge reports with different limits "
-                 "(max_paths 1000 vs 10, "
-                 "max_examples 3 vs 3, max_example_length 200 vs 200)");
+                 "(maxPaths 1000 vs 10, "
+                 "maxExamples 3 vs 3, maxExampleLength 200 vs 200)");
   }
 }
 
@@ -202,10 +202,10 @@ TEST(DiffReport, LimitsAreValidated) {
     for (const auto& p : e.problems()) all.push_back(p.to_string());
     EXPECT_EQ(
         all,
-        (V{"[rollgate.diff.703] /limits/max_paths: max_paths must be between 1 and 100000, not 0",
-           "[rollgate.diff.703] /limits/max_examples: max_examples must be between 0 and 100, not "
+        (V{"[rollgate.diff.703] /limits/maxPaths: maxPaths must be between 1 and 100000, not 0",
+           "[rollgate.diff.703] /limits/maxExamples: maxExamples must be between 0 and 100, not "
            "101",
-           "[rollgate.diff.703] /limits/max_example_length: max_example_length must be between 16 "
+           "[rollgate.diff.703] /limits/maxExampleLength: maxExampleLength must be between 16 "
            "and "
            "65536, not 8"}));
   }
@@ -230,31 +230,31 @@ TEST(DiffReport, FromJsonRejectsOtherFormats) {
 
 TEST(DiffReport, FromJsonListsEveryProblem) {
   const std::string text = R"({"format":"rollgate.mismatch_report","version":1,
-    "limits":{"max_paths":2,"max_examples":1,"max_example_length":16},
-    "comparisons":3,"noise_comparisons":-1,"truncated_comparisons":9,"extra":true,
+    "limits":{"maxPaths":2,"maxExamples":1,"maxExampleLength":16},
+    "comparisons":3,"noiseComparisons":-1,"truncatedComparisons":9,"extra":true,
     "fields":{
-      "bad":{"differed":4,"noise_differed":0,"examples":[]},
-      "/b":{"differed":"1","noise_differed":0,"examples":[{"old":"1","new":"2"},{"old":"1","new":"3"}]},
+      "bad":{"differed":4,"noiseDiffered":0,"examples":[]},
+      "/b":{"differed":"1","noiseDiffered":0,"examples":[{"old":"1","new":"2"},{"old":"1","new":"3"}]},
       "/c":{"differed":1,"examples":[{"old":1,"new":"2"}],"x":0}},
-    "experiments":{"runs":1,"candidate_exceptions":2,"slow":0,"control_ns":0,"candidate_ns":0.5}})";
+    "experiments":{"runs":1,"candidateExceptions":2,"slow":0,"controlNs":0,"candidateNs":0.5}})";
   EXPECT_EQ(problems_of(text),
             (V{"[rollgate.diff.701] /extra: unknown member \"extra\" (expected one of: format, "
                "version, limits, "
-               "comparisons, noise_comparisons, truncated_comparisons, fields, other, experiments)",
-               "[rollgate.diff.703] /noise_comparisons: noise_comparisons must be >= 0, not -1",
-               "[rollgate.diff.711] /truncated_comparisons: truncated_comparisons 9 exceeds "
+               "comparisons, noiseComparisons, truncatedComparisons, fields, other, experiments)",
+               "[rollgate.diff.703] /noiseComparisons: noiseComparisons must be >= 0, not -1",
+               "[rollgate.diff.711] /truncatedComparisons: truncatedComparisons 9 exceeds "
                "comparisons + "
-               "noise_comparisons",
-               "[rollgate.diff.702] /experiments/candidate_ns: candidate_ns must be an integer, "
+               "noiseComparisons",
+               "[rollgate.diff.702] /experiments/candidateNs: candidateNs must be an integer, "
                "not a fraction",
-               "[rollgate.diff.711] /experiments: candidate_exceptions and slow cannot exceed runs",
-               "[rollgate.diff.711] /fields: 3 fields exceed max_paths 2",
+               "[rollgate.diff.711] /experiments: candidateExceptions and slow cannot exceed runs",
+               "[rollgate.diff.711] /fields: 3 fields exceed maxPaths 2",
                "[rollgate.diff.702] /fields/~1b/differed: differed must be an integer, not string",
-               "[rollgate.diff.711] /fields/~1b/examples: 2 examples exceed max_examples 1",
+               "[rollgate.diff.711] /fields/~1b/examples: 2 examples exceed maxExamples 1",
                "[rollgate.diff.701] /fields/~1c/x: unknown member \"x\" (expected one of: "
-               "differed, noise_differed, "
+               "differed, noiseDiffered, "
                "examples)",
-               "[rollgate.diff.705] /fields/~1c: missing member \"noise_differed\"",
+               "[rollgate.diff.705] /fields/~1c: missing member \"noiseDiffered\"",
                "[rollgate.diff.702] /fields/~1c/examples/0: an example must be {\"old\": string, "
                "\"new\": string}",
                "[rollgate.diff.704] /fields/bad: pattern \"bad\" must be empty or start with \"/\"",
@@ -263,13 +263,13 @@ TEST(DiffReport, FromJsonListsEveryProblem) {
 
 TEST(DiffReport, FromJsonChecksLimitsFirstAndExampleLength) {
   EXPECT_EQ(problems_of(R"({"format":"rollgate.mismatch_report","version":1,"comparisons":0,
-                            "noise_comparisons":0,"fields":{}})"),
+                            "noiseComparisons":0,"fields":{}})"),
             (V{"[rollgate.diff.705] missing member \"limits\""}));
   EXPECT_EQ(problems_of(R"({"format":"rollgate.mismatch_report","version":1,
-      "limits":{"max_paths":5,"max_examples":1,"max_example_length":16},"comparisons":1,"noise_comparisons":0,
-      "fields":{"/a":{"differed":1,"noise_differed":0,"examples":[{"old":"12345678901234567890","new":""}]}}})"),
+      "limits":{"maxPaths":5,"maxExamples":1,"maxExampleLength":16},"comparisons":1,"noiseComparisons":0,
+      "fields":{"/a":{"differed":1,"noiseDiffered":0,"examples":[{"old":"12345678901234567890","new":""}]}}})"),
             (V{"[rollgate.diff.703] /fields/~1a/examples/0: example text longer than "
-               "max_example_length 16 bytes"}));
+               "maxExampleLength 16 bytes"}));
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ TEST(DiffResponse, EqualResponsesAreEqual) {
 TEST(DiffResponse, StatusAndContentType) {
   EXPECT_EQ(lines(rollgate::diff_responses(make(200, "x"), make(503, "x", "text/html"))),
             (V{"/status value_changed 200 503",
-               "/content_type value_changed \"text/plain\" \"text/html\""}));
+               "/contentType value_changed \"text/plain\" \"text/html\""}));
 }
 
 TEST(DiffResponse, NonJsonBodiesCompareByBytesAndShowLengthAndHash) {
@@ -100,7 +100,7 @@ TEST(DiffResponse, JsonBodiesCompareStructurallyUnderBody) {
       make(200, R"({"id":1,"ts":"t1","items":[{"p":1}]})", "application/json; charset=utf-8");
   const auto b = make(200, R"({"items":[{"p":2}],"ts":"t2","id":1})", "application/problem+json");
   const auto o = rollgate::parse_diff_options(R"({"paths":[{"path":"/body/ts","ignore":true},
-                                                           {"path":"/content_type","ignore":true}]})");
+                                                           {"path":"/contentType","ignore":true}]})");
   const auto r = rollgate::diff_responses(a, b, o);
   EXPECT_EQ(lines(r), (V{"/body/items/0/p value_changed 1 2"}));
   EXPECT_EQ(r.differences[0].field, "/body/items/*/p");

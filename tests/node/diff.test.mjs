@@ -26,20 +26,22 @@ for (const flavour of flavours) {
       }
     });
 
-    test('camelCase options are accepted as the documented snake_case ones', () => {
+    test('options are camelCase (docs/diff.md); snake_case spellings are unknown members', () => {
       const a = { q: 10, items: [{ id: 1, n: 'a' }, { id: 2, n: 'b' }] };
       const b = { q: 10.004, items: [{ id: 2, n: 'b' }, { id: 1, n: 'a' }] };
-      const snake = r.diff(a, b, { paths: [{ path: '/q', absolute_tolerance: 0.01 }, { path: '/items', arrays: 'keyed', key: 'id' }] });
       const camel = r.diff(a, b, { paths: [{ path: '/q', absoluteTolerance: 0.01 }, { path: '/items', arrays: r.ArrayMode.Keyed, key: 'id' }] });
-      assert.equal(snake.equal, true);
-      assert.deepEqual(camel, snake);
+      assert.equal(camel.equal, true);
+      assert.equal(r.diff(a, b, { paths: [{ path: '/items', arrays: 'keyed', key: 'id' }] }).equal, false);
+      assert.throws(() => r.diff(a, b, { paths: [{ path: '/q', absolute_tolerance: 0.01 }] }),
+        (e) => e.code === 'rollgate.diff.701' && e.pointer === '/paths/0/absolute_tolerance');
+      assert.throws(() => r.diff(a, b, { max_differences: 1 }), (e) => e.code === 'rollgate.diff.701');
       assert.equal(r.diff(a, b, { maxDifferences: 1 }).omitted >= 1, true);
     });
 
     test('bad options and documents throw RollgateError with ids and pointers', () => {
       assert.throws(() => r.diff(1, 2, { paths: [{ path: 'no-slash', ignore: true }] }), (e) => e instanceof r.RollgateError && e.code === 'rollgate.diff.704');
       assert.throws(() => r.diff(1, 2, { bogus: true }), (e) => e.code === 'rollgate.diff.701');
-      assert.throws(() => r.validateDiffOptions({ max_differences: 0 }), (e) => e.code === 'rollgate.diff.703');
+      assert.throws(() => r.validateDiffOptions({ maxDifferences: 0 }), (e) => e.code === 'rollgate.diff.703');
       assert.throws(() => r.diffText('{', '{}'), (e) => e.code === 'rollgate.json.101');
       assert.throws(() => r.diff(undefined, 1), (e) => e.code === 'rollgate.js.804');
       r.validateDiffOptions({ paths: [{ path: '/a', ignore: true }] });
@@ -93,14 +95,14 @@ for (const flavour of flavours) {
       const nv = vectors('diff_noise.json');
       let checked = 0;
       for (const c of nv.cases) {
-        if (c.differed === 0 && c.noise_differed === 0) continue;
+        if (c.differed === 0 && c.noiseDiffered === 0) continue;
         const report = new r.MismatchReport();
         for (let i = 0; i < c.comparisons; i++) report.add({ f: 0 }, { f: i < c.differed ? 1 : 0 });
-        for (let i = 0; i < c.noise_comparisons; i++) report.addNoise({ f: 0 }, { f: i < c.noise_differed ? 1 : 0 });
+        for (let i = 0; i < c.noiseComparisons; i++) report.addNoise({ f: 0 }, { f: i < c.noiseDiffered ? 1 : 0 });
         const v = report.judge().find((x) => x.field === '/f');
         assert.equal(v.differed, c.differed);
-        assert.equal(v.noiseComparisons, c.noise_comparisons);
-        const want = c.p_value;
+        assert.equal(v.noiseComparisons, c.noiseComparisons);
+        const want = c.pValue;
         assert.ok(Math.abs(v.pValue - want) <= 1e-9 * Math.abs(want) + 1e-300, `${JSON.stringify(c)}: got ${v.pValue}`);
         report.dispose();
         checked++;

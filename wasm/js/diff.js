@@ -14,31 +14,13 @@ export const DifferenceKind = Object.freeze({
 /** How array elements are paired (a path rule's `arrays`). */
 export const ArrayMode = Object.freeze({ Ordered: 'ordered', Set: 'set', Keyed: 'keyed' });
 
-// docs/diff.md spells options in snake_case (the shared format of the CLI and the vectors);
-// JS callers may use camelCase, which we translate.
-const OPTION_KEYS = {
-  maxDifferences: 'max_differences', maxValueLength: 'max_value_length', ignoreHeaders: 'ignore_headers',
-  compareHeaders: 'compare_headers',
-};
-const RULE_KEYS = {
-  absoluteTolerance: 'absolute_tolerance', relativeTolerance: 'relative_tolerance',
-  caseInsensitive: 'case_insensitive', nullEqualsMissing: 'null_equals_missing',
-};
-
-function rename(obj, keys) {
-  const out = {};
-  for (const [k, v] of Object.entries(obj)) out[keys[k] || k] = v;
-  return out;
-}
-
 /** @internal Options as the core's JSON text ("" for the defaults). */
 export function optionsText(options) {
   if (options === undefined || options === null) return '';
   if (typeof options === 'string') return options;
   if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument('options must be an object', '/options');
-  const o = rename(options, OPTION_KEYS);
-  if (Array.isArray(o.paths)) o.paths = o.paths.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? rename(r, RULE_KEYS) : r));
-  return JSON.stringify(o);
+  // docs/diff.md's keys are camelCase, as JS spells them: the object goes to the core unchanged.
+  return JSON.stringify(options);
 }
 
 function valueText(value, name) {
@@ -96,7 +78,7 @@ function responseArgs(r, name) {
 
 /**
  * Compares two HTTP-like responses {status, headers, body, contentType?}: "/status",
- * "/content_type", "/headers/<name>" and "/body" (structurally when both bodies are JSON).
+ * "/contentType", "/headers/<name>" and "/body" (structurally when both bodies are JSON).
  * Headers may be a Headers object, [name, value] pairs or a plain object.
  */
 export function diffResponses(oldResponse, newResponse, options) {

@@ -397,16 +397,13 @@ export interface PathRule {
   key?: string;
   caseInsensitive?: boolean;
   nullEqualsMissing?: boolean;
-  /** snake_case spellings of docs/diff.md are accepted too */
-  [snakeCase: string]: unknown;
 }
 export interface DiffOptions {
   paths?: PathRule[];
   maxDifferences?: number;
   maxValueLength?: number;
-  ignoreHeaders?: string[];
-  compareHeaders?: string[];
-  [snakeCase: string]: unknown;
+  /** Response headers (diffResponses): names to skip, or the only names to compare. */
+  headers?: { ignore?: string[]; only?: string[] };
 }
 export interface Difference { path: string; field: string; kind: DifferenceKind; old?: unknown; new?: unknown; truncated?: boolean }
 export interface DiffResult { equal: boolean; differences: Difference[]; omitted: number }

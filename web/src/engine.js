@@ -275,15 +275,15 @@ export function mismatchReport(report, thresholds) {
       field: pick(v, 'field'),
       comparisons: num(pick(v, 'comparisons')),
       differed: num(pick(v, 'differed')),
-      noiseComparisons: num(pick(v, 'noiseComparisons', 'noise_comparisons')),
-      noiseDiffered: num(pick(v, 'noiseDiffered', 'noise_differed')),
+      noiseComparisons: num(pick(v, 'noiseComparisons')),
+      noiseDiffered: num(pick(v, 'noiseDiffered')),
       rate: num(pick(v, 'rate')),
-      noiseRate: num(pick(v, 'noiseRate', 'noise_rate')),
-      pValue: num(pick(v, 'pValue', 'p_value')),
+      noiseRate: num(pick(v, 'noiseRate')),
+      pValue: num(pick(v, 'pValue')),
       real: !!pick(v, 'real'),
     }));
     const doc = JSON.parse(rep.toJSON ? (typeof rep.toJSON() === 'string' ? rep.toJSON() : JSON.stringify(rep.toJSON())) : text);
-    return { verdicts, comparisons: doc.comparisons, noiseComparisons: doc.noise_comparisons, fields: doc.fields, experiments: doc.experiments ?? null, other: doc.other ?? null };
+    return { verdicts, comparisons: doc.comparisons, noiseComparisons: doc.noiseComparisons, fields: doc.fields, experiments: doc.experiments ?? null, other: doc.other ?? null };
   } finally {
     rep.dispose?.();
   }

@@ -583,7 +583,7 @@ function renderDark() {
   const real = rows.filter((r) => r.real);
   const ex = rep.experiments;
   sum.textContent = `${Number(rep.comparisons).toLocaleString('en-US')} old-vs-new comparisons, ${Number(rep.noiseComparisons).toLocaleString('en-US')} old-vs-old (noise) comparisons; ${rows.length} field${rows.length === 1 ? '' : 's'} differed, ${real.length} beyond noise${real.length ? `: ${real.map((r) => r.field).join(', ')}` : ''}.`
-    + (ex?.runs ? ` Candidate: ${ex.candidate_exceptions} exception${ex.candidate_exceptions === 1 ? '' : 's'}, ${ex.slow} slow run${ex.slow === 1 ? '' : 's'} of ${Number(ex.runs).toLocaleString('en-US')}; mean time ${fmt(ex.candidate_ns / ex.runs / 1e6, 2)} ms vs ${fmt(ex.control_ns / ex.runs / 1e6, 2)} ms.` : '');
+    + (ex?.runs ? ` Candidate: ${ex.candidateExceptions} exception${ex.candidateExceptions === 1 ? '' : 's'}, ${ex.slow} slow run${ex.slow === 1 ? '' : 's'} of ${Number(ex.runs).toLocaleString('en-US')}; mean time ${fmt(ex.candidateNs / ex.runs / 1e6, 2)} ms vs ${fmt(ex.controlNs / ex.runs / 1e6, 2)} ms.` : '');
   for (const r of rows) {
     const examples = rep.fields?.[r.field]?.examples ?? [];
     const exNode = examples.length

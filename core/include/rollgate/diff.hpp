@@ -8,7 +8,7 @@
 ///   auto options = rollgate::parse_diff_options(R"({"paths": [
 ///       {"path": "/meta/request_id", "ignore": true},
 ///       {"path": "/items", "arrays": "keyed", "key": "id"},
-///       {"path": "/items/*/price", "absolute_tolerance": 0.01}]})");
+///       {"path": "/items/*/price", "absoluteTolerance": 0.01}]})");
 ///   rollgate::diff_result r = rollgate::diff_json(old_text, new_text, options);
 ///   for (const auto& d : r.differences)
 ///     std::cout << d.path << ' ' << rollgate::to_string(d.kind) << '\n';   // "/items/3/name
@@ -109,7 +109,9 @@ struct diff_options {
   std::vector<std::string> compare_headers;
 };
 
-/// @brief Parses and validates options given as JSON text (schema in docs/diff.md).
+/// @brief Parses and validates options given as JSON text (schema in docs/diff.md; camelCase keys
+/// such as
+///        "maxDifferences" and, per path rule, "absoluteTolerance").
 /// @return the options; every problem is reported at once.
 /// @throws rollgate::error rollgate.json.101..103 (not JSON, too deep, too big),
 ///         rollgate.diff.701 (unknown member), .702 (wrong type), .703 (value out of range),
@@ -137,7 +139,7 @@ struct response {
   std::string content_type;  ///< when empty, the "content-type" header is used
 };
 
-/// @brief Compares two responses: "/status", "/content_type", "/headers/<lower-case name>"
+/// @brief Compares two responses: "/status", "/contentType", "/headers/<lower-case name>"
 ///        and "/body". Bodies whose content type mentions "json" and that both parse are
 ///        compared structurally under "/body"; other bodies compare by bytes, and a difference
 ///        shows each side as {"length": n, "xxh3_64": "<16 hex digits>"}.

@@ -127,6 +127,8 @@ class mismatch_report {
   std::vector<field_verdict> judge(const noise_thresholds& thresholds = {}) const;
 
   /// @brief The report as JSON text (format "rollgate.mismatch_report", version 1; docs/diff.md).
+  ///        Keys are camelCase like every rollgate format ("noiseComparisons", "limits":
+  ///        {"maxPaths", ...}); the struct members above keep their C++ snake_case names.
   std::string to_json() const;
   /// @brief Reads and validates a report written by to_json (every problem listed).
   /// @throws rollgate::error rollgate.json.101..103, rollgate.diff.701 (unknown member),

@@ -106,8 +106,8 @@ void BM_DiffWalkWithRules(benchmark::State& state) {
   const json a = rollgate::detail::parse_json(docs().first, "old");
   const json b = rollgate::detail::parse_json(docs().second, "new");
   const auto options = rollgate::parse_diff_options(R"({"paths":[
-      {"path":"/*/created","ignore":true}, {"path":"/*/score","absolute_tolerance":0.01},
-      {"path":"/*/tags","arrays":"set"}, {"path":"/**/city","case_insensitive":true}]})");
+      {"path":"/*/created","ignore":true}, {"path":"/*/score","absoluteTolerance":0.01},
+      {"path":"/*/tags","arrays":"set"}, {"path":"/**/city","caseInsensitive":true}]})");
   for (auto _ : state)
     benchmark::DoNotOptimize(rollgate::detail::diff_values(a, b, options).total());
   set_bytes(state);

@@ -38,8 +38,8 @@ def main():
     cases = []
     for r, R, n, N in CASES:
         p = fisher_exact([[r, R - r], [n, N - n]], alternative="greater").pvalue
-        cases.append({"differed": r, "comparisons": R, "noise_differed": n,
-                      "noise_comparisons": N, "p_value": float(p)})
+        cases.append({"differed": r, "comparisons": R, "noiseDiffered": n,
+                      "noiseComparisons": N, "pValue": float(p)})
     doc = {
         "spec_version": "1.0.0",
         "about": "One-sided Fisher exact p-values used by the noise model of docs/diff.md "
