@@ -72,33 +72,11 @@ struct arm {
   }
 };
 
-/// Buckets of a sketch, read from its documented JSON form (docs/statistics.md, "Sketch JSON").
-/// quantile_sketch offers no public bucket iteration, so we read the wire format, which
-/// from_json has already validated.
-std::vector<std::pair<double, double>> bins_of_sketch_json(const json& s) {
+/// A sketch's buckets as (representative value, count), ascending: the tie groups of the binned
+/// Mann-Whitney and Hodges-Lehmann computations.
+std::vector<std::pair<double, double>> bins_of(const quantile_sketch& sketch) {
   std::vector<std::pair<double, double>> out;
-  const double a = s.value("alpha", 0.01);
-  const double gamma = (1 + a) / (1 - a);
-  auto side = [&](const char* key, double sign) {
-    if (!s.contains(key) || !s[key].is_object()) return;
-    const json& st = s[key];
-    const double offset = st.value("offset", 0.0);
-    if (!st.contains("counts") || !st["counts"].is_array()) return;
-    for (std::size_t i = 0; i < st["counts"].size(); ++i) {
-      const json& c = st["counts"][i];
-      if (!c.is_number()) continue;
-      const double cnt = c.get<double>();
-      if (cnt <= 0) continue;
-      const double k = offset + static_cast<double>(i);
-      out.emplace_back(sign * 2 * std::pow(gamma, k) / (gamma + 1), cnt);
-    }
-  };
-  side("positive", 1);
-  side("negative", -1);
-  if (s.contains("zeroCount") && s["zeroCount"].is_number() && s["zeroCount"].get<double>() > 0) {
-    out.emplace_back(0.0, s["zeroCount"].get<double>());
-  }
-  std::sort(out.begin(), out.end());
+  for (const auto& b : sketch.buckets()) out.emplace_back(b.value, static_cast<double>(b.count));
   return out;
 }
 
@@ -135,7 +113,7 @@ arm parse_arm(const json& d, const std::string& ptr, std::vector<problem>& out) 
   if (d.is_object() && d.contains("type")) {
     try {
       a.sketch.push_back(quantile_sketch::from_json(d.dump()));
-      a.bins = bins_of_sketch_json(d);
+      a.bins = bins_of(a.sketch.front());
       a.kind = form::sketch;
     } catch (const error& e) {
       for (const auto& p : e.problems()) {
@@ -471,7 +449,7 @@ struct metric_eval {
           const quantile_sketch& ref = (b.kind == form::sketch ? b : c).sketch.front();
           quantile_sketch s(ref.relative_accuracy(), ref.max_buckets());
           s.add_all(a->values);
-          a->bins = bins_of_sketch_json(json::parse(s.to_json()));
+          a->bins = bins_of(s);
           a->sketch.push_back(std::move(s));
           a->kind = form::sketch;
         }

@@ -39,17 +39,12 @@ json sketch_of(const std::vector<double>& v) {
   return json::parse(s.to_json());
 }
 
-/// The values a sketch stands for: each bucket's representative, repeated count times (from the
-/// documented JSON form).
+/// The values a sketch stands for: each bucket's representative (as the sketch defines it),
+/// repeated count times.
 std::vector<double> expand(const json& s) {
   std::vector<double> out;
-  const double a = s.at("alpha").get<double>();
-  const double gamma = (1 + a) / (1 - a);
-  const auto& pos = s.at("positive");
-  for (std::size_t i = 0; i < pos.at("counts").size(); ++i) {
-    const double k = pos.at("offset").get<double>() + static_cast<double>(i);
-    const auto c = pos.at("counts")[i].get<std::uint64_t>();
-    for (std::uint64_t j = 0; j < c; ++j) out.push_back(2 * std::pow(gamma, k) / (gamma + 1));
+  for (const auto& b : rollgate::quantile_sketch::from_json(s.dump()).buckets()) {
+    for (std::uint64_t j = 0; j < b.count; ++j) out.push_back(b.value);
   }
   return out;
 }
