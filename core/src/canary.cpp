@@ -391,6 +391,19 @@ struct metric_eval {
 
   void add(check_result c) { r.checks.push_back(std::move(c)); }
 
+  /// Records the metric's main comparison (shift or rate): its verdict, and its numbers as the
+  /// metric's own test, p-value, estimate and interval.
+  void add_main(check_result ch, const verdict& v) {
+    ch.outcome = v.c;
+    ch.reason = v.reason;
+    r.test = ch.label;
+    r.p_value = ch.p_value;
+    r.estimate = ch.estimate;
+    r.lower = ch.lower;
+    r.upper = ch.upper;
+    add(std::move(ch));
+  }
+
   // arms after NaN handling; returns false (NoData) when unusable
   bool usable(arm& a, const char* which, bool need_values) {
     if (a.kind == form::missing) {
@@ -519,14 +532,7 @@ struct metric_eval {
     const verdict v =
         classify(m.direction, ch.estimate, ch.lower, ch.upper, ch.p_value, cfg.alpha, ch.allowed,
                  t == metric_test::mann_whitney ? "the median shift" : "the mean");
-    ch.outcome = v.c;
-    ch.reason = v.reason;
-    r.test = ch.label;
-    r.p_value = ch.p_value;
-    r.estimate = ch.estimate;
-    r.lower = ch.lower;
-    r.upper = ch.upper;
-    add(ch);
+    add_main(std::move(ch), v);
 
     // Tail quantiles (Kayenta issue 780: a wider spread with the same median).
     for (double q : m.quantiles) quantile_check(b, c, q);
@@ -665,14 +671,7 @@ struct metric_eval {
       v.reason = "too few events: " + num(events) + " in both arms, need " + num(m.min_events) +
                  " (minEvents) to judge a rate change of " + num(ch.estimate);
     }
-    ch.outcome = v.c;
-    ch.reason = v.reason;
-    r.test = ch.label;
-    r.p_value = ch.p_value;
-    r.estimate = ch.estimate;
-    r.lower = ch.lower;
-    r.upper = ch.upper;
-    add(ch);
+    add_main(std::move(ch), v);
   }
 
   void gates(const arm& c) {
