@@ -10,7 +10,7 @@
 import * as engine from './engine.js';
 import { readSettings } from './settings.js';
 import { checkBearer } from './crypto.js';
-import { ARMS, emptyCounters } from './metrics.js';
+import { ARMS, emptyCounters, newArm } from './metrics.js';
 import { INTERNAL, PREFIX, corsHeaders, json, readJson, log } from './http.js';
 
 const KEY = 'rollout';
@@ -425,21 +425,8 @@ async function loadChunked(storage, key) {
   return JSON.parse(keys.map((k) => parts.get(k)).join(''));
 }
 
-function emptyArm() {
-  return {
-    requests: 0,
-    newUnits: 0,
-    statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-    errors: 0,
-    networkErrors: 0,
-    sketch: null,
-    report: null,
-    shadow: { sent: 0, compared: 0, equal: 0, noise: 0, failed: 0, skipped: 0 },
-  };
-}
-
 function emptyArms() {
-  return { stable: emptyArm(), canary: emptyArm() };
+  return { stable: newArm(), canary: newArm() };
 }
 
 function freeArms(arms) {

@@ -21,7 +21,8 @@ export function emptyCounters() {
   };
 }
 
-function newArm() {
+/** One arm's summary, as workers accumulate it and the coordinator merges it. */
+export function newArm() {
   return {
     requests: 0,
     newUnits: 0, // fresh random units minted here (each one exists once, globally): the SRM's sample
