@@ -53,7 +53,7 @@ std::uint32_t percent_option(const std::string& option, std::string_view text) {
   try {
     return percent_to_scale(text);
   } catch (const error& e) {
-    throw error(e.id(), "", option + ": " + e.message());
+    throw error(e.code(), "", option + ": " + e.message());
   }
 }
 

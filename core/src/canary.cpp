@@ -118,7 +118,7 @@ arm parse_arm(const json& d, const std::string& ptr, std::vector<problem>& out) 
     } catch (const error& e) {
       for (const auto& p : e.problems()) {
         out.push_back({"rollgate.canary.512", ptr + p.pointer,
-                       "invalid sketch: " + p.message + " [" + p.id + "]"});
+                       "invalid sketch: " + p.message + " [" + p.code + "]"});
       }
     }
     return a;

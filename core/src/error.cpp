@@ -6,9 +6,9 @@ namespace rollgate {
 
 std::string problem::to_string() const {
   std::string out;
-  out.reserve(id.size() + pointer.size() + message.size() + 5);
+  out.reserve(code.size() + pointer.size() + message.size() + 5);
   out += '[';
-  out += id;
+  out += code;
   out += "] ";
   if (!pointer.empty()) {
     out += pointer;
@@ -18,8 +18,8 @@ std::string problem::to_string() const {
   return out;
 }
 
-error::error(std::string id, std::string pointer, std::string message)
-    : error(std::vector<problem>{problem{std::move(id), std::move(pointer), std::move(message)}}) {}
+error::error(std::string code, std::string pointer, std::string message)
+    : error(std::vector<problem>{problem{std::move(code), std::move(pointer), std::move(message)}}) {}
 
 error::error(std::vector<problem> problems) : problems_(std::move(problems)) {
   if (problems_.empty()) {

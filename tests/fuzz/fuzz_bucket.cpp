@@ -31,8 +31,8 @@ void check_percent(const std::string& text) {
         std::to_string(scaled / 1000) + "." + std::to_string(1000 + scaled % 1000).substr(1);
     check(rollgate::percent_to_scale(back) == scaled);
   } catch (const rollgate::error& e) {
-    check(e.id() == "rollgate.bucket.301" || e.id() == "rollgate.bucket.302" ||
-          e.id() == "rollgate.bucket.303");
+    check(e.code() == "rollgate.bucket.301" || e.code() == "rollgate.bucket.302" ||
+          e.code() == "rollgate.bucket.303");
   }
 }
 

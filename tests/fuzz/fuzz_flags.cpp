@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const rollgate::error& e) {
     check(!problems.empty());                       // validate saw it too
     check(e.problems().size() == problems.size());  // ... all of it
-    check(e.id().rfind("rollgate.", 0) == 0);
+    check(e.code().rfind("rollgate.", 0) == 0);
     return 0;
   }
   check(problems.empty());
@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     ctx.assign_json(*ev, context_text);
   } catch (const rollgate::error& e) {
-    check(e.id().rfind("rollgate.", 0) == 0);
+    check(e.code().rfind("rollgate.", 0) == 0);
     // The context is left cleared; evaluate with a targeting key only, then with nothing.
     ctx.set(ev->attribute("targetingKey"), context_text.substr(0, 64));
   }

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const nlohmann::json reparsed = rollgate::detail::parse_json(again, "fuzz output");
     (void)rollgate::detail::json_type_name(reparsed);
   } catch (const rollgate::error& e) {
-    check(e.id().rfind("rollgate.json.1", 0) == 0);
+    check(e.code().rfind("rollgate.json.1", 0) == 0);
     check(!e.message().empty());
   }
 

@@ -430,7 +430,7 @@ TEST(PercentToScale, RejectsWithIds) {
       rollgate::percent_to_scale(text);
       ADD_FAILURE() << "accepted '" << text << "'";
     } catch (const rollgate::error& e) {
-      EXPECT_EQ(e.id(), id) << text << ": " << e.what();
+      EXPECT_EQ(e.code(), id) << text << ": " << e.what();
       EXPECT_EQ(e.pointer(), "");
     }
   }

@@ -154,7 +154,7 @@ TEST(CanarySketch, CorruptSketchIsAnErrorWithThePointer) {
     rollgate::judge(kCfg, data({{"latency", s}}), data({{"latency", s}}));
     FAIL();
   } catch (const rollgate::error& e) {
-    EXPECT_EQ(e.id(), "rollgate.canary.512");
+    EXPECT_EQ(e.code(), "rollgate.canary.512");
     EXPECT_EQ(e.pointer().rfind("/baseline/metrics/latency", 0), 0u) << e.what();
   }
 }

@@ -52,7 +52,7 @@ std::vector<std::pair<std::string, std::string>> problems_of(const std::string& 
   try {
     rollgate::validate_canary_config(cfg);
   } catch (const rollgate::error& e) {
-    for (const auto& p : e.problems()) out.emplace_back(p.id, p.pointer);
+    for (const auto& p : e.problems()) out.emplace_back(p.code, p.pointer);
   }
   return out;
 }
@@ -145,7 +145,7 @@ TEST(CanaryData, MalformedDataIsAnErrorWithPointers) {
                     data(json::object()));
     FAIL();
   } catch (const rollgate::error& e) {
-    EXPECT_EQ(e.id(), "rollgate.canary.512");
+    EXPECT_EQ(e.code(), "rollgate.canary.512");
     EXPECT_EQ(e.pointer().rfind("/baseline/metrics/latency", 0), 0u) << e.what();
   }
   EXPECT_THROW(rollgate::judge(kLatency, "[]", data(json::object())), rollgate::error);

@@ -111,7 +111,7 @@ TEST(DiffKinds, BadDocumentsAreNamedAndBothReported) {
               "1, column 6: "
               "syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
               "literal");
-    EXPECT_EQ(e.problems()[1].id, "rollgate.json.101");
+    EXPECT_EQ(e.problems()[1].code, "rollgate.json.101");
     EXPECT_EQ(e.problems()[1].message.rfind("new document is not valid JSON at byte 4:", 0), 0u)
         << e.problems()[1].message;
   }

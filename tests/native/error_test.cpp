@@ -17,7 +17,7 @@ TEST(Version, LibraryMatchesHeadersAndProject) {
 TEST(Error, MessageHasIdPointerAndText) {
   const rollgate::error e("rollgate.config.204", "/flags/3/weights", "weights sum to 9");
   EXPECT_STREQ(e.what(), "[rollgate.config.204] /flags/3/weights: weights sum to 9");
-  EXPECT_EQ(e.id(), "rollgate.config.204");
+  EXPECT_EQ(e.code(), "rollgate.config.204");
   EXPECT_EQ(e.pointer(), "/flags/3/weights");
   EXPECT_EQ(e.message(), "weights sum to 9");
 }
@@ -35,7 +35,7 @@ TEST(JsonInput, SyntaxErrorNamesByteOffset) {
     rollgate::detail::parse_json(R"({"a": [1, 2,, 3]})", "config");
     FAIL() << "expected an error";
   } catch (const rollgate::error& e) {
-    EXPECT_EQ(e.id(), "rollgate.json.101");
+    EXPECT_EQ(e.code(), "rollgate.json.101");
     EXPECT_NE(std::string(e.what()).find("config is not valid JSON at byte 13"), std::string::npos)
         << e.what();
   }

@@ -29,7 +29,7 @@ TEST(FlagsHostile, DeeplyNestedConditionsAreBounded) {
   cond = R"({"not": )" + cond + "}";  // 17 levels
   const auto problems = rollgate::validate(config_with(rollgate::test::one_rule_flag(cond)));
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].id, "rollgate.config.213");
+  EXPECT_EQ(problems[0].code, "rollgate.config.213");
   EXPECT_EQ(problems[0].message, "conditions nest deeper than the limit of 16 levels");
 }
 
@@ -49,7 +49,7 @@ TEST(FlagsHostile, NaNAndInfinityAreNotJson) {
        {R"({"flags": [NaN]})", R"({"flags": [Infinity]})", R"({"flags": [-inf]})"}) {
     const auto problems = rollgate::validate(text);
     ASSERT_EQ(problems.size(), 1u) << text;
-    EXPECT_EQ(problems[0].id, "rollgate.json.101") << text;
+    EXPECT_EQ(problems[0].code, "rollgate.json.101") << text;
   }
 }
 
@@ -70,7 +70,7 @@ TEST(FlagsHostile, InvalidUtf8InTheConfigIsAnError) {
       R"({"key": "f\xc3", "variations": [{"key": "a", "value": 1}], "defaultVariation": "a"})");
   const auto problems = rollgate::validate(text);
   ASSERT_FALSE(problems.empty());
-  EXPECT_EQ(problems[0].id, "rollgate.json.101");
+  EXPECT_EQ(problems[0].code, "rollgate.json.101");
 }
 
 TEST(FlagsHostile, RandomCorruptionNeverCrashes) {

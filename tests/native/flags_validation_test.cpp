@@ -142,7 +142,7 @@ TEST(FlagsValidation, NonFiniteNumbers) {
             std::vector<std::string>{
                 "[rollgate.json.101] config is not valid JSON: number overflow parsing '-1e999'"});
   EXPECT_EQ(problem_strings(R"({"flags": [], "x": NaN})").size(), 1u);
-  EXPECT_EQ(rollgate::validate(R"({"flags": [], "x": NaN})")[0].id, "rollgate.json.101");
+  EXPECT_EQ(rollgate::validate(R"({"flags": [], "x": NaN})")[0].code, "rollgate.json.101");
 }
 
 TEST(FlagsValidation, OperandsAreCheckedAtLoad) {

@@ -25,7 +25,7 @@ std::vector<std::pair<std::string, std::string>> problems_of(const std::string& 
   try {
     rollgate::validate_plan(plan);
   } catch (const rollgate::error& e) {
-    for (const auto& p : e.problems()) out.emplace_back(p.id, p.pointer);
+    for (const auto& p : e.problems()) out.emplace_back(p.code, p.pointer);
   }
   return out;
 }

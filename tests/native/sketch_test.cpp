@@ -230,7 +230,7 @@ TEST(Sketch, UntrustedBase64IsValidated) {
         auto t = quantile_sketch::from_base64(bad);
         if (!t.empty()) (void)t.quantile(0.5);
       } catch (const rollgate::error& e) {
-        EXPECT_EQ(std::string(e.id()), "rollgate.stats.410");
+        EXPECT_EQ(std::string(e.code()), "rollgate.stats.410");
       }
     }
   }
@@ -255,7 +255,7 @@ TEST(Sketch, RandomlyCorruptedJsonNeverCrashes) {
       (void)t.to_json();
     } catch (const rollgate::error& e) {
       ++rejected;
-      const std::string id = e.id();
+      const std::string id = e.code();
       EXPECT_TRUE(id == "rollgate.stats.410" || id.rfind("rollgate.json.", 0) == 0) << id;
     }
   }

@@ -137,14 +137,14 @@ for (const flavour of flavours) {
       assert.ok(Math.abs(p99 - 1980) <= 0.01 * 1980, `p99 ${p99}`);
       assert.deepEqual(a.quantiles([0.99]), [p99]);
       const text = JSON.stringify(a);
-      const back = r.QuantileSketch.deserialize(text);
+      const back = r.QuantileSketch.fromJSON(text);
       assert.ok(back.equals(a));
       assert.equal(back.quantile(0.5), a.quantile(0.5));
       const b64 = r.QuantileSketch.fromBase64(a.toBase64());
       assert.ok(b64.equals(a));
       assert.throws(() => new r.QuantileSketch({ relativeAccuracy: 2 }), (e) => e.code === 'rollgate.stats.406');
-      assert.throws(() => r.QuantileSketch.deserialize('{"type":"nope"}'), (e) => e.code === 'rollgate.stats.410');
-      assert.throws(() => r.QuantileSketch.deserialize('{'), (e) => e.code === 'rollgate.json.101');
+      assert.throws(() => r.QuantileSketch.fromJSON('{"type":"nope"}'), (e) => e.code === 'rollgate.stats.410');
+      assert.throws(() => r.QuantileSketch.fromJSON('{'), (e) => e.code === 'rollgate.json.101');
       assert.throws(() => a.add(NaN), (e) => e.code === 'rollgate.stats.402');
       assert.throws(() => new r.QuantileSketch().quantile(0.5), (e) => e.code === 'rollgate.stats.412');
       for (const s of [a, b, back, b64]) s.dispose();

@@ -51,14 +51,14 @@ std::string json_quote(std::string_view s) {
 }
 
 void set_error(const rollgate::error& e) {
-  std::string out = "{\"id\":" + json_quote(e.id()) + ",\"pointer\":" + json_quote(e.pointer()) +
+  std::string out = "{\"code\":" + json_quote(e.code()) + ",\"pointer\":" + json_quote(e.pointer()) +
                     ",\"message\":" + json_quote(e.message()) +
                     ",\"what\":" + json_quote(e.what()) + ",\"problems\":[";
   bool first = true;
   for (const auto& p : e.problems()) {
     if (!first) out += ',';
     first = false;
-    out += "{\"id\":" + json_quote(p.id) + ",\"pointer\":" + json_quote(p.pointer) +
+    out += "{\"code\":" + json_quote(p.code) + ",\"pointer\":" + json_quote(p.pointer) +
            ",\"message\":" + json_quote(p.message) + "}";
   }
   out += "]}";

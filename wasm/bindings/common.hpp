@@ -21,7 +21,7 @@
 
 namespace rollgate::wasm {
 
-/// Records `e` as the last error (JSON: {"id","pointer","message","problems":[...]}).
+/// Records `e` as the last error (JSON: {"code","pointer","message","problems":[...]}).
 void set_error(const rollgate::error& e);
 /// Records an error that is not a rollgate::error (bad_alloc, a bug) under id `id`.
 void set_error(std::string_view id, std::string_view message);

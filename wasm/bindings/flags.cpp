@@ -152,7 +152,7 @@ std::string validate_flags(std::string config) {
   std::string out = "[";
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (i) out += ',';
-    out += "{\"code\":" + json_quote(problems[i].id) +
+    out += "{\"code\":" + json_quote(problems[i].code) +
            ",\"pointer\":" + json_quote(problems[i].pointer) +
            ",\"message\":" + json_quote(problems[i].message) + "}";
   }

@@ -42,8 +42,8 @@ export class RollgateError extends Error {
 
 /** @internal Builds a RollgateError from the core's error JSON. */
 export function errorFromCore(json) {
-  const problems = (json.problems || []).map((p) => ({ code: p.id, pointer: p.pointer, message: p.message }));
-  return new RollgateError(json.id, json.pointer, json.message, { problems });
+  const problems = (json.problems || []).map((p) => ({ code: p.code, pointer: p.pointer, message: p.message }));
+  return new RollgateError(json.code, json.pointer, json.message, { problems });
 }
 
 /** @internal */

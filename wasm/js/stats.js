@@ -317,17 +317,15 @@ export class QuantileSketch {
   /** True if buckets were collapsed (the lowest quantiles may exceed the error bound). */
   get collapsed() { return this._summary()[7] === 1; }
 
-  /** The JSON form as an object (JSON.stringify(sketch) gives the wire text). */
+  /**
+   * The JSON form (docs/statistics.md, "Sketch JSON") as an object; JSON.stringify(sketch) gives
+   * the wire text. Read it back with QuantileSketch.fromJSON, as MismatchReport does.
+   */
   toJSON() {
-    return JSON.parse(this.serialize());
-  }
-
-  /** The JSON form as text (docs/statistics.md, "Sketch JSON"). */
-  serialize() {
     this._owned.check();
     const text = this._h.toJson();
     if (text === '') throw lastError();
-    return text;
+    return JSON.parse(text);
   }
 
   /** The compact binary form, base64-encoded. */
@@ -345,7 +343,7 @@ export class QuantileSketch {
   }
 
   /** Parses the JSON form (text or object), validating it as untrusted input. */
-  static deserialize(json) {
+  static fromJSON(json) {
     const text = typeof json === 'string' ? json : JSON.stringify(json);
     const handle = mod().sketchFromJson(text);
     if (handle === null) throw lastError();

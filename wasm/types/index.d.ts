@@ -273,10 +273,9 @@ export class QuantileSketch implements Disposable {
   equals(other: QuantileSketch): boolean;
   /** The JSON form as an object (JSON.stringify(sketch) gives the wire text). */
   toJSON(): Record<string, unknown>;
-  /** The JSON form as text. */
-  serialize(): string;
   toBase64(): string;
-  static deserialize(json: string | Record<string, unknown>): QuantileSketch;
+  /** Reads the JSON form (text or object), validated as untrusted input. */
+  static fromJSON(json: string | Record<string, unknown>): QuantileSketch;
   static fromBase64(text: string): QuantileSketch;
   dispose(): void;
   [Symbol.dispose](): void;

@@ -208,7 +208,7 @@ export function srm(counts, weights) {
 export function sketchQuantiles(wire, ps) {
   const Q = api.QuantileSketch;
   const text = typeof wire === 'string' ? wire : JSON.stringify(wire);
-  const sk = Q.fromJSON ? Q.fromJSON(text) : Q.deserialize(text);
+  const sk = Q.fromJSON(text);
   try {
     const count = sk.count;
     return { count, mean: count ? sk.sum / count : NaN, qs: count ? Array.from(sk.quantiles(ps)) : ps.map(() => NaN) };

@@ -2,7 +2,8 @@
 /// @file error.hpp
 /// @brief The one exception type rollgate throws, and the problem records it carries.
 ///
-/// Every error has a stable id (`rollgate.<area>.<number>`, catalogued in docs/errors.md), the
+/// Every error has a stable code (`rollgate.<area>.<number>`, catalogued in docs/errors.md; the
+/// same name, `code`, in C++, in the binding's JSON and in JavaScript), the
 /// JSON Pointer (RFC 6901) of the value that was wrong, and a message. Its what() reads
 ///
 ///     [rollgate.config.204] /flags/3/fallthrough/rollout/weights: weights sum to 9000, expected
@@ -21,11 +22,11 @@ namespace rollgate {
 
 /// @brief One thing wrong with an input.
 struct problem {
-  std::string id;       ///< stable id, e.g. "rollgate.config.204"; see docs/errors.md
+  std::string code;     ///< stable code, e.g. "rollgate.config.204"; see docs/errors.md
   std::string pointer;  ///< JSON Pointer of the offending value ("" is the whole document)
-  std::string message;  ///< what is wrong, in words; names neither the id nor the pointer
+  std::string message;  ///< what is wrong, in words; names neither the code nor the pointer
 
-  /// @brief "[id] pointer: message", or "[id] message" when the pointer is empty.
+  /// @brief "[code] pointer: message", or "[code] message" when the pointer is empty.
   std::string to_string() const;
 };
 
@@ -33,18 +34,18 @@ struct problem {
 class error : public std::exception {
  public:
   /// @brief An error with a single problem.
-  error(std::string id, std::string pointer, std::string message);
+  error(std::string code, std::string pointer, std::string message);
   /// @brief An error with one or more problems.
   /// @pre !problems.empty()
   explicit error(std::vector<problem> problems);
 
   /// @brief The first problem's to_string(), followed by " (and N more problems)" if any.
   const char* what() const noexcept override { return what_.c_str(); }
-  /// @brief Id of the first problem.
-  const std::string& id() const noexcept { return problems_.front().id; }
+  /// @brief Code of the first problem.
+  const std::string& code() const noexcept { return problems_.front().code; }
   /// @brief JSON Pointer of the first problem.
   const std::string& pointer() const noexcept { return problems_.front().pointer; }
-  /// @brief Message of the first problem, without id or pointer.
+  /// @brief Message of the first problem, without code or pointer.
   const std::string& message() const noexcept { return problems_.front().message; }
   /// @brief Every problem found, in document order.
   const std::vector<problem>& problems() const noexcept { return problems_; }

@@ -54,7 +54,7 @@ export function sketchToWire(sketch) {
 
 /** Wire value → sketch (validated by the core; throws RollgateError when malformed). */
 export function sketchFromWire(wire) {
-  return rg.QuantileSketch.deserialize(wire);
+  return rg.QuantileSketch.fromJSON(wire);
 }
 
 export function sketchSummary(sketch) {

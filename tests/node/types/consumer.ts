@@ -80,7 +80,7 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   sk.merge(new stats.QuantileSketch());
   const p99: number = sk.quantile(0.99);
   const wire: string = JSON.stringify(sk);
-  QuantileSketch.deserialize(wire).dispose();
+  QuantileSketch.fromJSON(wire).dispose();
   QuantileSketch.fromBase64(sk.toBase64()).dispose();
   sk.dispose();
 
