@@ -19,7 +19,8 @@ std::string problem::to_string() const {
 }
 
 error::error(std::string code, std::string pointer, std::string message)
-    : error(std::vector<problem>{problem{std::move(code), std::move(pointer), std::move(message)}}) {}
+    : error(
+          std::vector<problem>{problem{std::move(code), std::move(pointer), std::move(message)}}) {}
 
 error::error(std::vector<problem> problems) : problems_(std::move(problems)) {
   if (problems_.empty()) {
