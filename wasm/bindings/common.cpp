@@ -51,7 +51,8 @@ std::string json_quote(std::string_view s) {
 }
 
 void set_error(const rollgate::error& e) {
-  std::string out = "{\"code\":" + json_quote(e.code()) + ",\"pointer\":" + json_quote(e.pointer()) +
+  std::string out = "{\"code\":" + json_quote(e.code()) +
+                    ",\"pointer\":" + json_quote(e.pointer()) +
                     ",\"message\":" + json_quote(e.message()) +
                     ",\"what\":" + json_quote(e.what()) + ",\"problems\":[";
   bool first = true;
