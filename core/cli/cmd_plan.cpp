@@ -3,12 +3,14 @@
 #include <chrono>    // std::chrono::system_clock (--now default)
 #include <cstdlib>   // std::strtoll
 #include <iostream>  // std::cout
+#include <optional>  // std::optional
 #include <string>    // std::string
 #include <vector>    // std::vector
 
 #include <nlohmann/json.hpp>  // --pretty
 
 #include "command.hpp"
+#include "rollgate/canary.hpp"  // parse_analysis
 #include "rollgate/error.hpp"
 #include "rollgate/rollout.hpp"
 
@@ -17,7 +19,9 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: rollgate plan (--plan FILE | --risk low|medium|high) [--state FILE]\n"
-    "                     [--analysis FILE] [--now MS] [--pretty]\n"
+    "                     [--analysis FILE] [--now MS] [--announce-ms MS] [--pretty]\n"
+    "       rollgate plan (--plan FILE | --risk R) --state FILE --command pause|resume|rollback\n"
+    "                     [--reason TEXT] [--now MS]\n"
     "       rollgate plan --print-default [--risk low|medium|high]\n"
     "       rollgate plan --validate FILE\n"
     "       rollgate plan --init [--now MS]\n"
@@ -32,6 +36,9 @@ constexpr const char* kHelp =
     "  --state FILE       current state (JSON); default: a new rollout started at --now\n"
     "  --analysis FILE    output of 'rollgate judge' for the current stage; default: none\n"
     "  --now MS           the clock, epoch milliseconds (default: the system clock)\n"
+    "  --announce-ms MS   increases take effect MS after they are decided (default 0)\n"
+    "  --command C        an operator's command instead of a step: pause, resume, rollback\n"
+    "  --reason TEXT      recorded with --command in the state's history\n"
     "  --print-default    print the default plan (of --risk, default medium)\n"
     "  --validate FILE    check a plan; print every problem\n"
     "  --init             print the state of a new rollout started at --now\n"
@@ -48,6 +55,15 @@ constexpr const char* kHelp =
   throw error("rollgate.cli.901", "", message);
 }
 
+std::int64_t milliseconds(const std::string& option, const std::string& v) {
+  char* end = nullptr;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || end != v.c_str() + v.size() || n < 0) {
+    usage(option + " needs a non-negative integer (milliseconds), got '" + v + "'");
+  }
+  return n;
+}
+
 void print(const std::string& json_text, bool pretty) {
   std::cout << (pretty ? nlohmann::ordered_json::parse(json_text).dump(2) : json_text) << '\n';
 }
@@ -57,7 +73,9 @@ int run_plan(const std::vector<std::string>& args) {
     std::cout << kHelp;
     return ok;
   }
-  std::string plan_file, state_file, analysis_file, validate_file, risk_text;
+  std::string plan_file, state_file, analysis_file, validate_file, risk_text, command_text;
+  std::string reason;
+  std::int64_t announce_ms = 0;
   bool print_default = false, init = false, pretty = false, has_now = false;
   std::int64_t now = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -77,14 +95,14 @@ int run_plan(const std::vector<std::string>& args) {
     } else if (a == "--validate") {
       validate_file = value();
     } else if (a == "--now") {
-      const std::string v = value();
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || end != v.c_str() + v.size() || n < 0) {
-        usage("--now needs a non-negative integer (epoch milliseconds), got '" + v + "'");
-      }
-      now = n;
+      now = milliseconds(a, value());
       has_now = true;
+    } else if (a == "--announce-ms") {
+      announce_ms = milliseconds(a, value());
+    } else if (a == "--command") {
+      command_text = value();
+    } else if (a == "--reason") {
+      reason = value();
     } else if (a == "--print-default") {
       print_default = true;
     } else if (a == "--init") {
@@ -103,23 +121,43 @@ int run_plan(const std::vector<std::string>& args) {
   const risk r = risk_text.empty() ? risk::medium : parse_risk(risk_text);
   if (print_default) {
     if (!plan_file.empty()) usage("--print-default and --plan do not go together");
-    std::cout << default_plan(r) << '\n';
+    std::cout << default_plan(r).to_json(2) << '\n';
     return ok;
   }
   if (!validate_file.empty()) {
-    validate_plan(read_file(validate_file));
+    (void)rollout_plan::parse(read_file(validate_file));
     std::cout << "{\"valid\":true}\n";
     return ok;
   }
   if (init) {
-    print(initial_state(now), pretty);
+    print(initial_state(now).to_json(), pretty);
     return ok;
   }
   if (!plan_file.empty() && !risk_text.empty()) usage("give --plan or --risk, not both");
-  const std::string plan = plan_file.empty() ? default_plan(r) : read_file(plan_file);
-  const std::string state = state_file.empty() ? initial_state(now) : read_file(state_file);
-  const std::string analysis = analysis_file.empty() ? "null" : read_file(analysis_file);
-  print(to_json(next_action(plan, state, analysis, now)), pretty);
+  const rollout_plan plan =
+      plan_file.empty() ? default_plan(r) : rollout_plan::parse(read_file(plan_file));
+  const rollout_state state =
+      state_file.empty() ? initial_state(now) : rollout_state::parse(read_file(state_file));
+  if (!command_text.empty()) {
+    if (state_file.empty()) usage("--command needs the rollout's --state");
+    print(to_json(apply_command(plan, state, parse_command(command_text), now, reason)), pretty);
+    return ok;
+  }
+  std::optional<analysis> judged;
+  if (!analysis_file.empty()) {
+    // An empty file or a JSON null means "no analysis yet", as the state machine documents.
+    const std::string text = read_file(analysis_file);
+    const auto first = text.find_first_not_of(" \t\r\n");
+    const auto last = text.find_last_not_of(" \t\r\n");
+    if (first != std::string::npos && text.substr(first, last - first + 1) != "null") {
+      judged = parse_analysis(text);
+    }
+  }
+  step_inputs in;
+  in.now_ms = now;
+  in.judged = judged ? &*judged : nullptr;
+  in.announce_ms = announce_ms;
+  print(to_json(next_action(plan, state, in)), pretty);
   return ok;
 }
 

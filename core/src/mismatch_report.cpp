@@ -213,6 +213,25 @@ void mismatch_report::add_noise(const diff_result& r) {
   count(r, true);
 }
 
+void mismatch_report::add_verdict(bool equal, bool noise) {
+  diff_result r;
+  if (!equal)
+    r.differences.push_back(difference{"", "", difference_kind::value_changed, "", "", false});
+  count(r, noise);
+}
+
+diff_result mismatch_report::add_responses(const response& served, const response& shadow,
+                                           const response* secondary, const diff_options& options) {
+  // Both diffs first, so invalid options change nothing.
+  diff_result candidate = diff_responses(served, shadow, options);
+  if (secondary) {
+    const diff_result noise = diff_responses(served, *secondary, options);
+    count(noise, true);
+  }
+  count(candidate, false);
+  return candidate;
+}
+
 void mismatch_report::add_run(std::uint64_t control_ns, std::uint64_t candidate_ns,
                               bool candidate_threw, bool slow) {
   ++experiments_.runs;
@@ -293,6 +312,24 @@ std::vector<field_verdict> mismatch_report::judge(const noise_thresholds& t) con
     out.push_back(std::move(v));
   }
   return out;
+}
+
+std::string verdicts_to_json(const std::vector<field_verdict>& verdicts) {
+  json out = json::array();
+  for (const auto& v : verdicts) {
+    out.push_back({{"field", v.field},
+                   {"comparisons", v.comparisons},
+                   {"differed", v.differed},
+                   {"noiseComparisons", v.noise_comparisons},
+                   {"noiseDiffered", v.noise_differed},
+                   {"rate", v.rate},
+                   {"noiseRate", v.noise_rate},
+                   {"relative", v.relative},
+                   {"absolute", v.absolute},
+                   {"pValue", v.p_value},
+                   {"real", v.real}});
+  }
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string mismatch_report::to_json() const {

@@ -85,7 +85,8 @@ TEST(CliPlan, PrintDefaultMatchesTheLibraryAndTheExamples) {
     SCOPED_TRACE(risk);
     const auto r = run_cli(std::string("plan --print-default --risk ") + risk);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(json::parse(r.out), json::parse(rollgate::default_plan(rollgate::parse_risk(risk))));
+    EXPECT_EQ(json::parse(r.out),
+              json::parse(rollgate::default_plan(rollgate::parse_risk(risk)).to_json()));
     EXPECT_EQ(json::parse(r.out), json::parse(rollgate::test::read_text(source_path(
                                       std::string("examples/plans/") + risk + ".json"))));
   }
@@ -94,7 +95,7 @@ TEST(CliPlan, PrintDefaultMatchesTheLibraryAndTheExamples) {
 }
 
 TEST(CliPlan, OneStepAdvancesWithAPassingAnalysis) {
-  const std::string state = write_temp("s.json", rollgate::initial_state(1000));
+  const std::string state = write_temp("s.json", rollgate::initial_state(1000).to_json());
   const std::string analysis = write_temp("a.json", R"({"decision":"PASS","criticalFailures":[]})");
   auto r = run_cli("plan --risk medium --state " + state + " --analysis " + analysis + " --now " +
                    std::to_string(1000 + 15 * 60000));

@@ -5,7 +5,6 @@
 #include <emscripten/bind.h>  // EMSCRIPTEN_BINDINGS, class_, function
 
 #include <cstdint>  // std::uint64_t
-#include <cstdio>   // std::snprintf
 #include <string>   // std::string
 #include <utility>  // std::pair
 #include <vector>   // std::vector
@@ -17,7 +16,6 @@
 namespace {
 
 using rollgate::wasm::guard;
-using rollgate::wasm::json_quote;
 
 /// Parsed options, cached by their text: experiments pass the same options on every call.
 struct options_cache {
@@ -103,18 +101,24 @@ struct report {
       return rollgate::diff_result_to_json(d);
     });
   }
-  /// Records a comparison decided elsewhere (a predicate): equal, or one difference at the root.
-  void add_verdict(bool equal, bool noise) {
-    rollgate::diff_result d;
-    if (!equal)
-      d.differences.push_back(
-          rollgate::difference{"", "", rollgate::difference_kind::value_changed, "", "", false});
-    if (noise) {
-      r.add_noise(d);
-    } else {
-      r.add_comparison(d);
-    }
+  /// One dark-launch sample of responses: served vs shadow and, with has_secondary, served vs
+  /// secondary (noise); returns the served-vs-shadow diff as JSON, "" on error.
+  std::string add_responses(double s_status, std::string s_headers, std::string s_body,
+                            std::string s_type, double c_status, std::string c_headers,
+                            std::string c_body, std::string c_type, bool has_secondary,
+                            double n_status, std::string n_headers, std::string n_body,
+                            std::string n_type, std::string options) {
+    return guard(std::string(), [&] {
+      const auto served = make_response(s_status, s_headers, std::move(s_body), std::move(s_type));
+      const auto shadow = make_response(c_status, c_headers, std::move(c_body), std::move(c_type));
+      rollgate::response secondary;
+      if (has_secondary)
+        secondary = make_response(n_status, n_headers, std::move(n_body), std::move(n_type));
+      return rollgate::diff_result_to_json(r.add_responses(
+          served, shadow, has_secondary ? &secondary : nullptr, cache.get(options)));
+    });
   }
+  void add_verdict(bool equal, bool noise) { r.add_verdict(equal, noise); }
   void add_run(double control_ns, double candidate_ns, bool threw, bool slow) {
     r.add_run(static_cast<std::uint64_t>(control_ns), static_cast<std::uint64_t>(candidate_ns),
               threw, slow);
@@ -133,26 +137,7 @@ struct report {
       t.absolute = absolute;
       t.significance = significance;
       t.min_differences = static_cast<std::uint64_t>(min_differences);
-      std::string out = "[";
-      bool first = true;
-      for (const auto& v : r.judge(t)) {
-        if (!first) out += ',';
-        first = false;
-        auto num = [](double x) {
-          char buf[32];
-          std::snprintf(buf, sizeof buf, "%.17g", x);
-          return std::string(buf);
-        };
-        out += "{\"field\":" + json_quote(v.field) +
-               ",\"comparisons\":" + std::to_string(v.comparisons) +
-               ",\"differed\":" + std::to_string(v.differed) +
-               ",\"noiseComparisons\":" + std::to_string(v.noise_comparisons) +
-               ",\"noiseDiffered\":" + std::to_string(v.noise_differed) +
-               ",\"rate\":" + num(v.rate) + ",\"noiseRate\":" + num(v.noise_rate) +
-               ",\"relative\":" + num(v.relative) + ",\"absolute\":" + num(v.absolute) +
-               ",\"pValue\":" + num(v.p_value) + ",\"real\":" + (v.real ? "true" : "false") + "}";
-      }
-      return out + "]";
+      return rollgate::verdicts_to_json(r.judge(t));
     });
   }
   std::string to_json() const {
@@ -187,6 +172,7 @@ EMSCRIPTEN_BINDINGS(rollgate_diff) {
   function("diffResponses", &diff_responses);
   class_<report>("MismatchReport")
       .function("add", &report::add)
+      .function("addResponses", &report::add_responses)
       .function("addVerdict", &report::add_verdict)
       .function("addRun", &report::add_run)
       .function("merge", &report::merge)

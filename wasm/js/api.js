@@ -19,10 +19,12 @@ export {
 import * as statsModule from './stats.js';
 /** The statistics namespace: `stats.mannWhitneyU(x, y, {alternative})` etc. */
 export const stats = statsModule;
+export { Decision, Classification, judge, validateCanaryConfig } from './canary.js';
 export {
-  Decision, Classification, ActionKind, Risk,
-  judge, validateCanaryConfig, defaultPlan, validatePlan, stageCanaryConfig, initialState, nextAction,
-} from './canary.js';
+  ActionKind, RolloutStatus, Command, Risk,
+  defaultPlan, validatePlan, restrictPlan, stageCanaryConfig, initialState, nextAction, settleRollout, rolloutStep,
+  startRollout, applyCommand,
+} from './rollout.js';
 export { Reason, ErrorCode, FlagType, FlagEvaluator, compile, validateFlags } from './flags.js';
 export {
   DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport,

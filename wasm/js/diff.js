@@ -119,6 +119,20 @@ export class MismatchReport {
     return result(this._h.add(valueText(primary, 'primary'), valueText(secondary, 'secondary'), optionsText(options), true));
   }
 
+  /**
+   * One dark-launch sample of HTTP responses ({status, headers, body, contentType?}), diffed and
+   * recorded in one call: served vs shadow (the candidate) and, when `secondary` is given (a
+   * second request to the served origin), served vs secondary (noise). Paths are diffResponses'
+   * ("/status", "/headers/<name>", "/body/..."); options may select headers with
+   * `{headers: {ignore: [...], only: [...]}}`. Returns the served-vs-shadow diff.
+   */
+  addResponses(served, shadow, secondary, options) {
+    this._owned.check();
+    const noise = secondary === undefined || secondary === null ? [0, '', '', ''] : responseArgs(secondary, 'secondary');
+    return result(this._h.addResponses(...responseArgs(served, 'served'), ...responseArgs(shadow, 'shadow'),
+      secondary !== undefined && secondary !== null, ...noise, optionsText(options)));
+  }
+
   /** Records a comparison decided by a predicate (equal or not), counted on the whole result. */
   addVerdict(equal, { noise = false } = {}) {
     this._owned.check();

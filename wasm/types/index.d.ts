@@ -308,8 +308,15 @@ export const Decision: { readonly Pass: 'PASS'; readonly Hold: 'HOLD'; readonly 
 export type Decision = (typeof Decision)[keyof typeof Decision];
 export const Classification: { readonly Pass: 'Pass'; readonly High: 'High'; readonly Low: 'Low'; readonly NoData: 'NoData' };
 export type Classification = (typeof Classification)[keyof typeof Classification];
-export const ActionKind: { readonly Advance: 'advance'; readonly Hold: 'hold'; readonly Rollback: 'rollback'; readonly Complete: 'complete' };
+export const ActionKind: {
+  readonly Advance: 'advance'; readonly Hold: 'hold'; readonly Rollback: 'rollback'; readonly Complete: 'complete';
+  readonly Start: 'start'; readonly Pause: 'pause'; readonly Resume: 'resume';
+};
 export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
+export const RolloutStatus: { readonly Running: 'running'; readonly Paused: 'paused'; readonly RolledBack: 'rolledBack'; readonly Completed: 'completed' };
+export type RolloutStatus = (typeof RolloutStatus)[keyof typeof RolloutStatus];
+export const Command: { readonly Pause: 'pause'; readonly Resume: 'resume'; readonly Rollback: 'rollback' };
+export type Command = (typeof Command)[keyof typeof Command];
 export const Risk: { readonly Low: 'low'; readonly Medium: 'medium'; readonly High: 'high' };
 export type Risk = (typeof Risk)[keyof typeof Risk];
 
@@ -361,18 +368,113 @@ export interface Analysis {
   metrics: MetricResult[];
 }
 
-export interface RolloutState { stage: number; stageStartMs: number; status: 'running' | 'paused' | 'rolledBack' | 'completed'; history: unknown[]; [key: string]: unknown }
-export interface RolloutAction { action: ActionKind; percent: number; stage: number; status: RolloutState['status']; reasons: string[]; state: RolloutState }
+/** One recorded transition of a rollout (holds are not recorded). */
+export interface HistoryEntry {
+  atMs: number;
+  action: ActionKind;
+  /** "coordinator" (the state machine) or "operator" (a command). */
+  actor: string;
+  fromStage: number;
+  toStage: number;
+  percent: number;
+  reason: string;
+}
+
+/** The stored state of a rollout (docs/rollout.md, "State"). */
+export interface RolloutState {
+  stage: number;
+  /** When the stage's percentage took effect. */
+  stageStartMs: number;
+  status: RolloutStatus;
+  /** Id of the measurement window; a new one starts whenever the served percentage changes. */
+  window: number;
+  /** An increase decided but not yet in force: clients serve `fromPercent` until `atMs`. */
+  pending: { fromPercent: number; atMs: number } | null;
+  /** Oldest first, at most 200 entries. */
+  history: HistoryEntry[];
+  /** Entries dropped from the front of the history. */
+  historyDropped?: number;
+}
+
+/** What a transition decided. Coverages are integers out of BUCKET_SCALE (pass them to inRollout). */
+export interface RolloutAction {
+  action: ActionKind;
+  /** The stage's traffic share after acting (0 after a rollback). */
+  percent: number;
+  coverage: number;
+  /** What clients serve now (differs from `percent` while an increase is announced). */
+  servingPercent: number;
+  servingCoverage: number;
+  stage: number;
+  status: RolloutStatus;
+  /** A new measurement window starts: discard the window's data. */
+  newWindow: boolean;
+  /** The announced increase, if one is pending. */
+  pending: { percent: number; coverage: number; atMs: number } | null;
+  reasons: string[];
+  state: RolloutState;
+}
+
+/** The sample-ratio check of one window. */
+export interface SrmCheck {
+  /** False when the window is too small or there is no split (0% or 100%). */
+  checked: boolean;
+  /** Checked and pValue < alpha: the rollout does not advance on this window. */
+  failed: boolean;
+  statistic: number | null;
+  pValue: number | null;
+  df: number;
+  alpha: number;
+  stableUnits: number;
+  canaryUnits: number;
+  canaryPercent: number;
+  reason: string;
+}
+
+/** The result of rolloutStep: the decision and its evidence. */
+export interface RolloutStep {
+  action: RolloutAction;
+  /** The window's analysis; null for a time-only stage or a finished rollout. */
+  analysis: Analysis | null;
+  srm: SrmCheck;
+}
+
+/** A rollout plan (docs/rollout.md, "Plan"). */
+export interface Plan {
+  name?: string;
+  description?: string;
+  risk?: Risk;
+  canary?: Record<string, unknown>;
+  stages: Array<{ name?: string; percent: number; minDurationMs: number; maxDurationMs?: number; gates?: string[] | Record<string, unknown>; watch?: string[] }>;
+}
+
+type Clock = { now?: number | Date };
 
 /** Judges a canary against its baseline: per-metric outcomes, score and decision. */
 export function judge(canaryConfig: JsonInput, baseline: JsonInput, canary: JsonInput): Analysis;
 export function validateCanaryConfig(canaryConfig: JsonInput): void;
-export function defaultPlan(risk?: Risk): Record<string, unknown>;
-export function validatePlan(plan: JsonInput): void;
-export function stageCanaryConfig(plan: JsonInput, stage: number): Record<string, unknown>;
-export function initialState(options?: { now?: number | Date }): RolloutState;
+export function defaultPlan(risk?: Risk): Plan;
+/** Throws every problem of a plan; with `measurable`, also gates on metrics outside it (rollgate.plan.613). */
+export function validatePlan(plan: JsonInput | Plan, options?: { measurable?: string[] }): void;
+/** The plan without its gates on metrics outside `measurable`, and the names it dropped. */
+export function restrictPlan(plan: JsonInput | Plan, measurable: string[]): { plan: Plan; dropped: string[] };
+/** The canary config of stage `stage`, or null for a time-only stage. */
+export function stageCanaryConfig(plan: JsonInput | Plan, stage: number): Record<string, unknown> | null;
+export function initialState(options?: Clock): RolloutState;
 /** The pure rollout state machine: store the returned `state` and pass it back next time. */
-export function nextAction(plan: JsonInput, state: JsonInput | RolloutState, analysis: JsonInput | Analysis | null, options?: { now?: number | Date }): RolloutAction;
+export function nextAction(plan: JsonInput | Plan, state: JsonInput | RolloutState, analysis: JsonInput | Analysis | null,
+  options?: Clock & { announceMs?: number; units?: { stable: number; canary: number }; srmAlpha?: number }): RolloutAction;
+/** Applies an announced increase once due: the action (a new window starts), or null. */
+export function settleRollout(plan: JsonInput | Plan, state: JsonInput | RolloutState, options?: Clock): RolloutAction | null;
+/** Judges a window, checks its sample ratio and steps the state machine. */
+export function rolloutStep(plan: JsonInput | Plan, state: JsonInput | RolloutState,
+  window: { baseline: JsonInput; canary: JsonInput; units?: { stable?: number; canary?: number } },
+  options?: Clock & { announceMs?: number; srmAlpha?: number }): RolloutStep;
+/** The first action and state of a new rollout. */
+export function startRollout(plan: JsonInput | Plan, options?: Clock & { reason?: string }): RolloutAction;
+/** An operator's command; throws rollgate.plan.614 when it does not apply to the rollout's status. */
+export function applyCommand(plan: JsonInput | Plan, state: JsonInput | RolloutState, command: Command,
+  options?: Clock & { reason?: string }): RolloutAction;
 
 // --- dark launches (docs/diff.md) ---------------------------------------------------------------
 
@@ -444,6 +546,11 @@ export class MismatchReport implements Disposable {
   add(oldValue: unknown, newValue: unknown, options?: DiffOptions | string): DiffResult;
   /** Records two runs of the OLD path: what differs on its own is noise. */
   addNoise(primary: unknown, secondary: unknown, options?: DiffOptions | string): DiffResult;
+  /**
+   * One dark-launch sample of responses in one call: served vs shadow (candidate) and, with a
+   * secondary response from the served origin, served vs secondary (noise). Returns the first diff.
+   */
+  addResponses(served: ResponseLike, shadow: ResponseLike, secondary?: ResponseLike | null, options?: DiffOptions | string): DiffResult;
   addVerdict(equal: boolean, options?: { noise?: boolean }): void;
   addRun(run?: { controlMs?: number; candidateMs?: number; candidateThrew?: boolean; slow?: boolean }): void;
   merge(other: MismatchReport): this;

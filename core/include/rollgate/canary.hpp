@@ -118,6 +118,14 @@ analysis judge(std::string_view canary_config_json, std::string_view baseline_js
 /// @brief The analysis as JSON text (camelCase; NaN numbers become null). See docs/canary.md.
 std::string to_json(const analysis& result);
 
+/// @brief Reads an analysis back from its JSON text (what to_json wrote, e.g. stored by a
+///        coordinator). Only "decision" is required; "criticalFailures", "reasons", "score",
+///        "groups" and "metrics" are read when present (null numbers become NaN), so a minimal
+///        {"decision": "PASS"} is a valid analysis for the rollout state machine.
+/// @throws rollgate::error [rollgate.json.1xx] unparsable; [rollgate.plan.611] wrong shapes, each
+///         with its JSON Pointer.
+analysis parse_analysis(std::string_view json_text);
+
 }  // namespace rollgate
 
 #endif  // ROLLGATE_CANARY_HPP

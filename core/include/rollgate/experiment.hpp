@@ -256,11 +256,7 @@ class experiment {
           if (to_json_) {
             report_->add_comparison(o.differences);
           } else {
-            diff_result r;  // a predicate says only "differs": record it on the whole result
-            if (!o.matched)
-              r.differences.push_back(
-                  difference{"", "", difference_kind::value_changed, "", "", false});
-            report_->add_comparison(r);
+            report_->add_verdict(o.matched);  // a predicate says only "differs"
           }
         }
       }

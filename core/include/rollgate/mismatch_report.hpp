@@ -113,6 +113,16 @@ class mismatch_report {
   void add_comparison(const diff_result& primary_vs_candidate);
   /// @brief Records one primary-vs-secondary comparison (two runs of the old path): noise.
   void add_noise(const diff_result& primary_vs_secondary);
+  /// @brief Records a comparison decided elsewhere (a predicate said equal or not): a
+  ///        difference counts on the whole result, field "".
+  void add_verdict(bool equal, bool noise = false);
+  /// @brief One dark-launch sample of HTTP responses, diffed and recorded in one call:
+  ///        served vs shadow (a candidate comparison) and, when `secondary` is given (a second
+  ///        request to the served origin), served vs secondary (noise). Paths are diff_responses'.
+  /// @return the served-vs-shadow differences
+  /// @throws rollgate::error rollgate.diff.703..705 for invalid options (bodies never throw)
+  diff_result add_responses(const response& served, const response& shadow,
+                            const response* secondary, const diff_options& options = {});
   /// @brief Records one experiment run's timing; candidate_threw runs count no comparison.
   void add_run(std::uint64_t control_ns, std::uint64_t candidate_ns, bool candidate_threw,
                bool slow);
@@ -121,7 +131,7 @@ class mismatch_report {
   /// @throws rollgate::error rollgate.diff.712 when the limits differ
   void merge(const mismatch_report& other);
 
-  /// @brief Every kept field's verdict, in byte order of the field.
+  /// @brief Every kept field's verdict, in byte order of the field (as JSON: verdicts_to_json).
   /// @throws rollgate::error rollgate.diff.703 for thresholds out of range (relative and
   ///         absolute in [0, 1), significance in (0, 1])
   std::vector<field_verdict> judge(const noise_thresholds& thresholds = {}) const;
@@ -163,6 +173,10 @@ class mismatch_report {
   std::uint64_t other_noise_differed_ = 0;
   experiment_counts experiments_;
 };
+
+/// @brief Verdicts as a JSON array: [{"field", "comparisons", "differed", "noiseComparisons",
+///        "noiseDiffered", "rate", "noiseRate", "relative", "absolute", "pValue", "real"}].
+std::string verdicts_to_json(const std::vector<field_verdict>& verdicts);
 
 }  // namespace rollgate
 

@@ -132,22 +132,42 @@ struct plan_inputs {
 const plan_inputs& plan_data() {
   static const plan_inputs p = [] {
     plan_inputs x;
-    x.plan = rollgate::default_plan(rollgate::risk::medium);
-    x.state = rollgate::initial_state(1'700'000'000'000);
+    x.plan = rollgate::default_plan(rollgate::risk::medium).to_json();
+    x.state = rollgate::initial_state(1'700'000'000'000).to_json();
     x.analysis = rollgate::to_json(rollgate::judge(kConfig, data().sketch_b, data().sketch_c));
     return x;
   }();
   return p;
 }
 
+// What a binding does per evaluation: parse plan, state and analysis from JSON text, step the
+// machine, write the action back as JSON.
 void BM_RolloutNextAction(benchmark::State& state) {
   const auto& p = plan_data();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(
-        rollgate::next_action(p.plan, p.state, p.analysis, 1'700'000'000'000 + 3'600'000));
+    const auto plan = rollgate::rollout_plan::parse(p.plan);
+    const auto st = rollgate::rollout_state::parse(p.state);
+    const auto a = rollgate::parse_analysis(p.analysis);
+    rollgate::step_inputs in;
+    in.now_ms = 1'700'000'000'000 + 3'600'000;
+    in.judged = &a;
+    benchmark::DoNotOptimize(rollgate::to_json(rollgate::next_action(plan, st, in)));
   }
 }
 BENCHMARK(BM_RolloutNextAction)->Unit(benchmark::kMicrosecond);
+
+// The transition alone, on typed values (a native caller that keeps the plan parsed).
+void BM_RolloutNextActionTyped(benchmark::State& state) {
+  const auto& p = plan_data();
+  const auto plan = rollgate::rollout_plan::parse(p.plan);
+  const auto st = rollgate::rollout_state::parse(p.state);
+  const auto a = rollgate::parse_analysis(p.analysis);
+  rollgate::step_inputs in;
+  in.now_ms = 1'700'000'000'000 + 3'600'000;
+  in.judged = &a;
+  for (auto _ : state) benchmark::DoNotOptimize(rollgate::next_action(plan, st, in));
+}
+BENCHMARK(BM_RolloutNextActionTyped)->Unit(benchmark::kMicrosecond);
 
 // Peer: only parsing the same three JSON texts with nlohmann/json (the floor for a JSON API).
 void BM_Peer_ParsePlanStateAnalysis(benchmark::State& state) {
