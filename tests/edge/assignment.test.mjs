@@ -65,14 +65,15 @@ test('split: fresh units land in canary at the configured 20% (binomial toleranc
   assert.ok(Math.abs(canary - 160) < 51, `canary ${canary} of ${n}`);
   const p = h.srmPValue([stable, canary], [80, 20]);
   assert.ok(p > 0.001, `sample-ratio mismatch p = ${p}`);
-  // The coordinator's own SRM check (rollgate's stats.srm on the merged counts) agrees.
+  // The coordinator's own sample-ratio check (the core's, on the merged new units) agrees.
   const st = await h.until(async () => {
     const s = (await h.admin(ctx.port, 'GET', 'status')).body;
-    return s.srm && s.srm.counts[0] + s.srm.counts[1] >= n ? s : null;
+    return s.srm && s.srm.stableUnits + s.srm.canaryUnits >= n ? s : null;
   }, 5000);
   assert.ok(st, 'the coordinator evaluated the split');
-  assert.deepEqual(st.srm.counts, [stable, canary]);
-  assert.deepEqual(st.srm.shares, [80, 20]);
+  assert.equal(st.srm.checked, true);
+  assert.deepEqual([st.srm.stableUnits, st.srm.canaryUnits], [stable, canary]);
+  assert.equal(st.srm.canaryPercent, 20);
   assert.ok(Math.abs(st.srm.pValue - p) < 1e-4, `coordinator p ${st.srm.pValue} vs ${p}`);
   assert.equal(st.state.percent, 20, 'still at the first stage');
 });

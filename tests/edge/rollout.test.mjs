@@ -243,8 +243,11 @@ test('gates on metrics the edge does not measure: an explicit plan is refused, t
   const plan = rg.defaultPlan('medium');
   const refused = await h.admin(ctx.a, 'POST', 'start', { id: 'explicit', origins: { canary: ctx.canary.url }, plan });
   assert.equal(refused.status, 400, refused.text);
-  assert.equal(refused.body.pointer, '/plan/stages/1/gates');
-  assert.match(refused.body.error, /gates on conversion, which the edge does not measure/);
+  // The core's rollgate.plan.613, one problem per gate, with pointers into the request body.
+  assert.equal(refused.body.code, 'rollgate.plan.613');
+  assert.equal(refused.body.pointer, '/plan/stages/1/gates/2');
+  assert.deepEqual(refused.body.problems.map((p) => p.pointer), ['/plan/stages/1/gates/2', '/plan/stages/2/gates/2']);
+  assert.match(refused.body.error, /gates on 'conversion', which this client does not measure \(it measures errorRate, latency\)/);
   const started = await start({ id: 'default-plan', risk: 'medium' });
   assert.equal(started.percent, 1);
   const st = await status();

@@ -119,7 +119,7 @@ for (const flavour of flavours) {
       assert.equal(adv.action, 'advance');
       assert.equal(adv.coverage, 10_000);
       assert.equal(adv.servingCoverage, 1_000);
-      assert.deepEqual(adv.pending, { percent: 10, coverage: 10_000, atMs: 905_000 });
+      assert.deepEqual(adv.pending, { percent: 10, coverage: 10_000, atMs: 905_000, window: adv.state.window + 1 });
       assert.equal(r.settleRollout(p, adv.state, { now: 904_999 }), null);
       const on = r.settleRollout(p, adv.state, { now: 905_000 });
       assert.equal(on.servingCoverage, 10_000);

@@ -409,8 +409,8 @@ export interface RolloutAction {
   status: RolloutStatus;
   /** A new measurement window starts: discard the window's data. */
   newWindow: boolean;
-  /** The announced increase, if one is pending. */
-  pending: { percent: number; coverage: number; atMs: number } | null;
+  /** The announced increase, if one is pending, and the window that starts with it. */
+  pending: { percent: number; coverage: number; atMs: number; window: number } | null;
   reasons: string[];
   state: RolloutState;
 }

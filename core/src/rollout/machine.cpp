@@ -344,19 +344,22 @@ rollout_action apply_command(const rollout_plan& plan, const rollout_state& stat
       if (s.status != rollout_status::running) refuse("");
       t.record(action_kind::pause, "operator", s.stage, percent, why);
       s.status = rollout_status::paused;
-      t.reason(why + "; paused at " + fmt_percent(percent));
+      t.reason(why);
+      t.reason("paused at " + fmt_percent(percent));
       return t.finish(action_kind::pause);
     case command::resume:
       if (s.status != rollout_status::paused) refuse(" (only a paused one)");
       t.record(action_kind::resume, "operator", s.stage, percent, why);
       s.status = rollout_status::running;
-      t.reason(why + "; running again at " + fmt_percent(percent));
+      t.reason(why);
+      t.reason("running again at " + fmt_percent(percent));
       return t.finish(action_kind::resume);
     case command::rollback:
     default:
       if (s.status == rollout_status::rolled_back) refuse(": it is already rolled back");
       t.roll_back("operator", why);
-      t.reason(why + "; rolled back to 0% at once");
+      t.reason(why);
+      t.reason("rolled back to 0% at once");
       return t.finish(action_kind::rollback);
   }
 }

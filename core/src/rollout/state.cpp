@@ -231,9 +231,11 @@ std::string to_json(const rollout_action& a) {
                {"status", to_string(a.status)},
                {"newWindow", a.new_window},
                {"reasons", a.reasons}};
+  // The window that starts when the announced increase takes effect (settle() opens it).
   out["pending"] = a.state.pending ? ojson{{"percent", percent_json(a.target.percent)},
                                            {"coverage", a.target.coverage},
-                                           {"atMs", a.state.pending->at_ms}}
+                                           {"atMs", a.state.pending->at_ms},
+                                           {"window", a.state.window + 1}}
                                    : ojson(nullptr);
   out["state"] = ojson::parse(a.state.to_json());
   return out.dump();

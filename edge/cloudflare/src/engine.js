@@ -25,17 +25,15 @@ export function initEngine(wasmModule) {
   return ready;
 }
 
-/** Coverage and weights are integers out of this scale (bucket.hpp: kScale). */
-export const SCALE = 100000;
+/** Coverages are integers out of this scale (the core's kScale; a live binding of the package). */
+export { BUCKET_SCALE } from 'rollgate';
 
 /**
- * True iff `unit` falls inside a rollout of `percent` % under `salt`: rollgate's coverage draw,
- * bucket(h, 100000) < percent * 1000. Raising the percentage only adds units (sticky).
+ * True iff `unit` falls inside `coverage` (an integer out of the package's BUCKET_SCALE, as the
+ * coordinator's state gives it) under `salt`: rollgate's coverage draw. Raising the coverage only
+ * adds units (sticky).
  */
-export function inCoverage(unit, salt, percent) {
-  const coverage = Math.round(Math.min(100, Math.max(0, percent)) * (SCALE / 100));
-  if (coverage <= 0) return false;
-  if (coverage >= SCALE) return true;
+export function inCoverage(unit, salt, coverage) {
   return rg.inRollout(unit, salt, coverage);
 }
 
@@ -84,53 +82,15 @@ export function newMismatchReport(limits) {
 }
 
 /**
- * Splits the rollout's diff options into the part rollgate's report applies (paths, limits) and
- * the header selection, which this module applies itself when it builds the documents below.
- */
-function splitOptions(options) {
-  const { headers, ...rest } = options || {};
-  const ignore = new Set(((headers && headers.ignore) || []).map((h) => String(h).toLowerCase()));
-  const only = headers && headers.only ? new Set(headers.only.map((h) => String(h).toLowerCase())) : null;
-  return { ignore, only, rest };
-}
-
-/**
- * A response as the JSON document the report diffs: {status, headers: {name: value}, body}, the
- * body parsed when its content type says JSON (so differences get field paths such as
- * /body/items/3/price), else kept as text. The same paths as rollgate's diffResponses.
- */
-function responseDocument(resp, sel) {
-  const headers = {};
-  let contentType = '';
-  for (const [name, value] of resp.headers) {
-    const n = name.toLowerCase();
-    if (n === 'content-type') contentType = value;
-    if (sel.ignore.has(n) || (sel.only && !sel.only.has(n))) continue;
-    headers[n] = n in headers ? `${headers[n]}, ${value}` : value;
-  }
-  let body = resp.body;
-  if (/json/i.test(contentType)) {
-    try {
-      body = JSON.parse(resp.body);
-    } catch {
-      // not JSON after all: compared as text
-    }
-  }
-  return { status: resp.status, headers, body };
-}
-
-/**
- * Records one dark-launch comparison in `report`: served vs shadow (the candidate) and, when a
- * second request to the served origin was made, served vs secondary (noise).
- * Responses are {status, headers: [name, value][], body: string}.
+ * Records one dark-launch sample in `report`: served vs shadow (the candidate) and, when a second
+ * request to the served origin was made, served vs secondary (noise). Responses are {status,
+ * headers: [name, value][], body: Uint8Array}; the core compares them (status, content type,
+ * headers as the options select them, bodies structurally when JSON) with the rollout's diff
+ * options.
  * @returns {{equal: boolean}} whether the shadow matched the served response
  */
 export function compareInto(report, served, shadow, secondary, diffOptions) {
-  const sel = splitOptions(diffOptions);
-  const primary = responseDocument(served, sel);
-  const candidate = report.add(primary, responseDocument(shadow, sel), sel.rest);
-  if (secondary) report.addNoise(primary, responseDocument(secondary, sel), sel.rest);
-  return { equal: !!candidate.equal };
+  return { equal: !!report.addResponses(served, shadow, secondary, diffOptions).equal };
 }
 
 /** Per-field verdicts of a report: which differences are real, which are noise. */
@@ -146,60 +106,37 @@ export function reportFromWire(wire) {
   return rg.MismatchReport.fromJSON(wire);
 }
 
-export function mergeReport(into, other) {
-  into.merge(other);
-}
-
 export function freeReport(report) {
   if (report && typeof report.dispose === 'function') report.dispose();
 }
 
 // ------------------------------------------------------------------------------------------------
-// Judge, plan, state machine
+// Plans and the rollout state machine: every decision is the core's (docs/rollout.md).
 
-export function defaultPlan(risk) {
-  return rg.defaultPlan(risk);
-}
-
-/** Throws RollgateError (with id and pointer) when the plan is invalid. */
-export function validatePlan(plan) {
-  rg.validatePlan(plan);
-}
-
+export const defaultPlan = (risk) => rg.defaultPlan(risk);
+/** Throws RollgateError (with code and pointer) when the plan is invalid or gates on a metric outside `measurable`. */
+export const validatePlan = (plan, options) => rg.validatePlan(plan, options);
+export const restrictPlan = (plan, measurable) => rg.restrictPlan(plan, measurable);
 /** Throws RollgateError (diff.70x, with a pointer) for invalid diff options. */
-export function validateDiffOptions(options) {
-  const h = options && options.headers;
-  if (h !== undefined) {
-    const lists = h && typeof h === 'object' && !Array.isArray(h) && Object.keys(h).every((k) => k === 'ignore' || k === 'only');
-    const ok = lists && Object.values(h).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
-    if (!ok) throw new rg.RollgateError('rollgate.diff.702', '/headers', 'headers must be {"ignore": [names], "only": [names]}');
+export const validateDiffOptions = (options) => rg.validateDiffOptions(options);
+export const startRollout = (plan, nowMs) => rg.startRollout(plan, { now: nowMs });
+export const applyCommand = (plan, state, command, nowMs, reason) => rg.applyCommand(plan, state, command, { now: nowMs, reason });
+export const settleRollout = (plan, state, nowMs) => rg.settleRollout(plan, state, { now: nowMs });
+/** Judges the window, checks its sample ratio and steps the plan: {action, analysis, srm}. */
+export const rolloutStep = (plan, state, window, options) => rg.rolloutStep(plan, state, window, options);
+
+/**
+ * Runs `fn`; a RollgateError it throws about a part of a request body is rethrown with its
+ * pointers relative to the body (`prefix` + the core's pointer), so clients see where to look.
+ */
+export function underPointer(prefix, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof rg.RollgateError)) throw e;
+    const problems = e.problems.map((p) => ({ ...p, pointer: prefix + p.pointer }));
+    throw new rg.RollgateError(e.code, prefix + e.pointer, e.detail, { problems });
   }
-  rg.validateDiffOptions(splitOptions(options).rest);
-}
-
-export function initialState(nowMs) {
-  return rg.initialState({ now: nowMs });
-}
-
-/** The canary config (judge input) that gates stage `stage` of `plan`. */
-export function stageCanaryConfig(plan, stage) {
-  return rg.stageCanaryConfig(plan, stage);
-}
-
-/** Judge the canary against the baseline: { verdict: 'PASS'|'HOLD'|'ROLLBACK', reasons, ... }. */
-export function judge(config, baseline, canary) {
-  return rg.judge(config, baseline, canary);
-}
-
-/** The plan's pure state machine: { action, percent, stage, status, reasons, state }. */
-export function nextAction(plan, state, analysis, nowMs) {
-  return rg.nextAction(plan, state, analysis, { now: nowMs });
-}
-
-/** Sample-ratio mismatch: chi-square of the observed arm counts against the configured shares. */
-export function sampleRatioMismatch(counts, shares) {
-  const srm = (rg.stats && rg.stats.srm) || rg.srm;
-  return srm(counts, shares);
 }
 
 /** A short, loggable description of an error (RollgateError keeps id and pointer). */

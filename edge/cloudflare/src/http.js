@@ -21,10 +21,14 @@ export function json(body, status = 200, extra = {}) {
   });
 }
 
-/** Reads a JSON request body of at most `limit` bytes; throws a tagged error otherwise. */
+/**
+ * Reads a JSON request body of at most `limit` bytes, stopping (and answering 413) as soon as the
+ * stream passes the limit rather than after buffering all of it. An empty body reads as {}.
+ */
 export async function readJson(request, limit = 1 << 20) {
-  const text = await request.text();
-  if (text.length > limit) throw Object.assign(new Error(`body larger than ${limit} bytes`), { status: 413 });
+  const bytes = await readLimited(request.body, limit);
+  if (bytes === null) throw Object.assign(new Error(`body larger than ${limit} bytes`), { status: 413 });
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

@@ -119,7 +119,7 @@ async function serve(request, s, url, ctx, progress) {
   }
   if (!forced) {
     try {
-      arm = state.percent > 0 && engine.inCoverage(unit, state.salt, state.percent) ? 'canary' : 'stable';
+      arm = state.coverage > 0 && engine.inCoverage(unit, state.salt, state.coverage) ? 'canary' : 'stable';
     } catch (e) {
       acc.count('failOpen.evaluation');
       logOnce('evaluation', 'bucketing failed, serving stable', { error: engine.describeError(e) });
@@ -137,7 +137,7 @@ async function serve(request, s, url, ctx, progress) {
     !forced &&
     state.shadow.methods.includes(request.method) &&
     Math.random() < state.shadow.sampleRate;
-  const shadowRequest = shadowOn ? cloneForShadow(request) : null;
+  const shadowRequest = shadowOn ? cloneForShadow(request, s) : null;
 
   progress.sent = true;
   let { response, status, ms } = await proxy(request, origin, url, s, arm);
@@ -183,10 +183,20 @@ function record(state, arm, status, ms, newUnit) {
   }
 }
 
+/**
+ * The request's headers without the ones only rollgate may set: a client must not be able to
+ * claim it is a shadow request (back ends skip side effects for those) or carry an override on.
+ */
+function forwardedHeaders(request, s) {
+  const headers = new Headers(request.headers);
+  headers.delete(s.overrideHeader || 'x-rollgate-override');
+  headers.delete('x-rollgate-shadow');
+  return headers;
+}
+
 /** Proxies to one origin, streaming the body; status 0 means the origin could not be reached. */
 async function proxy(request, origin, url, s, arm) {
-  const headers = new Headers(request.headers);
-  headers.delete(s.overrideHeader);
+  const headers = forwardedHeaders(request, s);
   headers.set('x-rollgate-arm', arm);
   headers.set('x-forwarded-host', url.host);
   const init = { method: request.method, headers, redirect: 'manual' };
@@ -211,8 +221,7 @@ async function failOpen(request, s, url, ctx, kind, why) {
 
 async function proxyPlain(request, origin, url, s, kind = 'internal') {
   if (!origin) return new Response('origin not configured', { status: 502 });
-  const headers = new Headers(request.headers);
-  headers.delete(s.overrideHeader || 'x-rollgate-override');
+  const headers = forwardedHeaders(request, s);
   const init = { method: request.method, headers, redirect: 'manual' };
   if (!SAFE.has(request.method) && request.body) init.body = request.body;
   let response;
@@ -263,22 +272,21 @@ async function rolloutState(s) {
 function inForce(state, now) {
   const n = state.next;
   if (!n || now < n.at) return state;
-  return { ...state, percent: n.percent, window: n.window, next: undefined };
+  return { ...state, percent: n.percent, coverage: n.coverage, window: n.window, next: undefined };
 }
 
-/** Why a state cannot be used, or null. */
+/** Why a state cannot be used, or null. Coverages are integers out of the package's BUCKET_SCALE. */
 function checkState(st) {
   if (!st || typeof st !== 'object') return 'state is not an object';
-  if (!Number.isFinite(st.percent) || st.percent < 0 || st.percent > 100) return 'percent out of range';
-  if (st.percent > 0) {
-    if (typeof st.salt !== 'string' || !st.salt) return 'salt missing';
-    if (!st.origins || typeof st.origins.canary !== 'string') return 'canary origin missing';
-  }
+  const coverageOk = (c) => Number.isInteger(c) && c >= 0 && c <= engine.BUCKET_SCALE;
+  if (!coverageOk(st.coverage)) return 'coverage out of range';
   if (!st.origins || typeof st.origins !== 'object') return 'origins missing';
+  const needsCanary = (c) => c > 0 && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string');
+  if (needsCanary(st.coverage)) return 'salt or canary origin missing';
   if (st.next !== undefined) {
     const n = st.next;
-    if (!n || !Number.isFinite(n.at) || !Number.isFinite(n.percent) || n.percent < 0 || n.percent > 100) return 'next out of range';
-    if (n.percent > 0 && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string')) return 'salt or canary origin missing';
+    if (!n || !Number.isFinite(n.at) || !coverageOk(n.coverage)) return 'next out of range';
+    if (needsCanary(n.coverage)) return 'salt or canary origin missing';
   }
   if (st.shadow) {
     if (!(st.shadow.sampleRate >= 0 && st.shadow.sampleRate <= 1)) return 'shadow.sampleRate out of range';
@@ -289,9 +297,8 @@ function checkState(st) {
 
 // --- dark launch -----------------------------------------------------------------------------------
 
-function cloneForShadow(request) {
-  const headers = new Headers(request.headers);
-  headers.set('x-rollgate-shadow', '1');
+function cloneForShadow(request, s) {
+  const headers = forwardedHeaders(request, s);
   return { method: request.method, url: request.url, headers };
 }
 
@@ -326,8 +333,7 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
       a().shadow.skipped++;
       return;
     }
-    const dec = new TextDecoder();
-    const asResult = (status, headers, bytes) => ({ status, headers, body: dec.decode(bytes) });
+    const asResult = (status, headers, body) => ({ status, headers, body });
     const served = asResult(servedMeta.status, servedMeta.headers, servedBytes);
     const shadow = asResult(shadowResp.status, [...shadowResp.headers], shadowBytes);
     const secondary = secondaryBytes ? asResult(secondaryResp.status, [...secondaryResp.headers], secondaryBytes) : null;

@@ -1,0 +1,123 @@
+// rollgate edge — the coordinator's live aggregates: per arm, the merged counts, latency sketch
+// and mismatch report of the current window and of the whole rollout. WASM objects (sketches,
+// reports) live here and are freed here. SPDX-License-Identifier: MIT
+import * as engine from '../engine.js';
+import { ARMS, newArm } from '../metrics.js';
+
+export function emptyArms() {
+  return { stable: newArm(), canary: newArm() };
+}
+
+export function freeArms(arms) {
+  for (const a of ARMS) {
+    engine.freeSketch(arms[a].sketch);
+    engine.freeReport(arms[a].report);
+  }
+}
+
+const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
+
+/**
+ * Adds one worker summary (wire form) into a live aggregate. Counts always merge; a sketch or
+ * report the core rejects is skipped and counted in `problems` (when given), so one bad part
+ * never loses a batch's counts.
+ */
+export function mergeArm(into, a, problems) {
+  into.requests += count(a.requests);
+  into.newUnits += count(a.newUnits);
+  into.errors += count(a.errors);
+  into.networkErrors += count(a.networkErrors);
+  for (const k of Object.keys(into.statuses)) into.statuses[k] += count(a.statuses && a.statuses[k]);
+  for (const k of Object.keys(into.shadow)) into.shadow[k] += count(a.shadow && a.shadow[k]);
+  if (a.latency) {
+    try {
+      const s = engine.sketchFromWire(a.latency);
+      if (into.sketch) {
+        try {
+          into.sketch.merge(s);
+        } finally {
+          engine.freeSketch(s);
+        }
+      } else into.sketch = s;
+    } catch (e) {
+      if (problems) problems.push('latency: ' + engine.describeError(e));
+    }
+  }
+  if (a.mismatches) {
+    try {
+      const m = engine.reportFromWire(a.mismatches);
+      if (into.report) {
+        try {
+          into.report.merge(m);
+        } finally {
+          engine.freeReport(m);
+        }
+      } else into.report = m;
+    } catch (e) {
+      if (problems) problems.push('mismatches: ' + engine.describeError(e));
+    }
+  }
+}
+
+/** Per-field verdicts of an arm's merged report (real regression or noise), or null. */
+export function verdictsOf(a, shadow) {
+  if (!a.report) return null;
+  try {
+    return engine.reportVerdicts(a.report, shadow && shadow.thresholds);
+  } catch (e) {
+    return { error: engine.describeError(e) };
+  }
+}
+
+/** An arm in the wire form workers flush (metrics.js), for storage. */
+export function armToWire(a) {
+  return {
+    requests: a.requests,
+    newUnits: a.newUnits,
+    statuses: a.statuses,
+    errors: a.errors,
+    networkErrors: a.networkErrors,
+    shadow: a.shadow,
+    latency: a.sketch ? engine.sketchToWire(a.sketch) : null,
+    mismatches: a.report ? engine.reportToWire(a.report) : null,
+  };
+}
+
+/** An arm as the status shows it. */
+export function armSummary(a) {
+  return {
+    requests: a.requests,
+    newUnits: a.newUnits,
+    errors: a.errors,
+    errorRate: a.requests ? a.errors / a.requests : null,
+    networkErrors: a.networkErrors,
+    statuses: a.statuses,
+    latencyMs: a.sketch ? engine.sketchSummary(a.sketch) : { count: 0 },
+    shadow: a.shadow,
+  };
+}
+
+/** The metrics the edge measures itself, by the names rollgate's default plans use. */
+export const MEASURED = ['errorRate', 'latency'];
+
+/** The judge's view of one arm: {"metrics": {name: data}} (canary.hpp), for MEASURED. */
+export function judgeInput(a) {
+  const metrics = { errorRate: { events: a.errors, total: a.requests } };
+  if (a.sketch && a.sketch.count > 0) metrics.latency = engine.sketchToWire(a.sketch);
+  return { metrics };
+}
+
+/** Both parts' arms from their stored wire form. */
+export function rehydrate(stored) {
+  const live = { window: emptyArms(), total: emptyArms() };
+  for (const part of ['window', 'total']) {
+    for (const a of ARMS) if (stored && stored[part] && stored[part][a]) mergeArm(live[part][a], stored[part][a]);
+  }
+  return live;
+}
+
+/** Both parts' arms in their wire form, for storage. */
+export function dehydrate(live) {
+  const part = (arms) => Object.fromEntries(ARMS.map((a) => [a, armToWire(arms[a])]));
+  return { window: part(live.window), total: part(live.total) };
+}
