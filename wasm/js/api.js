@@ -30,3 +30,4 @@ export {
   DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport,
 } from './diff.js';
 export { experiment } from './experiment.js';
+export { FlagSource, SourceStatus } from './source.js';
