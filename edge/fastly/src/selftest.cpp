@@ -15,6 +15,7 @@
 #include <string>   // std::string
 
 #include "request_path.hpp"
+#include "rollgate/bucket.hpp"
 #include "sha256.hpp"
 #include "state.hpp"
 #include "tokens.hpp"
@@ -113,6 +114,13 @@ ROLLGATE_EXPORT("rg_uuid") int rg_uuid(std::uint32_t r) {
 
 ROLLGATE_EXPORT("rg_coverage") std::uint32_t rg_coverage(double percent) {
   return rollgate_fastly::coverage_of_percent(percent);
+}
+
+// The core's coverage check alone (rollgate::bucketer::in_coverage), for the shared vectors.
+ROLLGATE_EXPORT("rg_in_coverage")
+int rg_in_coverage(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t saltn,
+                   std::uint32_t coverage) {
+  return rollgate::bucketer(arg(salt, saltn)).in_coverage(arg(u, un), coverage) ? 1 : 0;
 }
 
 // The service's arm decision for a unit given in the unit header, under a state with a canary:
