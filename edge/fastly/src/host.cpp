@@ -166,7 +166,7 @@ status send_downstream(const message& response) {
 }
 
 void respond_text(std::uint16_t code, std::string_view text, std::string_view arm_header,
-                  std::string_view fallback) {
+                  std::string_view arm, std::string_view fallback) {
   message m;
   if (fastly_http_resp__new(&m.head) != abi::ok) return;
   const std::optional<handle> body = new_body();
@@ -174,7 +174,7 @@ void respond_text(std::uint16_t code, std::string_view text, std::string_view ar
   m.body = *body;
   (void)fastly_http_resp__status_set(m.head, code);
   (void)response_header_insert(m.head, "content-type", "text/plain; charset=utf-8");
-  if (!arm_header.empty()) (void)response_header_insert(m.head, arm_header, "stable");
+  if (!arm_header.empty() && !arm.empty()) (void)response_header_insert(m.head, arm_header, arm);
   if (!fallback.empty()) (void)response_header_insert(m.head, "x-rollgate-fallback", fallback);
   std::size_t written = 0;
   (void)fastly_http_body__write(m.body, text.data(), text.size(), abi::back, &written);

@@ -51,9 +51,11 @@ void response_header_remove(handle resp, std::string_view name);
 /// body is a backend's, which the host pipes through without the service copying it).
 status send_downstream(const message& response);
 
-/// @brief Answers the client with a short text (502 when there is nothing to fail open to).
+/// @brief Answers the client with a short text: 502 when there is nothing to fail open to or
+/// the origin cannot be reached. `arm` goes into `arm_header` and `fallback` into
+/// x-rollgate-fallback, each when non-empty.
 void respond_text(std::uint16_t code, std::string_view text, std::string_view arm_header = {},
-                  std::string_view fallback = {});
+                  std::string_view arm = {}, std::string_view fallback = {});
 
 /// @brief A config store, or nothing when the service has none of that name.
 std::optional<handle> config_store_open(std::string_view name);

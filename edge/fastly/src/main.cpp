@@ -121,7 +121,7 @@ void fail_open(host::message& down, const settings& s, std::string_view method,
   const std::optional<host::handle> body = forward_body(down, is_safe(method));
   host::message resp;
   if (!body || host::send(down.head, *body, s.stable_backend, resp) != abi::ok) {
-    host::respond_text(502, "upstream unreachable", s.arm_header, kind);
+    host::respond_text(502, "upstream unreachable", s.arm_header, "stable", kind);
     return;
   }
   respond(resp, s, "stable", kind, std::nullopt);
@@ -210,14 +210,17 @@ void serve(host::message& down, outcome& out) {
     if (upstream && body && host::send(*upstream, *body, s.canary_backend, resp) == abi::ok) {
       return respond(resp, s, "canary", {}, d.set_cookie);
     }
-    if (!safe || !upstream) return host::respond_text(502, "upstream unreachable", s.arm_header);
+    if (!safe || !upstream) {
+      return host::respond_text(502, "upstream unreachable", s.arm_header, "canary");
+    }
     log_problem("origin unreachable", "canary", s.canary_backend);
     (void)host::request_header_insert(down.head, "x-rollgate-arm", "stable");
     const std::optional<host::handle> retry_body = host::new_body();
     if (retry_body && host::send(down.head, *retry_body, s.stable_backend, resp) == abi::ok) {
       return respond(resp, s, "stable", "canary-unreachable", d.set_cookie);
     }
-    return host::respond_text(502, "upstream unreachable", s.arm_header, "canary-unreachable");
+    return host::respond_text(502, "upstream unreachable", s.arm_header, "stable",
+                              "canary-unreachable");
   }
   (void)host::request_header_insert(down.head, "x-rollgate-arm", "stable");
   const std::optional<host::handle> body = forward_body(down, safe);
@@ -225,7 +228,7 @@ void serve(host::message& down, outcome& out) {
     return respond(resp, s, "stable", {}, d.set_cookie);
   }
   log_problem("origin unreachable", "stable", s.stable_backend);
-  host::respond_text(502, "upstream unreachable", s.arm_header);
+  host::respond_text(502, "upstream unreachable", s.arm_header, "stable");
 }
 
 }  // namespace

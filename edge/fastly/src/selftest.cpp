@@ -71,6 +71,14 @@ int rg_sha256_steps(std::uint32_t m, std::uint32_t mn, std::uint32_t step) {
   return put(h.finish());
 }
 
+// SHA-256 of the message repeated `times` times (FIPS 180-2's million 'a').
+ROLLGATE_EXPORT("rg_sha256_repeat")
+int rg_sha256_repeat(std::uint32_t m, std::uint32_t mn, std::uint32_t times) {
+  rollgate_fastly::sha256 h;
+  for (std::uint32_t i = 0; i < times; ++i) h.update(arg(m, mn));
+  return put(h.finish());
+}
+
 ROLLGATE_EXPORT("rg_hmac")
 int rg_hmac(std::uint32_t k, std::uint32_t kn, std::uint32_t m, std::uint32_t mn) {
   return put(rollgate_fastly::hmac_sha256(arg(k, kn), arg(m, mn)));

@@ -118,6 +118,15 @@ export async function startFastly(options) {
       if (value === undefined) delete state.configStores[store][key];
       else state.configStores[store][key] = value;
     },
+    /** Resolves once every request so far has finished its instance (its logs and stats are in). */
+    idle() {
+      if (!queue.length && workers.every((e) => !e.ctx)) return Promise.resolve();
+      return new Promise((res) => idleWaiters.push(res));
+    },
+    /** Replaces a whole store (kind: 'configStores' or 'secretStores'). */
+    setStore(kind, store, contents) {
+      state[kind][store] = structuredClone(contents);
+    },
     removeStore(kind, store) {
       delete state[kind][store];
     },
@@ -130,6 +139,7 @@ export async function startFastly(options) {
   // --- workers -----------------------------------------------------------------------------------
   const workers = [];
   const queue = [];
+  const idleWaiters = [];
   const count = options.workers || 2;
   for (let i = 0; i < count; i++) {
     const w = new Worker(new URL('./worker.mjs', import.meta.url));
@@ -272,6 +282,7 @@ export async function startFastly(options) {
     if (!m.responded) fallback(ctx, 500, m.stats.trap ? 'the service trapped' : 'the service sent no response');
     else if (m.streamingOpen) ctx.chain = ctx.chain.then(() => ctx.res.end());
     dispatch();
+    if (!queue.length && workers.every((e) => !e.ctx)) idleWaiters.splice(0).forEach((f) => f());
   }
 
   function dispatch() {

@@ -342,7 +342,10 @@ export function createHostcalls(io, env) {
             e.segments.shift();
             continue;
           }
-          writeBuf(buf, buf_len, reply.chunk, ok_out);
+          // Bytes beyond the guest's buffer wait, in order, for its next read.
+          const n = Math.min(buf_len, reply.chunk.length);
+          if (n < reply.chunk.length) e.segments.unshift({ bytes: reply.chunk.subarray(n) });
+          writeBuf(buf, buf_len, reply.chunk.subarray(0, n), ok_out);
           return;
         }
         writeU32(ok_out, 0);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 /**
  * An origin that answers JSON {origin, method, path, arm, headers, bodyBytes} and records what
  * it saw. Paths: /stream?chunks=N&gapMs=M streams N chunks M ms apart (the first at once);
- * /status/<code> answers that status; anything else answers 200.
+ * /status/<code> answers that status; /big?bytes=N answers N bytes (a repeating pattern);
+ * /setcookie answers with its own Set-Cookie; anything else answers 200.
  */
 export async function startOrigin(name) {
   const o = { name, hits: 0, seen: [] };
@@ -31,6 +32,14 @@ export async function startOrigin(name) {
         next();
         return;
       }
+      if (url.pathname === '/big') {
+        const n = Number(url.searchParams.get('bytes') || 1 << 20);
+        const big = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) big[i] = (i * 31 + 7) & 0xff;
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': n });
+        res.end(big);
+        return;
+      }
       const m = /^\/status\/(\d{3})$/.exec(url.pathname);
       const status = m ? Number(m[1]) : 200;
       const text = JSON.stringify({
@@ -41,7 +50,9 @@ export async function startOrigin(name) {
         bodyBytes: body.length,
         bodySha: body.length ? sha256hex(body) : null,
       });
-      res.writeHead(status, { 'content-type': 'application/json', 'x-origin': name, connection: 'keep-alive' });
+      const headers = { 'content-type': 'application/json', 'x-origin': name, connection: 'keep-alive' };
+      if (url.pathname === '/setcookie') Object.assign(headers, { 'set-cookie': 'origin=1; Path=/', 'proxy-connection': 'keep-alive' });
+      res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : text);
     });
   });

@@ -37,6 +37,7 @@ export function loadSelftest() {
   return {
     sha256: (m) => Buffer.from(bytesOut(x.rg_sha256(...args(m)))).toString('hex'),
     sha256Steps: (m, step) => Buffer.from(bytesOut(x.rg_sha256_steps(...args(m), step))).toString('hex'),
+    sha256Repeat: (m, times) => Buffer.from(bytesOut(x.rg_sha256_repeat(...args(m), times))).toString('hex'),
     hmac: (k, m) => Buffer.from(bytesOut(x.rg_hmac(...args(k, m)))).toString('hex'),
     signUnit: (secret, id) => textOut(x.rg_sign_unit(...args(secret, id))),
     verifyUnit: (secret, value) => textOut(x.rg_verify_unit(...args(secret, value))),

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: MIT
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import './quiet.mjs';
-import { openSync, readSync, fstatSync, ftruncateSync } from 'node:fs';
+import { openSync, readSync, fstatSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createHostcalls } from './hostcalls.mjs';
 // Loaded after quiet.mjs: node:wasi warns as it loads.
@@ -37,12 +37,14 @@ function makeIo(stats) {
   };
 }
 
+// The instance's stdout and stderr go to this worker's log file; each run reads what it added.
+let logOffset = 0;
 function readLogs() {
   const size = fstatSync(logFd).size;
-  if (size === 0) return '';
-  const buf = Buffer.alloc(size);
-  readSync(logFd, buf, 0, size, 0);
-  ftruncateSync(logFd, 0);
+  if (size <= logOffset) return '';
+  const buf = Buffer.alloc(size - logOffset);
+  readSync(logFd, buf, 0, buf.length, logOffset);
+  logOffset = size;
   return buf.toString('utf8');
 }
 
