@@ -15,6 +15,7 @@
 //   - a missing header gives `inval` on get and remove (Viceroy), a missing config item `none`,
 //     an unknown config store `badf`, an unknown secret store or secret `none`, an unknown
 //     backend `inval` on send; an unreachable backend gives `error`.
+import { performance } from 'node:perf_hooks';
 import { STATUS, ABI } from './abi.mjs';
 
 export class HostError extends Error {
@@ -48,6 +49,7 @@ export function createHostcalls(io, env) {
     handles: new Map(),
     next: 1,
     calls: 0,
+    hostcallMs: 0, // time inside the emulated hostcalls, I/O waits included
     responded: false,
   };
   const add = (kind, value) => {
@@ -423,12 +425,15 @@ export function createHostcalls(io, env) {
       if (!ABI.modules[module]?.[name]) throw new Error(`harness implements ${module}.${name}, which is not in the ABI`);
       const wrapped = function (...args) {
         session.calls++;
+        const t0 = performance.now();
         try {
           fn(...args);
           return STATUS.ok;
         } catch (e) {
           if (e instanceof HostError) return e.status;
           throw e;
+        } finally {
+          session.hostcallMs += performance.now() - t0;
         }
       };
       Object.defineProperty(wrapped, 'length', { value: fn.length });

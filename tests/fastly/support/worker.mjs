@@ -49,7 +49,10 @@ function readLogs() {
 }
 
 function run(env) {
-  const stats = { blockedMs: 0, io: 0, instantiateMs: 0, runMs: 0, hostcalls: 0, exitCode: null, trap: null };
+  // instantiateMs: a fresh WASI context, hostcall set and instance (Compute makes one per
+  // request too); runMs: _start to its return; hostcallMs: inside the emulated hostcalls, of
+  // which blockedMs waiting for the main thread's I/O. The guest's own time is runMs - hostcallMs.
+  const stats = { blockedMs: 0, io: 0, instantiateMs: 0, runMs: 0, hostcallMs: 0, hostcalls: 0, exitCode: null, trap: null };
   const io = makeIo(stats);
   const t0 = performance.now();
   const host = createHostcalls(io, env);
@@ -70,6 +73,7 @@ function run(env) {
     stats.trap = String(e && e.stack ? e.stack : e);
   }
   stats.hostcalls = host.session.calls;
+  stats.hostcallMs = host.session.hostcallMs;
   responded = host.session.responded;
   // A streaming downstream body the guest left open ends with the instance, as in Compute.
   const open = [...host.session.handles.values()].some((e) => e.kind === 'body' && e.streaming);
