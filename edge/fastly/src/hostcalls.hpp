@@ -120,8 +120,6 @@ status fastly_http_body__new(handle* body_out);
 ROLLGATE_FASTLY_IMPORT("fastly_http_body", "write")
 status fastly_http_body__write(handle body, const char* buf, std::size_t buf_len,
                                rollgate_fastly::abi::body_write_end end, std::size_t* nwritten_out);
-ROLLGATE_FASTLY_IMPORT("fastly_http_body", "close")
-status fastly_http_body__close(handle body);
 
 // --- fastly_config_store, fastly_secret_store, fastly_backend ---------------------------------
 ROLLGATE_FASTLY_IMPORT("fastly_config_store", "open")
