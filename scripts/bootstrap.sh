@@ -3,9 +3,12 @@
 #   1. Debian packages (compilers' libraries, Emscripten, Chromium, ...) that are missing;
 #   2. npm packages, when package-lock.json changed since the last install;
 #   3. the native build (CMake: library, CLI, tests, benchmarks) in build/native;
-#   4. the WebAssembly build (emcmake) in build/wasm, copied into dist/ for the npm package.
+#   4. the WebAssembly build (emcmake) in build/wasm, copied into dist/ for the npm package;
+#   5. the Fastly Compute service (clang --target=wasm32-wasi) in build/fastly;
+#   6. the package's clients (web/, edge/cloudflare/): npm ci and their builds.
 # Each step says what it does and skips itself when there is nothing to do.
-# Environment: ROLLGATE_SKIP_APT=1 skips step 1; ROLLGATE_NO_WASM=1 skips step 4;
+# Environment: ROLLGATE_SKIP_APT=1 skips step 1; ROLLGATE_NO_WASM=1 skips steps 4 and 5 (every
+#              WebAssembly build) and the clients' builds;
 #              ROLLGATE_JOBS (default 2) sets build parallelism.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +22,8 @@ apt_packages=(
   nlohmann-json3-dev libxxhash-dev libboost-dev   # header-only dependencies
   libgtest-dev libbenchmark-dev             # GoogleTest, Google Benchmark
   emscripten binaryen                       # WebAssembly build
+  wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32 lld-14
+                                            # wasm32-wasi build of the Fastly service
   nodejs npm                                # JS package, tests, edge runtime
   chromium                                  # browser tests (Playwright drives Debian's Chromium)
   gzip
@@ -82,7 +87,18 @@ if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f wasm/CMakeLists.txt ]; then
     test "${PIPESTATUS[0]}" -eq 0
   done
 fi
-# --- 5. package clients ---------------------------------------------------------------------------
+# --- 5. Fastly Compute service ---------------------------------------------------------------------
+if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f edge/fastly/CMakeLists.txt ]; then
+  if [ ! -f build/fastly/CMakeCache.txt ]; then
+    say "configuring the Fastly Compute service (build/fastly, wasm32-wasi)"
+    cmake -S edge/fastly -B build/fastly -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$root/edge/fastly/cmake/wasm32-wasi.cmake" >/dev/null
+  fi
+  say "building the Fastly Compute service (wasm32-wasi)"
+  cmake --build build/fastly -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
+  test "${PIPESTATUS[0]}" -eq 0
+fi
+# --- 6. package clients ---------------------------------------------------------------------------
 for client in "${client_packages[@]}"; do
   [ -f "$client/package-lock.json" ] || continue
   if [ ! -f "$client/node_modules/.package-lock.json" ] ||

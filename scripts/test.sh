@@ -14,7 +14,7 @@ if [ "${ROLLGATE_FUZZ_SECONDS:-0}" -gt 0 ] && [ -d tests/fuzz ]; then
   bash scripts/fuzz.sh "${ROLLGATE_FUZZ_SECONDS}" || status=1
 fi
 
-for suite in tests/node tests/edge tests/browser tests/demo; do
+for suite in tests/node tests/edge tests/fastly tests/browser tests/demo; do
   if compgen -G "$suite/*.test.mjs" >/dev/null; then
     say "node --test $suite"
     # A hung child process must fail its test, not stall CI: every test has a 5-minute ceiling.

@@ -1,0 +1,142 @@
+// rollgate on Fastly Compute. SPDX-License-Identifier: MIT
+/// @file hostcalls.hpp
+/// @brief The Fastly Compute hostcalls the service imports, declared as the witx ABI lowers them
+/// (fastly/Viceroy, lib/compute-at-edge-abi/*.witx; the table in tests/fastly/support/abi.json
+/// was generated from those files and the harness checks every import below against it):
+///   - every call returns a `fastly_status` (u32; 0 = ok);
+///   - `string` and `(list u8)` parameters are a (pointer, length) pair;
+///   - the ok value of `(expected T (error $fastly_status))` is written through one out-pointer
+///     per value (a tuple gives several), appended after the parameters;
+///   - handles are u32, `usize` is 32 bits on wasm32.
+/// Only the calls this service uses are declared: an unused import would still have to be
+/// provided by the host and would widen what the service depends on.
+#ifndef ROLLGATE_FASTLY_HOSTCALLS_HPP
+#define ROLLGATE_FASTLY_HOSTCALLS_HPP
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint32_t, std::uint64_t, std::int64_t
+
+namespace rollgate_fastly::abi {
+
+/// @brief typenames.witx `$fastly_status`.
+enum status : std::uint32_t {
+  ok = 0,
+  error = 1,
+  inval = 2,
+  badf = 3,
+  buflen = 4,
+  unsupported = 5,
+  badalign = 6,
+  httpinvalid = 7,
+  httpuser = 8,
+  httpincomplete = 9,
+  none = 10,
+  httpheadtoolarge = 11,
+  httpinvalidstatus = 12,
+  limitexceeded = 13,
+  again = 14,
+};
+
+using handle = std::uint32_t;
+/// @brief The invalid handle, as the Fastly SDKs spell it (u32::MAX).
+inline constexpr handle kInvalidHandle = 0xFFFFFFFFu;
+/// @brief typenames.witx `$body_write_end`.
+enum body_write_end : std::uint32_t { back = 0, front = 1 };
+
+}  // namespace rollgate_fastly::abi
+
+#define ROLLGATE_FASTLY_IMPORT(module, name) \
+  __attribute__((import_module(module), import_name(name)))
+
+extern "C" {
+using rollgate_fastly::abi::handle;
+using rollgate_fastly::abi::status;
+
+// --- fastly_abi ---------------------------------------------------------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_abi", "init")
+status fastly_abi__init(std::uint64_t abi_version);
+
+// --- fastly_http_req ----------------------------------------------------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "body_downstream_get")
+status fastly_http_req__body_downstream_get(handle* req_out, handle* body_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "new")
+status fastly_http_req__new(handle* req_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "method_get")
+status fastly_http_req__method_get(handle req, char* buf, std::size_t buf_len,
+                                   std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "method_set")
+status fastly_http_req__method_set(handle req, const char* method, std::size_t method_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "uri_get")
+status fastly_http_req__uri_get(handle req, char* buf, std::size_t buf_len,
+                                std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "uri_set")
+status fastly_http_req__uri_set(handle req, const char* uri, std::size_t uri_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_names_get")
+status fastly_http_req__header_names_get(handle req, char* buf, std::size_t buf_len,
+                                         std::uint32_t cursor, std::int64_t* ending_cursor_out,
+                                         std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_values_get")
+status fastly_http_req__header_values_get(handle req, const char* name, std::size_t name_len,
+                                          char* buf, std::size_t buf_len, std::uint32_t cursor,
+                                          std::int64_t* ending_cursor_out,
+                                          std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_values_set")
+status fastly_http_req__header_values_set(handle req, const char* name, std::size_t name_len,
+                                          const char* values, std::size_t values_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_value_get")
+status fastly_http_req__header_value_get(handle req, const char* name, std::size_t name_len,
+                                         char* value, std::size_t value_max_len,
+                                         std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_insert")
+status fastly_http_req__header_insert(handle req, const char* name, std::size_t name_len,
+                                      const char* value, std::size_t value_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "header_remove")
+status fastly_http_req__header_remove(handle req, const char* name, std::size_t name_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "send")
+status fastly_http_req__send(handle req, handle body, const char* backend, std::size_t backend_len,
+                             handle* resp_out, handle* resp_body_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "close")
+status fastly_http_req__close(handle req);
+
+// --- fastly_http_resp ---------------------------------------------------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "new")
+status fastly_http_resp__new(handle* resp_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_insert")
+status fastly_http_resp__header_insert(handle resp, const char* name, std::size_t name_len,
+                                       const char* value, std::size_t value_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_append")
+status fastly_http_resp__header_append(handle resp, const char* name, std::size_t name_len,
+                                       const char* value, std::size_t value_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_remove")
+status fastly_http_resp__header_remove(handle resp, const char* name, std::size_t name_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "status_set")
+status fastly_http_resp__status_set(handle resp, std::uint16_t status);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "send_downstream")
+status fastly_http_resp__send_downstream(handle resp, handle body, std::uint32_t streaming);
+
+// --- fastly_http_body ---------------------------------------------------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_http_body", "new")
+status fastly_http_body__new(handle* body_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_body", "write")
+status fastly_http_body__write(handle body, const char* buf, std::size_t buf_len,
+                               rollgate_fastly::abi::body_write_end end, std::size_t* nwritten_out);
+
+// --- fastly_config_store, fastly_secret_store, fastly_backend ---------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_config_store", "open")
+status fastly_config_store__open(const char* name, std::size_t name_len, handle* store_out);
+ROLLGATE_FASTLY_IMPORT("fastly_config_store", "get")
+status fastly_config_store__get(handle store, const char* key, std::size_t key_len, char* value,
+                                std::size_t value_max_len, std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_secret_store", "open")
+status fastly_secret_store__open(const char* name, std::size_t name_len, handle* store_out);
+ROLLGATE_FASTLY_IMPORT("fastly_secret_store", "get")
+status fastly_secret_store__get(handle store, const char* key, std::size_t key_len,
+                                handle* secret_out);
+ROLLGATE_FASTLY_IMPORT("fastly_secret_store", "plaintext")
+status fastly_secret_store__plaintext(handle secret, char* buf, std::size_t buf_len,
+                                      std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_backend", "exists")
+status fastly_backend__exists(const char* name, std::size_t name_len, std::uint32_t* exists_out);
+}
+
+#endif  // ROLLGATE_FASTLY_HOSTCALLS_HPP
