@@ -2,7 +2,7 @@
 // service as from edge/cloudflare/src/engine.js (the worker's own bucketing call, through the
 // npm package), so users keep their arm when traffic moves between the two CDNs.
 //   - the service's decide() (self-test module) for 12,000 units under several salts and
-//     percentages, and at percentages on both sides of each unit's bucket edge;
+//     coverages, and at coverages on both sides of each unit's bucket edge;
 //   - the core's coverage check inside the service against tests/vectors/bucketing.json;
 //   - the running service, through the harness, for 1,000 units by header and 300 fresh ones,
 //     whose cookies crypto.js verifies; cookie stickiness and overrides over real requests.
@@ -34,49 +34,49 @@ async function pool(items, n, fn) {
   return out;
 }
 
-test('decide() agrees with the Cloudflare worker for 12,000 units under several salts and percentages', () => {
+test('decide() agrees with the Cloudflare worker for 12,000 units under several salts and coverages', () => {
   const units = [];
   for (let i = 0; i < 9000; i++) units.push(randomUUID());
   for (let i = 0; i < 2000; i++) units.push(`user-${i}`);
   for (let i = 0; i < 1000; i++) units.push(`ünï-${i}-🙂`);
   const runs = [
-    ['checkout-v2', 37.5],
-    ['checkout-v2', 0.001],
-    ['search', 12.345],
-    ['', 50],
-    ['salt with spaces', 99.999],
-    ['checkout-v2', 100],
+    ['checkout-v2', 37500],
+    ['checkout-v2', 1],
+    ['search', 12345],
+    ['', 50000],
+    ['salt with spaces', 99999],
+    ['checkout-v2', 100000],
     ['checkout-v2', 0],
   ];
   let compared = 0;
   let canary = 0;
-  for (const [salt, percent] of runs) {
+  for (const [salt, coverage] of runs) {
     for (const u of units) {
-      const want = percent > 0 && engine.inCoverage(u, salt, percent) ? 'canary' : 'stable';
-      const got = st.arm(u, salt, percent);
-      if (got !== want) assert.fail(`unit ${u}, salt ${JSON.stringify(salt)}, ${percent}%: service ${got}, worker ${want}`);
+      const want = coverage > 0 && engine.inCoverage(u, salt, coverage) ? 'canary' : 'stable';
+      const got = st.arm(u, salt, coverage);
+      if (got !== want) assert.fail(`unit ${u}, salt ${JSON.stringify(salt)}, coverage ${coverage}: service ${got}, worker ${want}`);
       compared++;
       if (got === 'canary') canary++;
     }
   }
   assert.equal(compared, 12000 * runs.length);
   // Not a degenerate agreement (everything stable): about 37.5 + 0.001 + 12.3 + 50 + 100 + 100
-  // percent of one run's units are canary.
+  // percent of one run's units are canary (coverage / 1000).
   assert.ok(canary > 12000 * 2.9 && canary < 12000 * 3.1, `${canary} canary assignments`);
 });
 
-test('decide() and the worker round percentages to the same coverage at each unit\'s bucket edge', () => {
+test('decide() and the worker agree at each unit\'s bucket edge (coverage b is out, b + 1 is in)', () => {
   // The coverage draw of each vector unit is known (coverage_bucket b): the unit is in iff
-  // coverage > b. Percentages just around (b + 0.5) / 1000 test the rounding of percent * 1000.
+  // coverage > b. Both providers get integer coverages from the coordinator: no rounding anywhere.
   let n = 0;
   for (const d of vectors.draws) {
     // A unit header must have 1 to 256 bytes on both providers; others get a fresh id instead.
     if (d.unit === '' || Buffer.byteLength(d.unit) > 256) continue;
     const b = d.coverage_bucket;
-    for (const p of [b / 1000, (b + 0.4999) / 1000, (b + 0.5) / 1000, (b + 0.5001) / 1000, (b + 1) / 1000, (b - 0.5) / 1000]) {
-      if (p <= 0 || p > 100) continue;
-      const want = engine.inCoverage(d.unit, d.salt, p) ? 'canary' : 'stable';
-      assert.equal(st.arm(d.unit, d.salt, p), want, `${d.unit} / ${d.salt} at ${p}%`);
+    for (const [c, arm] of [[b, 'stable'], [b + 1, 'canary']]) {
+      if (c <= 0 || c > 100000) continue;
+      assert.equal(engine.inCoverage(d.unit, d.salt, c) ? 'canary' : 'stable', arm, `worker: ${d.unit} / ${d.salt} at ${c}`);
+      assert.equal(st.arm(d.unit, d.salt, c), arm, `service: ${d.unit} / ${d.salt} at ${c}`);
       n++;
     }
   }
@@ -94,9 +94,9 @@ describeService();
 
 function describeService() {
   let svc;
-  const PERCENT = 37.5;
+  const COVERAGE = 37500;
   before(async () => {
-    svc = await startService({ percent: PERCENT, options: { workers: 2 } });
+    svc = await startService({ coverage: COVERAGE, options: { workers: 2 } });
   });
   after(async () => {
     await svc?.close();
@@ -113,10 +113,10 @@ function describeService() {
       return r.headers.get('x-rollgate-arm');
     });
     units.forEach((u, i) => {
-      assert.equal(arms[i], engine.inCoverage(u, 'checkout-v2', PERCENT) ? 'canary' : 'stable', u);
+      assert.equal(arms[i], engine.inCoverage(u, 'checkout-v2', COVERAGE) ? 'canary' : 'stable', u);
     });
     const canary = arms.filter((a) => a === 'canary').length;
-    assert.ok(canary > 300 && canary < 450, `${canary} of 1000 in canary at ${PERCENT}%`);
+    assert.ok(canary > 300 && canary < 450, `${canary} of 1000 in canary at coverage ${COVERAGE}`);
   });
 
   test('fresh visitors get a cookie crypto.js verifies, and the arm of that unit; it sticks', async () => {
@@ -129,7 +129,7 @@ function describeService() {
       const id = await cf.verifyUnit(COOKIE_SECRET, value);
       assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       const arm = r.headers.get('x-rollgate-arm');
-      assert.equal(arm, engine.inCoverage(id, 'checkout-v2', PERCENT) ? 'canary' : 'stable');
+      assert.equal(arm, engine.inCoverage(id, 'checkout-v2', COVERAGE) ? 'canary' : 'stable');
       return { value, id, arm };
     });
     assert.equal(new Set(results.map((x) => x.id)).size, 300);
@@ -148,7 +148,7 @@ function describeService() {
       const id = randomUUID();
       const r = await fetch(svc.url + '/cf', { headers: { cookie: `rg_unit=${await cf.signUnit(COOKIE_SECRET, id)}` } });
       await r.arrayBuffer();
-      const want = engine.inCoverage(id, 'checkout-v2', PERCENT) ? 'canary' : 'stable';
+      const want = engine.inCoverage(id, 'checkout-v2', COVERAGE) ? 'canary' : 'stable';
       assert.equal(r.headers.get('x-rollgate-arm'), want);
       assert.equal(r.headers.get('set-cookie'), null);
       seen[want]++;
@@ -159,7 +159,7 @@ function describeService() {
   test('forged, unsigned and other-key cookies are replaced and cannot pick the arm', async () => {
     // A unit in canary at 37.5%, whose cookie a user forges.
     let target = null;
-    for (let i = 0; !target; i++) if (engine.inCoverage(`forged-${i}`, 'checkout-v2', PERCENT)) target = `forged-${i}`;
+    for (let i = 0; !target; i++) if (engine.inCoverage(`forged-${i}`, 'checkout-v2', COVERAGE)) target = `forged-${i}`;
     const forged = [
       `rg_unit=${target}`,
       `rg_unit=${target}.${'A'.repeat(43)}`,
@@ -173,14 +173,14 @@ function describeService() {
       assert.ok(set, `a new cookie replaces ${cookie}`);
       const id = await cf.verifyUnit(COOKIE_SECRET, set.split(';')[0].slice('rg_unit='.length));
       assert.notEqual(id, target);
-      assert.equal(r.headers.get('x-rollgate-arm'), engine.inCoverage(id, 'checkout-v2', PERCENT) ? 'canary' : 'stable');
+      assert.equal(r.headers.get('x-rollgate-arm'), engine.inCoverage(id, 'checkout-v2', COVERAGE) ? 'canary' : 'stable');
     }
   });
 
   test('override tokens from sign-override (crypto.js) force an arm; bad ones do not; the header does not reach the origin', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
     let stableUnit = null;
-    for (let i = 0; !stableUnit; i++) if (!engine.inCoverage(`qa-${i}`, 'checkout-v2', PERCENT)) stableUnit = `qa-${i}`;
+    for (let i = 0; !stableUnit; i++) if (!engine.inCoverage(`qa-${i}`, 'checkout-v2', COVERAGE)) stableUnit = `qa-${i}`;
     const ask = async (token) => {
       const r = await fetch(svc.url + '/qa', { headers: { 'x-user-id': stableUnit, 'x-rollgate-override': token } });
       const body = await r.json();

@@ -29,7 +29,7 @@ const q = (xs, p) => {
 };
 const fmt = (ms) => `${(ms * 1000).toFixed(0)} µs`;
 
-const svc = await startService({ percent: 50, options: { workers: 2 } });
+const svc = await startService({ coverage: 50000, options: { workers: 2 } });
 const cookies = [];
 for (let i = 0; i < 50; i++) cookies.push(`rg_unit=${await cf.signUnit(COOKIE_SECRET, crypto.randomUUID())}`);
 const kinds = ['header', 'cookie', 'fresh'];

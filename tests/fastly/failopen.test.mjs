@@ -9,7 +9,7 @@ import { deadUrl } from './support/origins.mjs';
 
 let svc;
 before(async () => {
-  svc = await startService({ percent: 100 });
+  svc = await startService({ coverage: 100000 });
 });
 after(async () => {
   await svc?.close();
@@ -17,7 +17,7 @@ after(async () => {
 beforeEach(async () => {
   await svc.h.idle();
   // Back to a healthy rollout at 100% (every unit in canary) before each case.
-  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100)));
+  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100000)));
   svc.h.setBackend('stable', svc.stable.url);
   svc.h.setBackend('canary', svc.canary.url);
   svc.h.setStore('secretStores', 'rollgate_secrets', secrets().rollgate_secrets);
@@ -67,21 +67,22 @@ test('the state store missing fails open as "coordinator"', async () => {
 });
 
 test('unusable states fail open as "state", with worker.js checkState\'s reasons', async () => {
-  const base = rolloutState(50);
+  const base = rolloutState(50000);
   const cases = [
-    ['{"percent": 5', 'state is not JSON'],
+    ['{"coverage": 5', 'state is not JSON'],
     ['[1, 2]', 'state is not an object'],
-    [{ ...base, percent: 150 }, 'percent out of range'],
-    [{ ...base, percent: -1 }, 'percent out of range'],
-    [{ ...base, percent: '50' }, 'percent out of range'],
-    [{ ...base, percent: undefined }, 'percent out of range'],
-    [{ ...base, salt: '' }, 'salt missing'],
-    [{ ...base, origins: { stable: 'https://s' } }, 'canary origin missing'],
-    [{ ...base, percent: 0, origins: undefined }, 'origins missing'],
+    [{ ...base, coverage: 150000 }, 'coverage out of range'],
+    [{ ...base, coverage: -1 }, 'coverage out of range'],
+    [{ ...base, coverage: '50000' }, 'coverage out of range'],
+    [{ ...base, coverage: 12.5 }, 'coverage out of range'],
+    [{ ...base, coverage: undefined }, 'coverage out of range'],
+    [{ ...base, salt: '' }, 'salt or canary origin missing'],
+    [{ ...base, origins: { stable: 'https://s' } }, 'salt or canary origin missing'],
+    [{ ...base, coverage: 0, origins: undefined }, 'origins missing'],
     [{ ...base, next: null }, 'next out of range'],
-    [{ ...base, next: { percent: 101, at: 1 } }, 'next out of range'],
-    [{ ...base, next: { percent: 100 } }, 'next out of range'],
-    [{ ...base, percent: 0, salt: undefined, next: { percent: 10, at: 1 } }, 'salt or canary origin missing'],
+    [{ ...base, next: { coverage: 100001, at: 1 } }, 'next out of range'],
+    [{ ...base, next: { coverage: 100000 } }, 'next out of range'],
+    [{ ...base, coverage: 0, salt: undefined, next: { coverage: 10000, at: 1 } }, 'salt or canary origin missing'],
     [{ ...base, shadow: { sampleRate: 2, methods: ['GET'] } }, 'shadow.sampleRate out of range'],
     [{ ...base, shadow: { sampleRate: 0.5 } }, 'shadow.methods missing'],
   ];
@@ -93,16 +94,16 @@ test('unusable states fail open as "state", with worker.js checkState\'s reasons
     assert.deepEqual([log.kind, log.why], ['state', why]);
   }
   // And states that are fine: no shadow, shadow null, a pending increase.
-  for (const state of [{ ...base, shadow: undefined }, { ...base, shadow: false }, { ...base, next: { percent: 60, window: 2, at: Date.now() + 60000 } }]) {
+  for (const state of [{ ...base, shadow: undefined }, { ...base, shadow: false }, { ...base, next: { coverage: 60000, window: 2, at: Date.now() + 60000 } }]) {
     svc.h.setConfig('rollgate_state', 'default', JSON.stringify(state));
     assert.equal((await get()).fallback, null, JSON.stringify(state));
   }
 });
 
 test('an announced increase applies from its time on, as worker.js inForce does', async () => {
-  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0, { next: { percent: 100, window: 2, at: Date.now() + 3600000 } })));
+  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0, { next: { coverage: 100000, window: 2, at: Date.now() + 3600000 } })));
   assert.equal((await get()).arm, 'stable');
-  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0, { next: { percent: 100, window: 2, at: Date.now() - 1 } })));
+  svc.h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0, { next: { coverage: 100000, window: 2, at: Date.now() - 1 } })));
   assert.equal((await get()).arm, 'canary');
 });
 

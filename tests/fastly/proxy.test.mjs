@@ -68,7 +68,7 @@ after(async () => {
 });
 
 test('the response body streams: the client reads the first chunk while the origin still holds the rest', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100)));
+  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100000)));
   const r = await fetch(h.url + '/slow');
   assert.equal(r.headers.get('x-rollgate-arm'), 'canary');
   const reader = r.body.getReader();
@@ -81,7 +81,7 @@ test('the response body streams: the client reads the first chunk while the orig
 });
 
 test('the request body streams: the origin gets the first part before the client has sent the rest', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100)));
+  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100000)));
   const url = new URL(h.url + '/upload');
   const req = request({ hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'transfer-encoding': 'chunked' } });
   const answer = new Promise((res, rej) => {
@@ -126,12 +126,12 @@ function rawGet(path, headerPairs) {
   });
 }
 
-for (const [arm, percent] of [
+for (const [arm, coverage] of [
   ['stable', 0],
-  ['canary', 100],
+  ['canary', 100000],
 ]) {
   test(`upstream, a ${arm} request keeps method, path, query and every header value, adds the arm and x-forwarded-host`, async () => {
-    h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(percent)));
+    h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(coverage)));
     // The canary here is the gated origin, which echoes nothing: send canary traffic to the
     // plain origin under the canary name for this test.
     h.setBackend('canary', stable.url);

@@ -3,7 +3,7 @@
 // One instance per request (Compute runs main() once per downstream request). Per request:
 // settings (config store + secret store) → rollout state (config store `rollgate_state`) → unit
 // (header, signed cookie, or a fresh id) → arm (signed QA override, or rollgate's coverage draw
-// < percentage) → proxy to that arm's backend with a header naming the arm; the host streams
+// < coverage) → proxy to that arm's backend with a header naming the arm; the host streams
 // the request and response bodies without the service copying them.
 //
 // Fails open: any problem of rollgate itself (settings, state, its store) serves the request

@@ -41,8 +41,7 @@ decision decide(const settings& s, const rollout_state& state, const request_fac
   }
   if (!d.forced) {
     d.canary =
-        state.percent > 0 &&
-        rollgate::bucketer(state.salt).in_coverage(d.unit, coverage_of_percent(state.percent));
+        state.coverage > 0 && rollgate::bucketer(state.salt).in_coverage(d.unit, state.coverage);
   }
   if (d.canary && !state.has_canary) d.canary = false;
   return d;

@@ -4,7 +4,7 @@
 /// no I/O, so that the service and the self-test module run the same code.
 ///   unit: the unit header (1 to 256 bytes), else a valid signed cookie, else a fresh id that
 ///         gets a signed cookie;
-///   arm:  a valid QA override token, else canary iff percent > 0 and the unit is inside
+///   arm:  a valid QA override token, else canary iff coverage > 0 and the unit is inside
 ///         rollgate's coverage (rollgate::bucketer::in_coverage), and canary only when the state
 ///         has a canary origin.
 #ifndef ROLLGATE_FASTLY_REQUEST_PATH_HPP

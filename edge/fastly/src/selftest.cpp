@@ -120,10 +120,6 @@ ROLLGATE_EXPORT("rg_uuid") int rg_uuid(std::uint32_t r) {
   return put(rollgate_fastly::uuid_v4(bytes));
 }
 
-ROLLGATE_EXPORT("rg_coverage") std::uint32_t rg_coverage(double percent) {
-  return rollgate_fastly::coverage_of_percent(percent);
-}
-
 // The core's coverage check alone (rollgate::bucketer::in_coverage), for the shared vectors.
 ROLLGATE_EXPORT("rg_in_coverage")
 int rg_in_coverage(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t saltn,
@@ -135,10 +131,10 @@ int rg_in_coverage(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::u
 // 1 for canary, 0 for stable.
 ROLLGATE_EXPORT("rg_arm")
 int rg_arm(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t saltn,
-           double percent) {
+           std::uint32_t coverage) {
   const rollgate_fastly::settings s = test_settings();
   rollgate_fastly::rollout_state state;
-  state.percent = percent;
+  state.coverage = coverage;
   state.salt = std::string(arg(salt, saltn));
   state.has_canary = true;
   rollgate_fastly::request_facts facts;
@@ -146,12 +142,12 @@ int rg_arm(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t 
   return rollgate_fastly::decide(s, state, facts).canary ? 1 : 0;
 }
 
-// The state check: the problem text (empty when usable); percent in force at now_ms into rg_out
-// after the text as "\n<percent>".
+// The state check: the problem text (empty when usable); the coverage in force at now_ms into
+// rg_out after the text as "\n<coverage>".
 ROLLGATE_EXPORT("rg_check_state")
 int rg_check_state(std::uint32_t j, std::uint32_t jn, std::int64_t now_ms) {
   const rollgate_fastly::state_result r = rollgate_fastly::parse_state(arg(j, jn));
   if (!r.problem.empty()) return put(r.problem);
   const rollgate_fastly::rollout_state st = rollgate_fastly::in_force(r.state, now_ms);
-  return put("\n" + std::to_string(rollgate_fastly::coverage_of_percent(st.percent)));
+  return put("\n" + std::to_string(st.coverage));
 }

@@ -46,45 +46,45 @@ state_result parse_state(std::string_view json_text) {
     r.problem = "state is not an object";
     return r;
   }
-  const json* percent = member(st, "percent");
-  if (!finite_number(percent) || percent->get<double>() < 0 || percent->get<double>() > 100) {
-    r.problem = "percent out of range";
+  // Coverages are integers out of kScale, as the core's rollout action gives them.
+  const auto coverage_ok = [](const json* v) {
+    return v && (v->is_number_unsigned() || v->is_number_integer()) && v->get<std::int64_t>() >= 0 &&
+           v->get<std::int64_t>() <= static_cast<std::int64_t>(rollgate::kScale);
+  };
+  const json* coverage = member(st, "coverage");
+  if (!coverage_ok(coverage)) {
+    r.problem = "coverage out of range";
     return r;
   }
-  const json* salt = member(st, "salt");
   const json* origins = member(st, "origins");
-  const json* canary = origins ? member(*origins, "canary") : nullptr;
-  const bool has_canary = canary && canary->is_string();
-  if (percent->get<double>() > 0) {
-    if (!non_empty_string(salt)) {
-      r.problem = "salt missing";
-      return r;
-    }
-    if (!has_canary) {
-      r.problem = "canary origin missing";
-      return r;
-    }
-  }
   if (!origins || !origins->is_object()) {
     r.problem = "origins missing";
     return r;
   }
-  const json* next = member(st, "next");
-  if (next) {
+  const json* salt = member(st, "salt");
+  const json* canary = member(*origins, "canary");
+  const bool has_canary = canary && canary->is_string();
+  const auto needs_canary = [&](const json* c) {
+    return c->get<std::int64_t>() > 0 && (!non_empty_string(salt) || !has_canary);
+  };
+  if (needs_canary(coverage)) {
+    r.problem = "salt or canary origin missing";
+    return r;
+  }
+  if (const json* next = member(st, "next")) {
     const json* at = member(*next, "at");
-    const json* np = member(*next, "percent");
-    if (!next->is_object() || !finite_number(at) || !finite_number(np) || np->get<double>() < 0 ||
-        np->get<double>() > 100) {
+    const json* nc = member(*next, "coverage");
+    if (!next->is_object() || !finite_number(at) || !coverage_ok(nc)) {
       r.problem = "next out of range";
       return r;
     }
-    if (np->get<double>() > 0 && (!non_empty_string(salt) || !has_canary)) {
+    if (needs_canary(nc)) {
       r.problem = "salt or canary origin missing";
       return r;
     }
     const json* nw = member(*next, "window");
-    r.state.next =
-        next_step{np->get<double>(), finite_number(nw) ? nw->get<double>() : 0, at->get<double>()};
+    r.state.next = next_step{nc->get<std::uint32_t>(), finite_number(nw) ? nw->get<double>() : 0,
+                             at->get<double>()};
   }
   if (const json* shadow = member(st, "shadow"); shadow && !shadow->is_null()) {
     // JavaScript truthiness: false, 0 and "" are "no shadow" too.
@@ -104,7 +104,7 @@ state_result parse_state(std::string_view json_text) {
       }
     }
   }
-  r.state.percent = percent->get<double>();
+  r.state.coverage = coverage->get<std::uint32_t>();
   if (salt && salt->is_string()) r.state.salt = salt->get<std::string>();
   r.state.has_canary = has_canary;
   if (const json* rollout = member(st, "rollout"); rollout && rollout->is_string()) {
@@ -118,21 +118,10 @@ state_result parse_state(std::string_view json_text) {
 
 rollout_state in_force(rollout_state state, std::int64_t now_ms) {
   if (!state.next || static_cast<double>(now_ms) < state.next->at_ms) return state;
-  state.percent = state.next->percent;
+  state.coverage = state.next->coverage;
   state.window = state.next->window;
   state.next.reset();
   return state;
-}
-
-std::uint32_t coverage_of_percent(double percent) noexcept {
-  if (!(percent > 0)) return 0;  // also NaN
-  if (percent > 100) percent = 100;
-  // Math.round: the nearest integer, halves up. floor(x + 0.5) would differ just below a half
-  // (0.49999999999999994 + 0.5 rounds to 1), so compare the fraction, which x - floor(x) gives
-  // exactly for x <= 100000.
-  const double x = percent * (rollgate::kScale / 100);
-  const double whole = std::floor(x);
-  return static_cast<std::uint32_t>(x - whole >= 0.5 ? whole + 1 : whole);
 }
 
 }  // namespace rollgate_fastly

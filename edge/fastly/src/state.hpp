@@ -14,9 +14,9 @@
 
 namespace rollgate_fastly {
 
-/// @brief An announced increase: every instance switches to `percent` at `at_ms` (epoch ms).
+/// @brief An announced increase: every instance switches to `coverage` at `at_ms` (epoch ms).
 struct next_step {
-  double percent = 0;
+  std::uint32_t coverage = 0;  ///< out of rollgate::kScale
   double window = 0;
   double at_ms = 0;
 };
@@ -24,8 +24,8 @@ struct next_step {
 struct rollout_state {
   std::string rollout;  ///< empty while no rollout runs (`"rollout": null`)
   double window = 0;
-  double percent = 0;       ///< 0 to 100
-  std::string salt;         ///< bucketing salt; required when percent > 0
+  std::uint32_t coverage = 0;  ///< share served by the canary, out of rollgate::kScale
+  std::string salt;            ///< bucketing salt; required when coverage > 0
   bool has_canary = false;  ///< `origins.canary` is set: the rollout has a canary arm
   std::optional<next_step> next;
 };
@@ -44,12 +44,6 @@ state_result parse_state(std::string_view json_text);
 
 /// @brief The state as it applies at `now_ms`: `next` once its time has come.
 rollout_state in_force(rollout_state state, std::int64_t now_ms);
-
-/// @brief The coverage of `percent` out of rollgate::kScale, exactly as the Cloudflare worker
-/// computes it (engine.js inCoverage: round(clamp(percent, 0, 100) * 1000)).
-/// @note This belongs in the core (a noexcept coverage-of-percent next to percent_to_scale) so
-///       that both clients call one function; until it exists, it lives here only.
-std::uint32_t coverage_of_percent(double percent) noexcept;
 
 }  // namespace rollgate_fastly
 

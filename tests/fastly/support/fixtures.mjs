@@ -6,14 +6,15 @@ import { startOrigin } from './origins.mjs';
 export const COOKIE_SECRET = 'fastly-test-cookie-secret-0123456789';
 export const OVERRIDE_SECRET = 'fastly-test-override-secret-0123456789';
 
-/** A state as the coordinator serves it (docs/edge.md, internal/state). */
-export function rolloutState(percent, extra = {}) {
+/** A state as the coordinator serves it (docs/edge.md, internal/state); coverage out of 100000. */
+export function rolloutState(coverage, extra = {}) {
   return {
     rollout: 'checkout-v2',
     window: 1,
     version: 1,
     status: 'running',
-    percent,
+    percent: coverage / 1000,
+    coverage,
     salt: 'checkout-v2',
     origins: { stable: 'https://stable.internal', canary: 'https://canary.internal' },
     shadow: null,
@@ -26,14 +27,14 @@ export const secrets = () => ({
 });
 
 /**
- * Origins `stable` and `canary`, and the service in the harness with a rollout at `percent`.
+ * Origins `stable` and `canary`, and the service in the harness with a rollout at `coverage`.
  * `state` (an object or raw text) replaces the state item; `options` go to startFastly.
  */
-export async function startService({ percent = 50, state, config = {}, options = {} } = {}) {
+export async function startService({ coverage = 50000, state, config = {}, options = {} } = {}) {
   const stable = await startOrigin('stable');
   const canary = await startOrigin('canary');
-  // state: undefined → a rollout at `percent`; null → no item (no rollout yet); text or object.
-  const text = state === undefined ? JSON.stringify(rolloutState(percent)) : typeof state === 'string' ? state : JSON.stringify(state);
+  // state: undefined → a rollout at `coverage`; null → no item (no rollout yet); text or object.
+  const text = state === undefined ? JSON.stringify(rolloutState(coverage)) : typeof state === 'string' ? state : JSON.stringify(state);
   const stateItems = state === null ? {} : { default: text };
   const h = await startFastly({
     backends: { stable: stable.url, canary: canary.url },

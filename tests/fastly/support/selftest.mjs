@@ -45,9 +45,8 @@ export function loadSelftest() {
     verifyOverride: (secret, token, nowMs) => textOut(x.rg_verify_override(...args(secret, token), BigInt(nowMs))),
     cookieValue: (header, name) => textOut(x.rg_cookie_value(...args(header, name))),
     uuid: (random16) => textOut(x.rg_uuid(args(random16)[0])),
-    coverage: (percent) => x.rg_coverage(percent),
     inCoverage: (unit, salt, coverage) => x.rg_in_coverage(...args(unit, salt), coverage) === 1,
-    arm: (unit, salt, percent) => (x.rg_arm(...args(unit, salt), percent) === 1 ? 'canary' : 'stable'),
+    arm: (unit, salt, coverage) => (x.rg_arm(...args(unit, salt), coverage) === 1 ? 'canary' : 'stable'),
     checkState: (json, nowMs) => {
       const t = textOut(x.rg_check_state(...args(typeof json === 'string' ? json : JSON.stringify(json)), BigInt(nowMs)));
       return t.startsWith('\n') ? { ok: true, coverage: Number(t.slice(1)) } : { ok: false, problem: t };
