@@ -48,7 +48,8 @@ state_result parse_state(std::string_view json_text) {
   }
   // Coverages are integers out of kScale, as the core's rollout action gives them.
   const auto coverage_ok = [](const json* v) {
-    return v && (v->is_number_unsigned() || v->is_number_integer()) && v->get<std::int64_t>() >= 0 &&
+    return v && (v->is_number_unsigned() || v->is_number_integer()) &&
+           v->get<std::int64_t>() >= 0 &&
            v->get<std::int64_t>() <= static_cast<std::int64_t>(rollgate::kScale);
   };
   const json* coverage = member(st, "coverage");
