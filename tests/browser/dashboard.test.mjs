@@ -55,6 +55,29 @@ async function loadExamples(button = '#load-examples') {
   await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before);
 }
 
+/** Starts measuring the largest gap between 10 ms timer ticks on the page's main thread. */
+async function startGapWatch() {
+  await env.page.evaluate(() => {
+    window.__gap = { max: 0, stop: false };
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__gap.max = Math.max(window.__gap.max, now - last);
+      last = now;
+      if (!window.__gap.stop) setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+/** Stops the watch; returns the largest gap in ms. */
+async function stopGapWatch() {
+  return env.page.evaluate(() => {
+    window.__gap.stop = true;
+    return window.__gap.max;
+  });
+}
+
 async function shot(name) {
   await env.page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
 }
@@ -349,23 +372,10 @@ test('analysing 100,000 + 100,000 samples runs in the worker without freezing th
   await showView('data');
   await page.fill('#synth-n', '100000');
   await page.fill('#synth-shift', '1');
-  await page.evaluate(() => {
-    window.__gap = { max: 0, stop: false };
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      window.__gap.max = Math.max(window.__gap.max, now - last);
-      last = now;
-      if (!window.__gap.stop) setTimeout(tick, 10);
-    };
-    tick();
-  });
+  await startGapWatch();
   await page.click('#synth-run');
   await page.waitForSelector('#synth-status[data-ms]', { timeout: 90_000 });
-  const gap = await page.evaluate(() => {
-    window.__gap.stop = true;
-    return window.__gap.max;
-  });
+  const gap = await stopGapWatch();
   const ms = Number(await page.getAttribute('#synth-status', 'data-ms'));
   const wall = Number(await page.getAttribute('#synth-status', 'data-wall'));
   timings.analyse100kMs = ms;
@@ -404,17 +414,7 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
     window.__csvFile = new File([text], 'latency-100k.csv', { type: 'text/csv' });
   }, csv);
   const before = Number(await page.getAttribute('body', 'data-recomputed'));
-  await page.evaluate(() => {
-    window.__gap = { max: 0, stop: false };
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      window.__gap.max = Math.max(window.__gap.max, now - last);
-      last = now;
-      if (!window.__gap.stop) setTimeout(tick, 10);
-    };
-    tick();
-  });
+  await startGapWatch();
   const t0 = Date.now();
   await page.evaluate(() => {
     const dt = new DataTransfer();
@@ -423,10 +423,7 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
   });
   await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before, { timeout: 90_000 });
   const wall = Date.now() - t0;
-  const gap = await page.evaluate(() => {
-    window.__gap.stop = true;
-    return window.__gap.max;
-  });
+  const gap = await stopGapWatch();
   const inWorker = await page.evaluate(() => Math.round(window.__dashboard.state.analysis?.ms ?? -1));
   timings.csv100kWallMs = wall;
   timings.csv100kWorkerMs = inWorker;

@@ -63,7 +63,7 @@ function toNumbers(xs, where) {
 
 /**
  * Metric samples of a baseline and a canary, from any of:
- *  - JSON {baseline: {metric: [x...]}, canary: {metric: [x...]}, units?: {baseline, canary}, expected_split?}
+ *  - JSON {baseline: {metric: [x...]}, canary: {metric: [x...]}, units?: {baseline, canary}, expectedSplit?, srmAlpha?}
  *  - JSON {metrics: {metric: {baseline: [...], canary: [...]}}}
  *  - JSON [{group, metric, value}, ...]
  *  - CSV, long (group,metric,value) or wide (group,<metric>,<metric>,...); group is
@@ -117,10 +117,10 @@ export function samplesFromObject(o) {
   } else {
     throw new InputError('samples: expected {baseline: {metrics: {...}}, canary: {metrics: {...}}}, {metrics: {name: {baseline, canary}}} or a CSV');
   }
-  const units = o.units ?? o.unit_counts ?? o.unitCounts ?? o.counts;
+  const units = o.units;
   if (units && Number.isFinite(+units.baseline) && Number.isFinite(+units.canary))
     out.units = { baseline: +units.baseline, canary: +units.canary };
-  const split = o.expected_split ?? o.expectedSplit;
+  const split = o.expectedSplit;
   if (Array.isArray(split) && split.length === 2) out.expectedSplit = split.map(Number);
   if (Number.isFinite(o.srmAlpha)) out.srmAlpha = o.srmAlpha;
   return finish(out);
