@@ -27,7 +27,6 @@ const readManifestContext = (label) => {
   const file = manifest.contexts[label];
   return { file, text: readFileSync(exampleFile(file), 'utf8') };
 };
-const asObject = (x) => (typeof x === 'string' ? JSON.parse(x) : x);
 
 let env;
 const timings = {};
@@ -56,6 +55,29 @@ async function loadExamples(button = '#load-examples') {
   await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before);
 }
 
+/** Starts measuring the largest gap between 10 ms timer ticks on the page's main thread. */
+async function startGapWatch() {
+  await env.page.evaluate(() => {
+    window.__gap = { max: 0, stop: false };
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__gap.max = Math.max(window.__gap.max, now - last);
+      last = now;
+      if (!window.__gap.stop) setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+/** Stops the watch; returns the largest gap in ms. */
+async function stopGapWatch() {
+  return env.page.evaluate(() => {
+    window.__gap.stop = true;
+    return window.__gap.max;
+  });
+}
+
 async function shot(name) {
   await env.page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
 }
@@ -65,10 +87,10 @@ function expectedExample(samplesFile = 'canary-samples.json') {
   const plan = readExample(sets.default.plan);
   const rollout = readExample(sets.default.rollout);
   const samples = readExample(samplesFile);
-  const config = asObject(rg.stageCanaryConfig(plan, rollout.state.stage));
-  const analysis = asObject(rg.judge(config, samples.baseline, samples.canary));
-  const next = asObject(rg.nextAction(plan, rollout.state, analysis, rollout.asOfMs));
-  const srm = asObject(rg.stats.srm([samples.units.baseline, samples.units.canary], samples.expectedSplit));
+  const config = rg.stageCanaryConfig(plan, rollout.state.stage);
+  const analysis = rg.judge(config, samples.baseline, samples.canary);
+  const next = rg.nextAction(plan, rollout.state, analysis, { now: rollout.asOfMs });
+  const srm = rg.stats.srm([samples.units.baseline, samples.units.canary], samples.expectedSplit);
   return { plan, rollout, samples, config, analysis, next, srm };
 }
 
@@ -114,7 +136,7 @@ test('canary view: per-metric classification, effect, interval and p-value match
   for (const m of exp.analysis.metrics) {
     const card = `#metric-cards article[data-metric="${m.name}"]`;
     assert.ok(await page.$(card), `card for ${m.name}`);
-    assert.equal((await page.textContent(`${card} [data-role="classification"]`)).trim(), m.outcome ?? m.classification);
+    assert.equal((await page.textContent(`${card} [data-role="classification"]`)).trim(), m.classification);
     assert.equal((await page.textContent(`${card} [data-role="p-value"]`)).trim(), fmtP(m.pValue));
     if (m.estimate != null) {
       const shown = Number((await page.textContent(`${card} [data-role="effect"]`)).replace(/,/g, ''));
@@ -125,7 +147,7 @@ test('canary view: per-metric classification, effect, interval and p-value match
   assert.ok(await page.$('#metric-cards article[data-metric="latency"] canvas'));
   // The example split is fine: no SRM warning.
   assert.equal(await page.isHidden('#srm-warning'), true);
-  assert.match(await page.textContent('#canary-srm'), new RegExp(fmtP(exp.srm.pValue ?? exp.srm.p_value).replace('.', '\\.')));
+  assert.match(await page.textContent('#canary-srm'), new RegExp(fmtP(exp.srm.pValue).replace('.', '\\.')));
   await shot('canary');
 });
 
@@ -151,7 +173,7 @@ test('the repository example (examples/canary) judged with its own config', asyn
   assert.match(await page.textContent('#sources'), /baseline\.json \+/);
   await showView('canary');
   const [b, c] = sets.repoCanary.samples.map(readExample);
-  const analysis = asObject(rg.judge(readExample(sets.repoCanary.canaryConfig), b, c));
+  const analysis = rg.judge(readExample(sets.repoCanary.canaryConfig), b, c);
   await page.waitForSelector(`#metric-cards article[data-metric="${analysis.metrics[0].name}"]`);
   assert.match(await page.textContent('#canary-decision'), new RegExp(analysis.decision));
   for (const m of analysis.metrics) {
@@ -196,7 +218,7 @@ test('dark launch: every field with its differ and noise rates and the package v
   const text = readFileSync(exampleFile(sets.default.mismatch), 'utf8');
   const rep = rg.MismatchReport.fromJSON(text);
   const verdicts = rep.judge();
-  rep.dispose?.();
+  rep.dispose();
   const rows = await page.$$eval('#dark-table tbody tr', (trs) => trs.map((tr) => ({ field: tr.dataset.field, real: tr.dataset.real, rate: tr.querySelector('[data-role="rate"]').textContent, noise: tr.querySelector('[data-role="noise"]').textContent })));
   assert.equal(rows.length, verdicts.length);
   for (const v of verdicts) {
@@ -219,7 +241,7 @@ test('flag playground: evaluation with reasons, and a broken config shows its po
   const context = readExample(sets.default.context);
   const ev = rg.compile(config);
   const all = ev.evaluateAll(context);
-  ev.dispose?.();
+  ev.dispose();
   const shown = await page.$$eval('#flags-table tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.flag, tr.querySelector('[data-role="reason"]').textContent])));
   for (const [key, r] of Object.entries(all)) assert.equal(shown[key], r.reason, key);
   await shot('flags');
@@ -229,7 +251,7 @@ test('flag playground: evaluation with reasons, and a broken config shows its po
   await page.waitForFunction((t) => document.getElementById('flags-context').value === t, anon.text);
   const ev2 = rg.compile(config);
   const all2 = ev2.evaluateAll(JSON.parse(anon.text));
-  ev2.dispose?.();
+  ev2.dispose();
   await page.waitForFunction((expected) => Object.entries(expected).every(([k, r]) => document.querySelector(`#flags-table tr[data-flag="${k}"] [data-role="reason"]`)?.textContent === r), Object.fromEntries(Object.entries(all2).map(([k, r]) => [k, r.reason])));
 
   // Upload the broken config: every problem appears with its JSON Pointer.
@@ -304,25 +326,26 @@ test('bucketing explorer: 100,000 ids in the worker, progress shown, page stays 
   assert.ok(watch.maxGap < 250, `main thread blocked for ${watch.maxGap} ms`);
   assert.ok(watch.longest < 250, `long task of ${watch.longest} ms`);
 
-  // The counts are the package's: the same 100,000 ids bucketed here in Node.
-  const ids = Array.from({ length: 100000 }, (_, i) => `user-${i}`);
-  const cov = rg.bucketBatch(ids, 'new-checkout', { output: 'coverageBucket' });
-  const vb = rg.bucketBatch(ids, 'new-checkout', { output: 'variantBucket' });
-  const weights = [50000, 30000, 20000];
+  // The counts are the package's: the same 100,000 ids bucketed here in Node, 40% coverage and
+  // weights 50/30/20 in the package's units (BUCKET_SCALE = 100%).
+  const S = rg.BUCKET_SCALE;
+  const ids = Array.from({ length: 100_000 }, (_, i) => `user-${i}`);
+  const coverage = (40 * S) / 100;
+  const weights = [S / 2, (30 * S) / 100, (20 * S) / 100];
   const counts = [0, 0, 0];
   let inside = 0;
-  for (let i = 0; i < ids.length; i++) {
-    if (cov[i] >= 40000) continue;
+  for (const id of ids) {
+    if (!rg.inRollout(id, 'new-checkout', coverage)) continue;
     inside++;
-    counts[vb[i] < 50000 ? 0 : vb[i] < 80000 ? 1 : 2]++;
+    counts[rg.pickVariant(id, 'new-checkout', weights)]++;
   }
-  assert.equal(await page.textContent('[data-role="outside"]'), (100000 - inside).toLocaleString('en-US'));
+  assert.equal(await page.textContent('[data-role="outside"]'), (ids.length - inside).toLocaleString('en-US'));
   for (let v = 0; v < 3; v++) assert.equal(await page.textContent(`[data-role="count-${v}"]`), counts[v].toLocaleString('en-US'));
   // And one unit's assignment matches inRollout / pickVariant.
   await page.fill('#unit-id', 'alice');
   await page.click('#unit-form button[type="submit"]');
   await page.waitForSelector('[data-role="inside-coverage"]');
-  const inRollout = rg.inRollout('alice', 'new-checkout', 40000);
+  const inRollout = rg.inRollout('alice', 'new-checkout', coverage);
   assert.match(await page.textContent('[data-role="inside-coverage"]'), inRollout ? /^yes/ : /^no/);
   const draws = rg.bucketDraws('alice', 'new-checkout');
   assert.match(await page.textContent('[data-role="coverage-bucket"]'), new RegExp(`^${draws.coverageBucket} `));
@@ -339,7 +362,7 @@ test('bucketing explorer: 100,000 ids in the worker, progress shown, page stays 
   await page.waitForFunction((b) => document.querySelector('[data-role="total"]').textContent !== b, before);
   assert.equal(await page.textContent('[data-role="total"]'), String(pasted.length));
   const counts2 = [0, 0];
-  for (const u of pasted) counts2[rg.pickVariant(u, 'new-checkout', [50000, 50000])]++;
+  for (const u of pasted) counts2[rg.pickVariant(u, 'new-checkout', [S / 2, S / 2])]++;
   for (let v = 0; v < 2; v++) assert.equal(await page.textContent(`[data-role="count-${v}"]`), String(counts2[v]));
   await page.check('input[name="bk-source"][value="generate"]');
 });
@@ -349,23 +372,10 @@ test('analysing 100,000 + 100,000 samples runs in the worker without freezing th
   await showView('data');
   await page.fill('#synth-n', '100000');
   await page.fill('#synth-shift', '1');
-  await page.evaluate(() => {
-    window.__gap = { max: 0, stop: false };
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      window.__gap.max = Math.max(window.__gap.max, now - last);
-      last = now;
-      if (!window.__gap.stop) setTimeout(tick, 10);
-    };
-    tick();
-  });
+  await startGapWatch();
   await page.click('#synth-run');
   await page.waitForSelector('#synth-status[data-ms]', { timeout: 90_000 });
-  const gap = await page.evaluate(() => {
-    window.__gap.stop = true;
-    return window.__gap.max;
-  });
+  const gap = await stopGapWatch();
   const ms = Number(await page.getAttribute('#synth-status', 'data-ms'));
   const wall = Number(await page.getAttribute('#synth-status', 'data-wall'));
   timings.analyse100kMs = ms;
@@ -375,6 +385,13 @@ test('analysing 100,000 + 100,000 samples runs in the worker without freezing th
   assert.match(await page.textContent('#synth-status'), /Decision: (PASS|HOLD|ROLLBACK)/);
   assert.ok(gap < 500, `main thread blocked for ${gap} ms`);
   await shot('data');
+  // The generated samples are named after the metrics the config judges, so each is judged (with
+  // 100,000 samples per arm, not NoData) rather than left without data (issue 14, item 4).
+  await showView('canary');
+  const judged = await page.$$eval('#metric-cards article', (cards) => cards.map((c) => [c.dataset.metric, c.querySelector('[data-role="classification"]').textContent.trim()]));
+  assert.deepEqual(judged.map(([name]) => name), readExample('synthetic-config.json').metrics.map((m) => m.name));
+  for (const [name, classification] of judged) assert.notEqual(classification, 'NoData', `synthetic ${name} was judged`);
+  assert.match(await page.textContent('#canary-n'), /100,000 baseline · 100,000 canary/);
 });
 
 test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in the worker', async (t) => {
@@ -390,24 +407,14 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
   const csv = ['group,metric,value', ...baseline.map((v) => `baseline,latency,${v}`), ...canary.map((v) => `canary,latency,${v}`)].join('\n');
   const plan = readExample(sets.default.plan);
   const rollout = readExample(sets.default.rollout);
-  const expected = asObject(rg.judge(asObject(rg.stageCanaryConfig(plan, rollout.state.stage)), { metrics: { latency: baseline } }, { metrics: { latency: canary } }));
+  const expected = rg.judge(rg.stageCanaryConfig(plan, rollout.state.stage), { metrics: { latency: baseline } }, { metrics: { latency: canary } });
   // The file is made inside the page first (Playwright's own file upload blocks the renderer while
   // it copies the bytes in, which would be measured as ours), then dropped on the drop zone.
   await page.evaluate((text) => {
     window.__csvFile = new File([text], 'latency-100k.csv', { type: 'text/csv' });
   }, csv);
   const before = Number(await page.getAttribute('body', 'data-recomputed'));
-  await page.evaluate(() => {
-    window.__gap = { max: 0, stop: false };
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      window.__gap.max = Math.max(window.__gap.max, now - last);
-      last = now;
-      if (!window.__gap.stop) setTimeout(tick, 10);
-    };
-    tick();
-  });
+  await startGapWatch();
   const t0 = Date.now();
   await page.evaluate(() => {
     const dt = new DataTransfer();
@@ -416,10 +423,7 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
   });
   await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before, { timeout: 90_000 });
   const wall = Date.now() - t0;
-  const gap = await page.evaluate(() => {
-    window.__gap.stop = true;
-    return window.__gap.max;
-  });
+  const gap = await stopGapWatch();
   const inWorker = await page.evaluate(() => Math.round(window.__dashboard.state.analysis?.ms ?? -1));
   timings.csv100kWallMs = wall;
   timings.csv100kWorkerMs = inWorker;
@@ -443,7 +447,7 @@ test('the package default plan for a risk replaces the plan', async () => {
   const before = Number(await page.getAttribute('body', 'data-recomputed'));
   await page.click('#load-default-plan');
   await page.waitForFunction((b) => Number(document.body.dataset.recomputed) > b, before);
-  const plan = asObject(rg.defaultPlan('high'));
+  const plan = rg.defaultPlan('high');
   await showView('rollout');
   const rows = await page.$$eval('#plan-table tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent));
   assert.deepEqual(rows, plan.stages.map((st) => `${st.percent}%`));
@@ -510,7 +514,7 @@ test('live: polls an edge status URL with the bearer token and shows its rollout
     await showView('rollout');
     await page.waitForFunction(() => /live-flag/.test(document.getElementById('rollout-where').textContent));
     // The window's counts are judged in the browser with the plan's stage config.
-    const expected = asObject(rg.judge(asObject(rg.stageCanaryConfig(plan, 1)), { metrics: { errorRate: { events: 4, total: 9000 } } }, { metrics: { errorRate: { events: 1, total: 1000 } } }));
+    const expected = rg.judge(rg.stageCanaryConfig(plan, 1), { metrics: { errorRate: { events: 4, total: 9000 } } }, { metrics: { errorRate: { events: 1, total: 1000 } } });
     assert.equal(await page.getAttribute('#decision', 'data-decision'), expected.decision);
     await shot('rollout-live');
   } finally {

@@ -1,4 +1,4 @@
-// The dashboard's input handling (web/src/data.js), in Node: the pure parsing a dropped file or a
+// The dashboard's input handling (web/src/data.js, status.js, pointer.js, plot.js), in Node: the pure parsing a dropped file or a
 // polled status goes through before the package sees it. No browser needed; every expectation is
 // written from the file formats in docs/dashboard.md and docs/edge.md, not from our own output.
 import { test } from 'node:test';
@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './helpers.mjs';
-import { parseSamples, detectKind, readStatus, locatePointer, ecdfGrid, cdfFromQuantiles, InputError } from '../../web/src/data.js';
+import { parseSamples, detectKind, InputError } from '../../web/src/data.js';
+import { readStatus } from '../../web/src/status.js';
+import { locatePointer } from '../../web/src/pointer.js';
+import { ecdfGrid, cdfFromQuantiles } from '../../web/src/plot.js';
 
 const examples = join(root, 'web', 'public', 'examples');
 

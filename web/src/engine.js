@@ -1,184 +1,283 @@
 // The only module of the dashboard that calls the rollgate package. Everything the dashboard
 // shows that is a number about the data (buckets, p-values, effects, scores, decisions, flag
-// evaluations, mismatch rates) comes from the package through the functions below; the rest of
-// the UI only formats. It runs inside the Web Worker (src/worker.js) so the page never freezes.
+// evaluations, mismatch rates, sample summaries) comes from the package through the functions
+// below; the rest of the UI only formats. It runs inside the Web Worker (src/worker.js) so the page
+// never freezes.
 //
-// The package's result objects are normalised here (snake_case or camelCase, nested or flat) so
-// the views depend on one shape only.
-import * as pkg from 'rollgate';
-import { normJudge, num, pick } from './normalize.js';
+// Results are read by the names the package declares (wasm/types/index.d.ts, checked by
+// `tsc --checkJs` in npm test): when the package's API changes, this file stops compiling instead
+// of guessing at another spelling.
+import * as rg from 'rollgate';
+import { InputError } from './data.js';
 
-let api = null;
+/** @typedef {import('rollgate').Analysis} Analysis */
+/** @typedef {import('rollgate').MetricResult} MetricResult */
+/** @typedef {import('rollgate').RolloutAction} RolloutAction */
+/** @typedef {import('rollgate').RolloutState} RolloutState */
+/** @typedef {import('rollgate').ChisquareResult} ChisquareResult */
+/** @typedef {import('rollgate').FieldVerdict} FieldVerdict */
+/** @typedef {import('rollgate').Evaluation} Evaluation */
+/** @typedef {import('rollgate').JsonInput} JsonInput */
+/** @typedef {import('./data.js').Sketch} Sketch */
 
 /**
- * Loads the WebAssembly module once (idempotent). In the browser the package fetches its .wasm
- * next to its own module (`new URL('./rollgate.wasm', import.meta.url)`, which Vite rewrites to
- * the emitted asset).
+ * Loads the WebAssembly module once (the package's init() is idempotent). In the browser the
+ * package fetches its .wasm next to its own module (`new URL('./rollgate.wasm', import.meta.url)`,
+ * which Vite rewrites to the emitted asset).
  */
-export async function ready(options) {
-  if (!api) {
-    await pkg.init(options);
-    api = pkg;
-  }
-  return api;
+export async function ready() {
+  await rg.init();
 }
 
-export function version() {
-  return typeof pkg.version === 'function' ? pkg.version() : null;
+/** What the page needs to know of the engine: the core's version and its bucketing scale. */
+export function about() {
+  return { version: rg.version(), bucketScale: rg.BUCKET_SCALE };
 }
 
 // ------------------------------------------------------------------------------------------------
 // Errors
 
-/** A plain, cloneable description of any error (RollgateError keeps code and pointer). */
-export function describeError(e) {
-  const problems = (e?.problems ?? e?.errors ?? []).map((p) => ({
-    code: p.code ?? p.id ?? e.code ?? null,
-    pointer: p.pointer ?? p.path ?? '',
-    message: p.message ?? p.detail ?? String(p),
-  }));
-  return {
-    name: e?.name ?? 'Error',
-    message: e?.message ?? String(e),
-    detail: e?.detail ?? null,
-    code: e?.code ?? e?.id ?? null,
-    pointer: e?.pointer ?? null,
-    problems,
-  };
-}
+/**
+ * @typedef {object} ErrorInfo A plain, cloneable description of an error (crosses postMessage).
+ * @property {string} name
+ * @property {string} message
+ * @property {string | null} detail   the first problem's message, without id and pointer
+ * @property {string | null} code     e.g. "rollgate.canary.503" (docs/errors/)
+ * @property {string | null} pointer  JSON Pointer of the offending value
+ * @property {{code: string | null, pointer: string, message: string}[]} problems  every problem found
+ */
 
+/**
+ * @param {unknown} e
+ * @returns {ErrorInfo}
+ */
+export function describeError(e) {
+  if (e instanceof rg.RollgateError) {
+    return {
+      name: e.name,
+      message: e.message,
+      detail: e.detail,
+      code: e.code,
+      pointer: e.pointer,
+      problems: e.problems.map((p) => ({ code: p.code, pointer: p.pointer, message: p.message })),
+    };
+  }
+  if (e instanceof InputError) return { name: e.name, message: e.message, detail: null, code: null, pointer: e.pointer, problems: [] };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message, detail: null, code: null, pointer: null, problems: [] };
+}
 
 // ------------------------------------------------------------------------------------------------
 // Bucketing
 
-const SCALE = 100000;
-
-/** Both buckets (0..99999), the fraction and the two hashes of one unit under one salt. */
-export function bucketOne(unit, salt) {
-  if (api.bucketDraws) {
-    const d = api.bucketDraws(unit, salt);
-    const hex = (h) => (typeof h === 'bigint' ? h.toString(16).padStart(16, '0') : h ?? null);
-    return {
-      fraction: num(d.fraction),
-      coverageBucket: num(d.coverageBucket),
-      variantBucket: num(d.variantBucket),
-      coverageHash: hex(d.coverageHash),
-      variantHash: hex(d.variantHash),
-    };
-  }
-  const r = api.bucket(unit, salt);
-  return { fraction: r, coverageBucket: Math.floor(r * SCALE), variantBucket: null };
-}
-
-/** In/out and variant for a unit, given coverage and weights in units of 1/100000. */
-export function assignOne(unit, salt, coverage, weights) {
-  const b = bucketOne(unit, salt);
-  const inside = b.coverageBucket < coverage;
-  let variant = weights.length - 1;
-  let acc = 0;
-  for (let i = 0; i < weights.length; i++) {
-    acc += weights[i];
-    if (b.variantBucket < acc) {
-      variant = i;
-      break;
-    }
-  }
-  return { ...b, in: inside, variant: weights.length ? variant : 0 };
+/**
+ * The explorer's inputs in the package's integer units: coverage and weights out of BUCKET_SCALE.
+ *
+ * Stopgap, kept here so it is in one place: the package does not yet export the core's
+ * `percent_to_scale` (nor a weights normaliser), so the user's percentage and relative weights are
+ * converted in JS (largest-remainder rounding, so the weights sum to BUCKET_SCALE exactly). Replace
+ * with the package's conversion when it has one.
+ * @param {number} coveragePercent 0..100
+ * @param {readonly number[]} relativeWeights non-negative, not all zero
+ */
+export function scaleInputs(coveragePercent, relativeWeights) {
+  const S = rg.BUCKET_SCALE;
+  if (!relativeWeights.length || relativeWeights.some((w) => !(w >= 0)) || !relativeWeights.some((w) => w > 0)) throw new InputError('weights: give one or more non-negative numbers, not all zero');
+  if (!(coveragePercent >= 0 && coveragePercent <= 100)) throw new InputError('coverage: a percentage between 0 and 100');
+  const sum = relativeWeights.reduce((a, b) => a + b, 0);
+  const raw = relativeWeights.map((w) => (w * S) / sum);
+  const weights = raw.map(Math.floor);
+  let rest = S - weights.reduce((a, b) => a + b, 0);
+  raw.map((r, i) => /** @type {[number, number]} */ ([r - Math.floor(r), i])).sort((a, b) => b[0] - a[0]).forEach(([, i]) => {
+    if (rest-- > 0) weights[i]++;
+  });
+  return { coverage: Math.round((coveragePercent * S) / 100), weights, scale: S };
 }
 
 /**
- * Buckets a chunk of units. Uses the package's batch form when it has one (one call into WASM per
- * chunk), else one call per unit. Returns {coverage: Uint32Array, variant: Uint32Array}.
+ * One unit under one salt: both draws' buckets, whether it is in a rollout of `coverage`, and its
+ * variant under `weights` (the package's bucketDraws, inRollout and pickVariant).
+ * @param {string} unit
+ * @param {string} salt
+ * @param {number} coverage out of BUCKET_SCALE
+ * @param {readonly number[]} weights out of BUCKET_SCALE, summing to it
  */
-export function bucketChunk(units, salt) {
-  if (api.bucketBatch) {
-    return {
-      coverage: api.bucketBatch(units, salt, { output: 'coverageBucket' }),
-      variant: api.bucketBatch(units, salt, { output: 'variantBucket' }),
-    };
-  }
-  const coverage = new Uint32Array(units.length);
-  const variant = new Uint32Array(units.length);
-  for (let i = 0; i < units.length; i++) {
-    const b = bucketOne(units[i], salt);
-    coverage[i] = b.coverageBucket;
-    variant[i] = b.variantBucket;
-  }
-  return { coverage, variant };
+export function assignOne(unit, salt, coverage, weights) {
+  const d = rg.bucketDraws(unit, salt);
+  return {
+    fraction: d.fraction,
+    coverageBucket: d.coverageBucket,
+    variantBucket: d.variantBucket,
+    in: rg.inRollout(unit, salt, coverage),
+    variant: rg.pickVariant(unit, salt, weights),
+    scale: rg.BUCKET_SCALE,
+  };
 }
 
-/** Chi-square goodness of fit of counts against expected weights (the package's SRM test). */
-export function chiSquare(counts, weights) {
-  const r = api.stats.srm(counts, weights);
-  return {
-    statistic: num(pick(r, 'statistic', 'chi2', 'chiSquare')),
-    pValue: num(pick(r, 'pValue', 'p_value', 'p')),
-    df: num(pick(r, 'df', 'dof')) ?? counts.length - 1,
-    mismatch: pick(r, 'mismatch', 'srm', 'detected') ?? null,
-  };
+/**
+ * A chunk of units bucketed with one call into WebAssembly per output: the coverage bucket (for
+ * the uniformity histogram, as `bins` equal bins) and membership; the variant of each member.
+ * @param {readonly string[]} units
+ * @param {string} salt
+ * @param {number} coverage out of BUCKET_SCALE
+ * @param {readonly number[]} weights out of BUCKET_SCALE
+ * @param {number} bins
+ * @param {{bins: number[], variants: number[], inside: number}} into counts, added to
+ */
+export function assignChunk(units, salt, coverage, weights, bins, into) {
+  const buckets = rg.bucketBatch(units, salt, { output: 'coverageBucket' });
+  const inside = rg.bucketBatch(units, salt, { output: 'inCoverage', coverage });
+  for (let i = 0; i < units.length; i++) {
+    // Equal bins of the coverage bucket's range [0, BUCKET_SCALE): display only.
+    into.bins[Math.floor((buckets[i] * bins) / rg.BUCKET_SCALE)]++;
+    if (!inside[i]) continue;
+    into.inside++;
+    into.variants[rg.pickVariant(units[i], salt, weights)]++;
+  }
+}
+
+/**
+ * Chi-square goodness of fit of counts against expected shares (the package's SRM test).
+ * @param {readonly number[]} counts
+ * @param {readonly number[]} shares
+ * @returns {ChisquareResult}
+ */
+export function srm(counts, shares) {
+  return rg.stats.srm(counts, shares);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sample summaries (the summary rows of the canary view)
+
+/**
+ * @typedef {object} Summary n, mean, median and p90 of one arm of a metric.
+ * @property {number} n
+ * @property {number} mean
+ * @property {number} median
+ * @property {number} p90
+ */
+
+/** The quantiles the summary rows show. */
+const SUMMARY_PS = [0.5, 0.9];
+
+/**
+ * Count, mean, median and p90 of samples: the package's stats.summarize and stats.quantiles
+ * (numpy's linear rule), so the table shows what the core computes.
+ * @param {readonly number[]} xs
+ * @returns {Summary}
+ */
+export function summarizeSamples(xs) {
+  const s = rg.stats.summarize(xs);
+  const [median, p90] = rg.stats.quantiles(xs, SUMMARY_PS);
+  return { n: s.count, mean: s.mean, median: median ?? NaN, p90: p90 ?? NaN };
+}
+
+/**
+ * Count, mean and quantiles at `ps` of a quantile sketch in its JSON form (the edge's latency
+ * sketches).
+ * @param {Sketch} wire
+ * @param {readonly number[]} ps
+ */
+export function sketchQuantiles(wire, ps) {
+  const sk = rg.QuantileSketch.fromJSON(wire);
+  try {
+    const count = sk.count;
+    return { count, mean: count ? sk.sum / count : NaN, qs: count ? sk.quantiles(ps) : ps.map(() => NaN) };
+  } finally {
+    sk.dispose();
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
 // Flags
 
+/**
+ * @typedef {{key: string, value: unknown, ruleIndex: number, variant: string | null, reason: string, errorCode: string | null, errorMessage: string | null}} FlagRow
+ * @typedef {{rows: FlagRow[], error?: undefined, where?: undefined} | {error: ErrorInfo, where: 'context' | 'config' | 'evaluate', rows?: undefined}} FlagsResult
+ */
+
+/**
+ * Compiles a flag configuration and evaluates one flag (or all) for a context.
+ * @param {string} configText
+ * @param {string} contextText
+ * @param {string | null} flagKey
+ * @returns {FlagsResult}
+ */
 export function evaluateFlags(configText, contextText, flagKey) {
   let context;
   try {
     context = contextText.trim() ? JSON.parse(contextText) : {};
   } catch (e) {
-    return { error: { message: `context is not valid JSON: ${e.message}`, code: null, pointer: '', problems: [] }, where: 'context' };
+    return { error: { name: 'SyntaxError', message: `context is not valid JSON: ${describeError(e).message}`, detail: null, code: null, pointer: '', problems: [] }, where: 'context' };
   }
   let ev;
   try {
-    ev = api.compile(configText);
+    ev = rg.compile(configText);
   } catch (e) {
     return { error: describeError(e), where: 'config' };
   }
   try {
+    /** @type {Record<string, Evaluation>} */
     const flags = flagKey ? { [flagKey]: ev.evaluate(flagKey, context) } : ev.evaluateAll(context);
-    const rows = Object.entries(flags).map(([key, r]) => normEvaluation(key, r));
+    const rows = Object.values(flags).map((r) => ({
+      key: r.flagKey,
+      value: r.value,
+      ruleIndex: r.ruleIndex,
+      variant: r.variant ?? null,
+      reason: r.reason,
+      errorCode: r.errorCode ?? null,
+      errorMessage: r.errorMessage ?? null,
+    }));
     return { rows };
   } catch (e) {
     return { error: describeError(e), where: 'evaluate' };
   } finally {
-    ev.dispose?.();
+    ev.dispose();
   }
-}
-
-function normEvaluation(key, r) {
-  return {
-    key,
-    value: pick(r, 'value'),
-    ruleIndex: num(pick(r, 'ruleIndex', 'rule_index')),
-    variant: pick(r, 'variant') ?? null,
-    reason: pick(r, 'reason') ?? null,
-    errorCode: pick(r, 'errorCode', 'error_code') ?? null,
-    errorMessage: pick(r, 'errorMessage', 'error_message') ?? null,
-  };
 }
 
 // ------------------------------------------------------------------------------------------------
 // Canary analysis
 
-/** The per-metric verdicts, the score and the decision of the package's canary judge. */
+/**
+ * The package's canary judge: per-metric outcomes, score and decision.
+ * @param {JsonInput} canaryConfig
+ * @param {Record<string, unknown>} baseline  {metric: data} of the baseline arm
+ * @param {Record<string, unknown>} canary
+ * @returns {Analysis}
+ */
 export function judge(canaryConfig, baseline, canary) {
-  let r = api.judge(canaryConfig, { metrics: baseline }, { metrics: canary });
-  if (typeof r === 'string') r = JSON.parse(r);
-  return normJudge(r);
+  return rg.judge(canaryConfig, { metrics: baseline }, { metrics: canary });
 }
+
+/**
+ * @typedef {object} Look One look of the sequential test.
+ * @property {number} n        samples seen (both arms)
+ * @property {number} pValue   always-valid p-value
+ * @property {number} estimate canary minus baseline
+ * @property {number} lower
+ * @property {number} upper
+ * @property {boolean} reject
+ * @property {boolean} [single] one look at totals (counts carry no arrival order)
+ */
 
 /**
  * The sequential test's always-valid p-value and confidence sequence at `looks` successive looks
  * at the data (prefixes of the samples in arrival order), canary minus baseline. Each look passes
  * the previous p-value on, as the package's mSPRT expects, so the curve never rises.
+ * @param {'rate' | 'continuous'} kind
+ * @param {readonly number[]} baseline
+ * @param {readonly number[]} canary
+ * @returns {Look[]}
  */
 export function sequentialEvidence(kind, baseline, canary, looks = 20, alpha = 0.05) {
-  const st = api.stats;
+  /** @type {Look[]} */
   const out = [];
   let previous = 1;
+  /** @param {readonly number[]} xs @param {number} n */
   const sum = (xs, n) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += xs[i];
+    for (let i = 0; i < n; i++) s += xs[i] ?? 0;
     return s;
   };
   for (let k = 1; k <= looks; k++) {
@@ -186,105 +285,87 @@ export function sequentialEvidence(kind, baseline, canary, looks = 20, alpha = 0
     const nc = Math.max(2, Math.round((canary.length * k) / looks));
     const opts = { alpha, previousPValue: previous };
     const r = kind === 'rate'
-      ? st.sequentialProportionTest({ successes: sum(canary, nc), trials: nc }, { successes: sum(baseline, nb), trials: nb }, opts)
-      : st.sequentialMeanTest(canary.slice(0, nc), baseline.slice(0, nb), opts);
-    previous = num(pick(r, 'pValue', 'p_value')) ?? previous;
-    out.push({ n: nb + nc, pValue: previous, estimate: num(r.estimate), lower: num(r.lower), upper: num(r.upper), reject: !!r.reject });
+      ? rg.stats.sequentialProportionTest({ successes: sum(canary, nc), trials: nc }, { successes: sum(baseline, nb), trials: nb }, opts)
+      : rg.stats.sequentialMeanTest(canary.slice(0, nc), baseline.slice(0, nb), opts);
+    previous = r.pValue;
+    out.push({ n: nb + nc, pValue: r.pValue, estimate: r.estimate, lower: r.lower, upper: r.upper, reject: r.reject });
   }
   return out;
 }
 
-/** One look of the sequential proportion test at two arms' totals {events, total}. */
+/**
+ * One look of the sequential proportion test at two arms' totals.
+ * @param {{events: number, total: number}} baseline
+ * @param {{events: number, total: number}} canary
+ * @returns {Look[]}
+ */
 export function sequentialCounts(baseline, canary, alpha = 0.05) {
-  const r = api.stats.sequentialProportionTest({ successes: canary.events, trials: canary.total }, { successes: baseline.events, trials: baseline.total }, { alpha });
-  return [{ n: baseline.total + canary.total, pValue: num(r.pValue), estimate: num(r.estimate), lower: num(r.lower), upper: num(r.upper), reject: !!r.reject, single: true }];
-}
-
-export function srm(counts, weights) {
-  return chiSquare(counts, weights);
-}
-
-/** Count, mean and quantiles at `ps` of a serialised quantile sketch (the edge's latency sketches). */
-export function sketchQuantiles(wire, ps) {
-  const Q = api.QuantileSketch;
-  const text = typeof wire === 'string' ? wire : JSON.stringify(wire);
-  const sk = Q.fromJSON(text);
-  try {
-    const count = sk.count;
-    return { count, mean: count ? sk.sum / count : NaN, qs: count ? Array.from(sk.quantiles(ps)) : ps.map(() => NaN) };
-  } finally {
-    sk.dispose?.();
-  }
+  const r = rg.stats.sequentialProportionTest({ successes: canary.events, trials: canary.total }, { successes: baseline.events, trials: baseline.total }, { alpha });
+  return [{ n: baseline.total + canary.total, pValue: r.pValue, estimate: r.estimate, lower: r.lower, upper: r.upper, reject: r.reject, single: true }];
 }
 
 // ------------------------------------------------------------------------------------------------
 // Rollout plans
 
-export function defaultPlan(risk = 'medium') {
-  const p = api.defaultPlan ? api.defaultPlan(risk) : null;
-  return typeof p === 'string' ? JSON.parse(p) : p;
+/** @param {import('rollgate').Risk} risk */
+export function defaultPlan(risk) {
+  return rg.defaultPlan(risk);
 }
 
-/** The canary config that gates stage `stage` of `plan` (the package's stageCanaryConfig). */
+/**
+ * The canary config that gates stage `stage` of `plan`.
+ * @param {JsonInput} plan
+ * @param {number} stage
+ */
 export function stageConfig(plan, stage) {
-  const f = api.stageCanaryConfig ?? api.stageConfig;
-  if (!f) return plan?.canary ?? null;
-  const c = f(plan, stage);
-  return typeof c === 'string' ? JSON.parse(c) : c;
+  return rg.stageCanaryConfig(plan, stage);
 }
 
-/** The rollout state machine's next action for (plan, state, analysis) at nowMs. */
+/**
+ * The rollout state machine's next action for (plan, state, analysis) at nowMs.
+ * @param {JsonInput} plan
+ * @param {JsonInput | RolloutState} state
+ * @param {Analysis | null} analysis
+ * @param {number} nowMs
+ * @returns {RolloutAction}
+ */
 export function nextAction(plan, state, analysis, nowMs) {
-  if (!api.nextAction) return null;
-  let r = api.nextAction(plan, state, analysis, { now: Math.round(nowMs) });
-  if (typeof r === 'string') r = JSON.parse(r);
-  return {
-    action: String(pick(r, 'action', 'kind') ?? ''),
-    percent: num(pick(r, 'percent')),
-    stage: num(pick(r, 'stage')),
-    status: pick(r, 'status') ?? null,
-    reasons: pick(r, 'reasons') ?? [],
-    state: pick(r, 'state') ?? null,
-  };
+  return rg.nextAction(plan, state, analysis, { now: Math.round(nowMs) });
 }
 
 // ------------------------------------------------------------------------------------------------
 // Dark launch
 
 /**
- * Reads a mismatch report (the package's "rollgate.mismatch_report" JSON) and judges every field
- * against its noise with the package; returns the counts, the verdicts and the kept examples.
+ * The parts of a mismatch report's JSON form (docs/diff.md) the dark-launch view shows.
+ * @typedef {object} ReportDoc
+ * @property {Record<string, {differed: number, noiseDiffered: number, examples?: {old: string, new: string}[]}>} fields
+ * @property {{runs: number, candidateExceptions: number, slow: number, controlNs: number, candidateNs: number}} [experiments]
  */
-export function mismatchReport(report, thresholds) {
-  const R = api.MismatchReport;
-  const read = (x) => {
-    const text = typeof x === 'string' ? x : JSON.stringify(x);
-    return R.fromJSON ? R.fromJSON(text) : R.fromJson(text);
-  };
-  // A list of reports (one per arm or worker, as the edge sends them) is merged into one.
+
+/**
+ * Reads a mismatch report (the package's "rollgate.mismatch_report" JSON, or a list of them, one
+ * per arm or worker as the edge sends them, merged into one) and judges every field against its
+ * noise with the package; returns the counts, the verdicts and the kept examples.
+ * @param {Record<string, unknown> | Record<string, unknown>[]} report
+ */
+export function mismatchReport(report) {
   const list = Array.isArray(report) ? report : [report];
-  const rep = read(list[0]);
-  for (const other of list.slice(1)) {
-    const o = read(other);
-    rep.merge(o);
-    o.dispose?.();
-  }
-  const text = JSON.stringify(list[0]);
+  const [first, ...others] = list;
+  if (!first) throw new InputError('mismatch: an empty list of reports');
+  const rep = rg.MismatchReport.fromJSON(first);
   try {
-    const verdicts = (thresholds ? rep.judge(thresholds) : rep.judge()).map((v) => ({
-      field: pick(v, 'field'),
-      comparisons: num(pick(v, 'comparisons')),
-      differed: num(pick(v, 'differed')),
-      noiseComparisons: num(pick(v, 'noiseComparisons')),
-      noiseDiffered: num(pick(v, 'noiseDiffered')),
-      rate: num(pick(v, 'rate')),
-      noiseRate: num(pick(v, 'noiseRate')),
-      pValue: num(pick(v, 'pValue')),
-      real: !!pick(v, 'real'),
-    }));
-    const doc = JSON.parse(rep.toJSON ? (typeof rep.toJSON() === 'string' ? rep.toJSON() : JSON.stringify(rep.toJSON())) : text);
-    return { verdicts, comparisons: doc.comparisons, noiseComparisons: doc.noiseComparisons, fields: doc.fields, experiments: doc.experiments ?? null, other: doc.other ?? null };
+    for (const other of others) {
+      const o = rg.MismatchReport.fromJSON(other);
+      try {
+        rep.merge(o);
+      } finally {
+        o.dispose();
+      }
+    }
+    const doc = /** @type {ReportDoc} */ (/** @type {unknown} */ (rep.toJSON()));
+    return { verdicts: rep.judge(), comparisons: rep.comparisons, noiseComparisons: rep.noiseComparisons, fields: doc.fields, experiments: doc.experiments ?? null };
   } finally {
-    rep.dispose?.();
+    rep.dispose();
   }
 }

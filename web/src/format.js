@@ -1,5 +1,10 @@
-// Formatting and tiny DOM helpers (no computation about the data).
+// Formatting of numbers, times and outcomes (no computation about the data). Pure functions: the
+// browser tests import them to compare what the page shows with what the package returns.
 
+/**
+ * A number with up to `digits` decimals (grouped), scientific when tiny or huge; '—' when missing.
+ * @param {number | null | undefined} x
+ */
 export const fmt = (x, digits = 3) => {
   if (x == null || Number.isNaN(x)) return '—';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
@@ -8,7 +13,10 @@ export const fmt = (x, digits = 3) => {
   return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 };
 
-/** p-values: 4 significant digits, scientific below 0.0001. */
+/**
+ * p-values: 4 significant digits, scientific below 0.0001.
+ * @param {number | null | undefined} p
+ */
 export const fmtP = (p) => {
   if (p == null || Number.isNaN(p)) return '—';
   if (p === 0) return '0';
@@ -16,8 +24,10 @@ export const fmtP = (p) => {
   return String(+p.toPrecision(4));
 };
 
+/** @param {number | string | null | undefined} x a percentage */
 export const fmtPct = (x) => (x == null || Number.isNaN(+x) ? '—' : `${+(+x).toFixed(3)}%`);
 
+/** @param {number | null | undefined} ms */
 export function fmtDuration(ms) {
   if (ms == null || !Number.isFinite(ms)) return '—';
   const s = Math.round(ms / 1000);
@@ -28,38 +38,42 @@ export function fmtDuration(ms) {
   return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }
 
+/** @param {number | string} t epoch milliseconds or a date text */
 export const fmtTime = (t) => {
   const d = new Date(typeof t === 'number' || /^\d+$/.test(String(t)) ? +t : t);
   return Number.isNaN(+d) ? String(t) : d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
 };
 
-/** CSS class for a classification or decision word (the badge also shows the word and a symbol). */
-export function classify(word) {
-  const w = String(word ?? '').toLowerCase();
-  if (/^(pass|ok|healthy|advance|promote|success)/.test(w)) return 'pass';
-  if (/^(fail|rollback|roll_back|abort|bad|regress)/.test(w)) return 'fail';
-  if (/^(marginal|hold|wait|inconclusive|pending|insufficient)/.test(w)) return 'hold';
-  return 'neutral';
+/**
+ * CSS class of a decision (the badge also shows the word and a symbol).
+ * @param {string | null | undefined} decision PASS, HOLD or ROLLBACK
+ * @returns {'pass' | 'fail' | 'hold' | 'neutral'}
+ */
+export function classify(decision) {
+  return decision === 'PASS' ? 'pass' : decision === 'ROLLBACK' ? 'fail' : decision === 'HOLD' ? 'hold' : 'neutral';
 }
 
-/** PASS / HOLD / ROLLBACK from a decision record of any shape. */
-export function decisionOf(x) {
-  const d = typeof x === 'string' ? x : x?.decision ?? x?.verdict ?? x?.action ?? '';
-  const u = String(d).toUpperCase();
-  if (u === 'ADVANCE' || u === 'PROMOTE') return 'PASS';
-  if (u === 'ABORT' || u === 'ROLL_BACK') return 'ROLLBACK';
-  return u;
+/**
+ * Pass / fail colour of a metric's outcome: High or Low is a failure only in the metric's bad
+ * direction.
+ * @param {{classification: string, direction?: string | null}} m
+ * @returns {'pass' | 'fail' | 'hold'}
+ */
+export function outcomeClass(m) {
+  const o = m.classification;
+  if (o === 'Pass') return 'pass';
+  if (o === 'NoData' || !o) return 'hold';
+  const bad = m.direction === 'either' || (o === 'High' && m.direction !== 'decrease') || (o === 'Low' && m.direction === 'decrease');
+  return bad ? 'fail' : 'pass';
 }
 
-/** el('tag', {attr: value}, ...children): null/undefined attributes are skipped. */
-export function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) e.setAttribute(k, v);
-  for (const c of children) if (c != null && c !== '') e.append(c instanceof Node ? c : String(c));
-  return e;
-}
-
-export function clear(node) {
-  node.replaceChildren();
-  return node;
+/**
+ * The words after an outcome: worse or better, or not judged.
+ * @param {{classification: string}} m
+ * @param {string} cls outcomeClass(m)
+ */
+export function outcomeNote(m, cls) {
+  if (m.classification === 'High' || m.classification === 'Low') return cls === 'fail' ? ' — worse' : ' — better';
+  if (m.classification === 'NoData') return ' — not judged';
+  return '';
 }
