@@ -66,7 +66,7 @@ test('an edge status snapshot: plan, state machine, history, window judged from 
     metrics: { window: { stable: { requests: 90, errors: 1 }, canary: { requests: 10, errors: 0 } } },
     sketches: { window: { stable: sketch, canary: null } },
     mismatches: { window: { stable: null, canary: { format: 'rollgate.mismatch_report', version: 1 } } },
-    srm: { counts: [88, 12], shares: [90, 10], pValue: 0.5 },
+    srm: { checked: true, failed: false, stableUnits: 88, canaryUnits: 12, canaryPercent: 10, pValue: 0.5, alpha: 0.001 },
     lastAnalysis: { decision: 'HOLD' },
     history: [{ at: '2026-01-01T00:00:00.000Z', action: 'hold', stage: 0, percent: 10, verdict: 'HOLD', reasons: ['a', 'b'] }],
   };
