@@ -63,9 +63,9 @@ export function readStatus(o) {
       baseline: one(b, sk(arms.baseline)),
       canary: one(c, sk(arms.canary)),
       // SRM on what the coordinator counts it on (new units), else on requests.
-      // (the core's sample-ratio check of the window: docs/edge.md, status.srm)
-      units: Number.isFinite(o.srm?.stableUnits) ? { baseline: o.srm.stableUnits, canary: o.srm.canaryUnits } : { baseline: b.requests, canary: c.requests },
-      expectedSplit: Number.isFinite(o.srm?.canaryPercent) ? [100 - o.srm.canaryPercent, o.srm.canaryPercent]
+      // (the core's sample-ratio check of the window, when it ran: docs/edge.md, status.srm)
+      units: o.srm?.checked ? { baseline: o.srm.stableUnits, canary: o.srm.canaryUnits } : { baseline: b.requests, canary: c.requests },
+      expectedSplit: o.srm?.checked ? [100 - o.srm.canaryPercent, o.srm.canaryPercent]
         : st?.servingPercent != null ? [100 - st.servingPercent, st.servingPercent] : undefined,
       srmAlpha: o.srm?.alpha ?? o.rollout?.srmAlpha,
     };
