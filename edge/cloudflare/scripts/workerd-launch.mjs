@@ -1,0 +1,216 @@
+// Starts workerd for the tests, the benchmarks and the live demo, and makes sure it stops: the one
+// place that spawns it. What it guarantees:
+//   - workerd runs under a one-line shell watchdog, the two in a process group of their own; the
+//     watchdog kills workerd within a second when the launching process is gone, even after a
+//     SIGKILL that no handler sees;
+//   - start resolves only once every socket answers (an HTTP request, or a TCP connect where the
+//     isolate must stay cold), and rejects with workerd's output when it exits or times out;
+//   - stdout and stderr are kept (bounded) in `logs`;
+//   - stop() always kills: SIGTERM to the group, SIGKILL after a grace period, then waits until no
+//     process of the group is left; a hard timeout calls it anyway;
+//   - every group still running is SIGKILLed when this process exits, and on SIGINT, SIGTERM and
+//     SIGHUP unless the program handles that signal itself (the demo does, to clean up in order).
+// Linux only (process groups are read from /proc). SPDX-License-Identifier: MIT
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { writeConfig, workerdBin } from './workerd-config.mjs';
+
+const groups = new Set(); // process groups started here and not yet stopped
+
+/** SIGKILLs every workerd group started by this process, synchronously (exit and signal handlers). */
+export function killAllWorkerdNow() {
+  for (const g of groups) signalGroup(g, 'SIGKILL');
+  groups.clear();
+}
+process.on('exit', killAllWorkerdNow);
+for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, function onSignal() {
+    // Any listener replaces Node's default (exit) for the signal: restore it, with the kill,
+    // unless the program listens too and so has its own way to stop.
+    if (process.listenerCount(sig) > 1) return;
+    killAllWorkerdNow();
+    process.exit(128 + no);
+  });
+}
+
+function signalGroup(pgid, sig) {
+  try {
+    process.kill(-pgid, sig);
+  } catch {} // the group is already gone
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** Live (not zombie) processes of process group `pgid`, from /proc. */
+export function groupMembers(pgid) {
+  const found = [];
+  let names = [];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
+    } catch {} // exited while we read
+  }
+  return found;
+}
+
+/** Resident set size of `pid` in KiB, or null. */
+export function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function tcpConnect(port) {
+  return new Promise((res, rej) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.destroy();
+      res();
+    });
+    sock.on('error', rej);
+    sock.setTimeout(1000, () => {
+      sock.destroy();
+      rej(new Error('timeout'));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `workerd serve <config>` and waits until every port in `ports` answers.
+ * @param {{
+ *   config: string,            // the config.capnp to serve
+ *   ports: number[],           // its sockets on 127.0.0.1, each probed before start resolves
+ *   probe?: 'http'|'tcp',      // 'tcp' only waits for the socket (nothing runs in the isolate)
+ *   probePath?: string,        // the path of the HTTP probe; any answer counts
+ *   args?: string[],           // more workerd arguments (e.g. --verbose)
+ *   bin?: string,              // the workerd binary (default: edge/cloudflare's)
+ *   startTimeoutMs?: number, hardTimeoutMs?: number, graceMs?: number, maxLogLines?: number,
+ *   removeOnStop?: string[],   // files or folders removed once workerd is gone
+ * }} opts
+ * @returns {Promise<{pid: number, pgid: number, workerdPid: () => number|null, rssKb: () => number|null,
+ *   logs: string[], stop: () => Promise<void>, killNow: () => void}>}
+ */
+export async function launchWorkerd({
+  config,
+  ports,
+  probe = 'http',
+  probePath = '/__rollgate/health-probe',
+  args = [],
+  bin = workerdBin,
+  startTimeoutMs = 20000,
+  hardTimeoutMs = 110000,
+  graceMs = 2000,
+  maxLogLines = 20000,
+  removeOnStop = [],
+}) {
+  // The watchdog: workerd in the background; the shell polls the launching process (and workerd)
+  // once a second and kills workerd when either is gone.
+  const watchdog = `"$0" serve "$@" & w=$!; trap 'kill -9 $w 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done`;
+  const child = spawn('bash', ['-c', watchdog, bin, config, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pgid = child.pid; // detached: the shell leads a new process group
+  groups.add(pgid);
+  const logs = [];
+  const onData = (d) => {
+    for (const line of d.toString().split('\n')) if (line.trim() && logs.length < maxLogLines) logs.push(line);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exited = null;
+  child.on('exit', (code, sig) => (exited = { code, sig }));
+  const removeFiles = () => {
+    for (const p of removeOnStop) rmSync(p, { recursive: true, force: true });
+  };
+  const gone = () => exited && groupMembers(pgid).length === 0;
+  async function waitGone(ms) {
+    for (const until = Date.now() + ms; !gone() && Date.now() < until; ) await sleep(20);
+    return gone();
+  }
+  let stopping = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearTimeout(hard);
+      signalGroup(pgid, 'SIGTERM');
+      if (!(await waitGone(graceMs))) {
+        signalGroup(pgid, 'SIGKILL');
+        await waitGone(5000);
+      }
+      groups.delete(pgid);
+      removeFiles();
+    })());
+  // For 'exit' handlers, where nothing can be awaited.
+  const killNow = () => {
+    signalGroup(pgid, 'SIGKILL');
+    groups.delete(pgid);
+    removeFiles();
+  };
+  const hard = setTimeout(stop, hardTimeoutMs);
+  hard.unref();
+
+  const deadline = Date.now() + startTimeoutMs;
+  for (const port of ports) {
+    for (;;) {
+      if (exited || stopping) {
+        const why = stopping ? `was stopped (hard timeout ${hardTimeoutMs} ms) before it listened` : `exited (${JSON.stringify(exited)})`;
+        await stop();
+        throw new Error(`workerd ${why}:\n${logs.join('\n')}`);
+      }
+      try {
+        if (probe === 'tcp') await tcpConnect(port);
+        else await fetch(`http://127.0.0.1:${port}${probePath}`, { signal: AbortSignal.timeout(1000) });
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          await stop();
+          throw new Error(`workerd did not listen on ${port} within ${startTimeoutMs} ms:\n${logs.join('\n')}`);
+        }
+        await sleep(50);
+      }
+    }
+  }
+  // workerd itself is the watchdog shell's child.
+  const workerdPid = () => {
+    try {
+      return Number(readFileSync(`/proc/${pgid}/task/${pgid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
+    } catch {
+      return null;
+    }
+  };
+  return { pid: pgid, pgid, workerdPid, rssKb: () => rssKb(workerdPid()), logs, stop, killNow };
+}
+
+/**
+ * Runs the built rollgate worker (edge/cloudflare/dist) on workerd: `services` and `vars` as
+ * workerd-config.mjs takes them, the config in a temporary folder removed on stop. Every other
+ * option goes to launchWorkerd.
+ */
+export async function launchEdge({ services, vars, ...opts }) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollgate-workerd-'));
+  const config = writeConfig(join(dir, 'config.capnp'), { services, vars });
+  return launchWorkerd({ config, ports: services.map((s) => s.port), removeOnStop: [dir], ...opts });
+}
