@@ -1,13 +1,15 @@
-// Starts workerd for the tests, the benchmarks and the live demo, and makes sure it stops: the one
-// place that spawns it. What it guarantees:
-//   - workerd runs under a one-line shell watchdog, the two in a process group of their own; the
-//     watchdog kills workerd within a second when the launching process is gone, even after a
-//     SIGKILL that no handler sees;
+// Starts workerd for the tests, the benchmarks and the live demo (and `wrangler dev`, which runs
+// workerd, for the wrangler test), and makes sure it stops: the one place that spawns them.
+// What it guarantees:
+//   - the process runs under a one-line shell watchdog, the two in a process group of their own;
+//     the watchdog kills the whole group within 0.2 s once the launching process or the launched
+//     one is gone, even after a SIGKILL that no handler sees;
 //   - start resolves only once every socket answers (an HTTP request, or a TCP connect where the
-//     isolate must stay cold), and rejects with workerd's output when it exits or times out;
+//     isolate must stay cold), and rejects with the process's output when it exits or times out;
 //   - stdout and stderr are kept (bounded) in `logs`;
-//   - stop() always kills: SIGTERM to the group, SIGKILL after a grace period, then waits until no
-//     process of the group is left; a hard timeout calls it anyway;
+//   - stop() always kills: SIGTERM to the group (the watchdog ignores it and outlives the process
+//     it watches, to kill what that left behind), SIGKILL after a grace period, then waits until
+//     no process of the group is left; a hard timeout calls it anyway;
 //   - every group still running is SIGKILLed when this process exits, and on SIGINT, SIGTERM and
 //     SIGHUP unless the program handles that signal itself (the demo does, to clean up in order).
 // Linux only (process groups are read from /proc). SPDX-License-Identifier: MIT
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { writeConfig, workerdBin } from './workerd-config.mjs';
 
+const STATUS_LINE = 'watchdog: exit status ';
 const groups = new Set(); // process groups started here and not yet stopped
 
 /** SIGKILLs every workerd group started by this process, synchronously (exit and signal handlers). */
@@ -102,37 +105,43 @@ function tcpConnect(port) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `workerd serve <config>` and waits until every port in `ports` answers.
+ * Runs `command args...` and waits until every port in `ports` answers.
  * @param {{
- *   config: string,            // the config.capnp to serve
+ *   command: string, args?: string[],
  *   ports: number[],           // its sockets on 127.0.0.1, each probed before start resolves
+ *                              // ([]: resolves at once; for a command that runs to its end)
  *   probe?: 'http'|'tcp',      // 'tcp' only waits for the socket (nothing runs in the isolate)
  *   probePath?: string,        // the path of the HTTP probe; any answer counts
- *   args?: string[],           // more workerd arguments (e.g. --verbose)
- *   bin?: string,              // the workerd binary (default: edge/cloudflare's)
+ *   name?: string,             // what the errors call it
+ *   env?: Record<string,string>, cwd?: string,
  *   startTimeoutMs?: number, hardTimeoutMs?: number, graceMs?: number, maxLogLines?: number,
- *   removeOnStop?: string[],   // files or folders removed once workerd is gone
+ *   removeOnStop?: string[],   // files or folders removed once the group is gone
  * }} opts
- * @returns {Promise<{pid: number, pgid: number, workerdPid: () => number|null, rssKb: () => number|null,
- *   logs: string[], stop: () => Promise<void>, killNow: () => void}>}
+ * @returns {Promise<{pid: number, pgid: number, childPid: () => number|null, workerdPid: () => number|null,
+ *   rssKb: () => number|null, logs: string[], stop: () => Promise<void>, killNow: () => void,
+ *   done: Promise<{status: number|null}>}>}
  */
-export async function launchWorkerd({
-  config,
+export async function launchProcess({
+  command,
+  args = [],
   ports,
   probe = 'http',
   probePath = '/__rollgate/health-probe',
-  args = [],
-  bin = workerdBin,
+  name = 'workerd',
+  env = process.env,
+  cwd,
   startTimeoutMs = 20000,
   hardTimeoutMs = 110000,
   graceMs = 2000,
   maxLogLines = 20000,
   removeOnStop = [],
 }) {
-  // The watchdog: workerd in the background; the shell polls the launching process (and workerd)
-  // once a second and kills workerd when either is gone.
-  const watchdog = `"$0" serve "$@" & w=$!; trap 'kill -9 $w 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done`;
-  const child = spawn('bash', ['-c', watchdog, bin, config, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The watchdog: the process in the background; the shell ignores SIGTERM (set after the
+  // process started, so that it does not inherit that), polls the launching process and the
+  // launched one, and when either is gone kills its whole group (kill 0), itself included. The
+  // launched process's exit status would die with the shell: it prints it first.
+  const watchdog = `"$0" "$@" & w=$!; trap '' TERM; trap 'kill -9 0 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 0.2; done; kill -0 $w 2>/dev/null || { wait $w; echo "${STATUS_LINE}$?" >&2; }`;
+  const child = spawn('bash', ['-c', watchdog, command, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
   const pgid = child.pid; // detached: the shell leads a new process group
   groups.add(pgid);
   const logs = [];
@@ -143,6 +152,7 @@ export async function launchWorkerd({
   child.stderr.on('data', onData);
   let exited = null;
   child.on('exit', (code, sig) => (exited = { code, sig }));
+  const closed = new Promise((r) => child.on('close', r)); // all output read
   const removeFiles = () => {
     for (const p of removeOnStop) rmSync(p, { recursive: true, force: true });
   };
@@ -151,22 +161,31 @@ export async function launchWorkerd({
     for (const until = Date.now() + ms; !gone() && Date.now() < until; ) await sleep(20);
     return gone();
   }
+  // Once no process of the group is left, its id may be reused by another group: never signal
+  // it again.
+  let finished = false;
+  const finish = () => {
+    finished = true;
+    clearTimeout(hard);
+    groups.delete(pgid);
+  };
   let stopping = null;
   const stop = () =>
     (stopping ??= (async () => {
-      clearTimeout(hard);
-      signalGroup(pgid, 'SIGTERM');
-      if (!(await waitGone(graceMs))) {
-        signalGroup(pgid, 'SIGKILL');
-        await waitGone(5000);
+      if (!finished) {
+        signalGroup(pgid, 'SIGTERM');
+        if (!(await waitGone(graceMs))) {
+          signalGroup(pgid, 'SIGKILL');
+          await waitGone(5000);
+        }
+        finish();
       }
-      groups.delete(pgid);
       removeFiles();
     })());
   // For 'exit' handlers, where nothing can be awaited.
   const killNow = () => {
-    signalGroup(pgid, 'SIGKILL');
-    groups.delete(pgid);
+    if (!finished) signalGroup(pgid, 'SIGKILL');
+    finish();
     removeFiles();
   };
   const hard = setTimeout(stop, hardTimeoutMs);
@@ -176,9 +195,11 @@ export async function launchWorkerd({
   for (const port of ports) {
     for (;;) {
       if (exited || stopping) {
-        const why = stopping ? `was stopped (hard timeout ${hardTimeoutMs} ms) before it listened` : `exited (${JSON.stringify(exited)})`;
+        await Promise.race([closed, sleep(1000)]); // the watchdog's last line
+        const status = logs.find((l) => l.startsWith(STATUS_LINE))?.slice(STATUS_LINE.length) ?? `unknown; watchdog ${JSON.stringify(exited)}`;
+        const why = stopping ? `was stopped (hard timeout ${hardTimeoutMs} ms) before it listened` : `exited (status ${status})`;
         await stop();
-        throw new Error(`workerd ${why}:\n${logs.join('\n')}`);
+        throw new Error(`${name} ${why}:\n${logs.join('\n')}`);
       }
       try {
         if (probe === 'tcp') await tcpConnect(port);
@@ -187,21 +208,36 @@ export async function launchWorkerd({
       } catch {
         if (Date.now() > deadline) {
           await stop();
-          throw new Error(`workerd did not listen on ${port} within ${startTimeoutMs} ms:\n${logs.join('\n')}`);
+          throw new Error(`${name} did not listen on ${port} within ${startTimeoutMs} ms:\n${logs.join('\n')}`);
         }
         await sleep(50);
       }
     }
   }
-  // workerd itself is the watchdog shell's child.
-  const workerdPid = () => {
+  // The launched process is the watchdog shell's child.
+  const childPid = () => {
     try {
       return Number(readFileSync(`/proc/${pgid}/task/${pgid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
     } catch {
       return null;
     }
   };
-  return { pid: pgid, pgid, workerdPid, rssKb: () => rssKb(workerdPid()), logs, stop, killNow };
+  // Resolves once the whole group is gone, with the launched process's exit status (128 + n
+  // for signal n; null when it could not be known, e.g. after the watchdog was SIGKILLed).
+  const done = closed.then(async () => {
+    if (await waitGone(5000)) finish();
+    const line = logs.find((l) => l.startsWith(STATUS_LINE));
+    return { status: line ? Number(line.slice(STATUS_LINE.length)) : null };
+  });
+  return { pid: pgid, pgid, childPid, workerdPid: childPid, rssKb: () => rssKb(childPid()), logs, stop, killNow, done };
+}
+
+/**
+ * Runs `workerd serve <config> [args]` (see launchProcess for the rest of the options).
+ * @param {{config: string, bin?: string, args?: string[]} & Omit<Parameters<typeof launchProcess>[0], 'command'>} opts
+ */
+export function launchWorkerd({ config, bin = workerdBin, args = [], ...opts }) {
+  return launchProcess({ command: bin, args: ['serve', config, ...args], ...opts });
 }
 
 /**
