@@ -172,26 +172,11 @@ export async function until(fn, ms, every = 100) {
 
 /** A plan in rollgate's plan format (docs/rollout.md) with windows of about a second. */
 export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}) {
-  const errorRate = {
-    name: 'errorRate',
-    kind: 'rate',
-    direction: 'increase',
-    allowedChange: { relative: 0.5, absolute: 0.02 },
-    critical: true,
-    group: 'errors',
-    test: 'fisher',
-    gates: [{ stat: 'rate', max: 0.05 }],
-  };
-  const latency = {
-    name: 'latency',
-    kind: 'continuous',
-    direction: 'increase',
-    allowedChange: { relative: 1, absolute: 50 },
-    critical: false,
-    group: 'latency',
-    test: 'mannWhitney',
-    gates: [{ stat: 'p90', max: 2000 }], // p90: 50 samples suffice (minTailSamples 5 beyond it)
-  };
+  // Both metrics judge an increase against stable; a failing errorRate rolls back at once.
+  const metric = (name, kind, { group, test, allowedChange, critical, gate }) => ({ name, kind, direction: 'increase', allowedChange, critical, group, test, gates: [gate] });
+  const errorRate = metric('errorRate', 'rate', { group: 'errors', test: 'fisher', allowedChange: { relative: 0.5, absolute: 0.02 }, critical: true, gate: { stat: 'rate', max: 0.05 } });
+  // p90: 50 samples suffice (minTailSamples 5 beyond it)
+  const latency = metric('latency', 'continuous', { group: 'latency', test: 'mannWhitney', allowedChange: { relative: 1, absolute: 50 }, critical: false, gate: { stat: 'p90', max: 2000 } });
   const full = {
     alpha: 0.05,
     scoreThresholds: { pass: 100, marginal: 75 },
