@@ -277,7 +277,7 @@ test('if the demo itself is killed (SIGKILL, no handler runs), its watchdog stil
   });
   assert.ok(killedAt, r.stdout + r.stderr);
   assert.equal(r.signal, 'SIGKILL');
-  // The watchdog polls once a second.
+  // The watchdog polls every 0.2 s (edge/cloudflare/scripts/workerd-launch.mjs).
   const until = Date.now() + 5000;
   while (groupMembers(info.pgid).length && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
   assert.deepEqual(groupMembers(info.pgid), [], `workerd group ${info.pgid} gone within 5 s of the kill`);

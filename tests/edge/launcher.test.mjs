@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as h from './support/harness.mjs';
@@ -131,12 +131,14 @@ test('the hard timeout stops a process nobody stopped', async () => {
 function launchInChild(how, { signal, helper = false } = {}) {
   const program = `
     import { launchWorkerd, freePort } from ${JSON.stringify(join(h.edgeDir, 'scripts/workerd-launch.mjs'))};
-    import { writeFileSync } from 'node:fs';
+    import { mkdirSync, writeFileSync } from 'node:fs';
     const port = await freePort();
     const config = ${JSON.stringify(join(dir, `child-${++n}.json`))};
     writeFileSync(config, JSON.stringify({ ports: [{ port }], ignoreTerm: true, helper: ${helper} }));
-    const w = await launchWorkerd({ bin: ${JSON.stringify(fake)}, config, ports: [port], probe: 'tcp' });
-    console.log(w.pgid);
+    const scratch = config + '.d'; // stands for a generated workerd config folder
+    mkdirSync(scratch);
+    const w = await launchWorkerd({ bin: ${JSON.stringify(fake)}, config, ports: [port], probe: 'tcp', removeOnStop: [scratch] });
+    console.log(JSON.stringify({ pgid: w.pgid, scratch }));
     ${how}
   `;
   return new Promise((resolve, reject) => {
@@ -144,10 +146,10 @@ function launchInChild(how, { signal, helper = false } = {}) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      if (signal && /\d+\n/.test(out)) child.kill(signal);
+      if (signal && out.endsWith('\n')) child.kill(signal);
     });
     const limit = setTimeout(() => child.kill('SIGKILL'), 20000); // a broken case must not hang the suite
-    child.on('exit', (code, signal) => clearTimeout(limit) || (out.trim() ? resolve({ pgid: Number(out.trim()), code, signal }) : reject(new Error(`child exited ${code} ${signal} before launching`))));
+    child.on('exit', (code, signal) => clearTimeout(limit) || (out.trim() ? resolve({ ...JSON.parse(out), code, signal }) : reject(new Error(`child exited ${code} ${signal} before launching`))));
   });
 }
 
@@ -167,5 +169,6 @@ test('SIGTERM to a launching process that does not handle it: groups killed, exi
 test('when the launching process is SIGKILLed (no handler runs), the watchdog kills the group', async () => {
   const r = await launchInChild("process.kill(process.pid, 'SIGKILL');");
   assert.equal(r.signal, 'SIGKILL');
-  assert.ok(await gone(r.pgid, 5000), `group ${r.pgid} gone (the watchdog polls once a second)`);
+  assert.ok(await gone(r.pgid, 5000), `group ${r.pgid} gone (the watchdog polls every 0.2 s)`);
+  assert.equal(existsSync(r.scratch), false, 'the watchdog removed the files given as removeOnStop');
 });

@@ -138,9 +138,11 @@ export async function launchProcess({
 }) {
   // The watchdog: the process in the background; the shell ignores SIGTERM (set after the
   // process started, so that it does not inherit that), polls the launching process and the
-  // launched one, and when either is gone kills its whole group (kill 0), itself included. The
-  // launched process's exit status would die with the shell: it prints it first.
-  const watchdog = `"$0" "$@" & w=$!; trap '' TERM; trap 'kill -9 0 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 0.2; done; kill -0 $w 2>/dev/null || { wait $w; echo "${STATUS_LINE}$?" >&2; }`;
+  // launched one, and when either is gone removes `removeOnStop` and kills its whole group
+  // (kill 0), itself included. The launched process's exit status would die with the shell: it
+  // prints it first.
+  const quoted = removeOnStop.map((p) => `'${p.replaceAll("'", "'\\''")}'`).join(' ');
+  const watchdog = `c() { ${quoted ? `rm -rf -- ${quoted}; ` : ''}kill -9 0 2>/dev/null; }; "$0" "$@" & w=$!; trap '' TERM; trap c EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 0.2; done; kill -0 $w 2>/dev/null || { wait $w; echo "${STATUS_LINE}$?" >&2; }`;
   const child = spawn('bash', ['-c', watchdog, command, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
   const pgid = child.pid; // detached: the shell leads a new process group
   groups.add(pgid);

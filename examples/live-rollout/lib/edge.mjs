@@ -1,7 +1,7 @@
 // The edge under the demo: workerd running edge/cloudflare (worker + coordinator Durable Object,
 // in-memory storage) on a loopback port. Starting and stopping it is the worker's own launcher
 // (edge/cloudflare/scripts/workerd-launch.mjs, shared with the tests): its own process group, a
-// watchdog that kills workerd within a second if this process dies without cleaning up (SIGKILL
+// watchdog that kills workerd within 0.2 s if this process dies without cleaning up (SIGKILL
 // included), and a kill of every group when this process exits.
 // SPDX-License-Identifier: MIT
 import { execFileSync } from 'node:child_process';
