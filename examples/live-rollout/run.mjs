@@ -125,9 +125,8 @@ async function cleanup() {
   })();
   return cleaning;
 }
-// Last resort: never leave workerd behind (the launcher also kills every group it started, even
-// one still starting, when this process exits).
-process.on('exit', () => started.edge?.killNow());
+// Last resort, with nothing to do here: when this process exits, the launcher kills every
+// workerd group it started (even one still starting) and removes its config.
 let interrupted = null;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {

@@ -158,12 +158,14 @@ test('when the launching process exits without stop(), its workerd groups are ki
   const r = await launchInChild('process.exit(0);', { helper: true });
   assert.equal(r.code, 0);
   assert.ok(await gone(r.pgid, 3000), `group ${r.pgid} gone`);
+  assert.equal(existsSync(r.scratch), false, 'removeOnStop removed');
 });
 
 test('SIGTERM to a launching process that does not handle it: groups killed, exit code 143', async () => {
   const r = await launchInChild('setInterval(() => {}, 1000);', { signal: 'SIGTERM', helper: true });
   assert.equal(r.code, 143);
   assert.ok(await gone(r.pgid, 3000), `group ${r.pgid} gone`);
+  assert.equal(existsSync(r.scratch), false, 'removeOnStop removed');
 });
 
 test('when the launching process is SIGKILLed (no handler runs), the watchdog kills the group', async () => {

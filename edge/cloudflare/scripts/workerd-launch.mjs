@@ -21,12 +21,14 @@ import net from 'node:net';
 import { writeConfig, workerdBin } from './workerd-config.mjs';
 
 const STATUS_LINE = 'watchdog: exit status ';
-const groups = new Set(); // process groups started here and not yet stopped
+const groups = new Map(); // process groups started here and not yet stopped → their killNow()
 
-/** SIGKILLs every workerd group started by this process, synchronously (exit and signal handlers). */
+/**
+ * SIGKILLs every group started by this process and removes their files, synchronously (exit and
+ * signal handlers).
+ */
 export function killAllWorkerdNow() {
-  for (const g of groups) signalGroup(g, 'SIGKILL');
-  groups.clear();
+  for (const killNow of [...groups.values()]) killNow();
 }
 process.on('exit', killAllWorkerdNow);
 for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
@@ -145,7 +147,6 @@ export async function launchProcess({
   const watchdog = `c() { ${quoted ? `rm -rf -- ${quoted}; ` : ''}kill -9 0 2>/dev/null; }; "$0" "$@" & w=$!; trap '' TERM; trap c EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 0.2; done; kill -0 $w 2>/dev/null || { wait $w; echo "${STATUS_LINE}$?" >&2; }`;
   const child = spawn('bash', ['-c', watchdog, command, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
   const pgid = child.pid; // detached: the shell leads a new process group
-  groups.add(pgid);
   const logs = [];
   const onData = (d) => {
     for (const line of d.toString().split('\n')) if (line.trim() && logs.length < maxLogLines) logs.push(line);
@@ -190,6 +191,7 @@ export async function launchProcess({
     finish();
     removeFiles();
   };
+  groups.set(pgid, killNow);
   const hard = setTimeout(stop, hardTimeoutMs);
   hard.unref();
 
