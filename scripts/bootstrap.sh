@@ -19,6 +19,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- 1. Debian packages -------------------------------------------------------------------------
 apt_packages=(
   cmake g++ make clang libclang-rt-14-dev   # native toolchain (+ libFuzzer via clang)
+  clang-format                              # the format check in tests/node (clang-format.test.mjs)
   nlohmann-json3-dev libxxhash-dev libboost-dev   # header-only dependencies
   libgtest-dev libbenchmark-dev             # GoogleTest, Google Benchmark
   emscripten binaryen                       # WebAssembly build

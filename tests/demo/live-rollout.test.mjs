@@ -15,7 +15,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ import net from 'node:net';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const runScript = join(repo, 'examples/live-rollout/run.mjs');
-const { missingPieces } = await import(join(repo, 'examples/live-rollout/lib/edge.mjs'));
+// groupMembers: the launcher's own reading of /proc (edge/cloudflare/scripts/workerd-launch.mjs).
+const { missingPieces, groupMembers } = await import(join(repo, 'examples/live-rollout/lib/edge.mjs'));
 const dashboardBuilt = existsSync(join(repo, 'web/dist/index.html'));
 // The browser check uses what the browser suite uses: Debian's Chromium driven by playwright-core
 // (a devDependency of web/).
@@ -68,19 +69,6 @@ function runDemo(argv, { onLine, timeoutMs = 170_000 } = {}) {
   });
 }
 
-/** Pids of live processes in process group `pgid` (from /proc/<pid>/stat). */
-function groupMembers(pgid) {
-  const found = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') found.push(Number(name));
-    } catch {}
-  }
-  return found;
-}
 const alive = (pid) => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -289,7 +277,7 @@ test('if the demo itself is killed (SIGKILL, no handler runs), its watchdog stil
   });
   assert.ok(killedAt, r.stdout + r.stderr);
   assert.equal(r.signal, 'SIGKILL');
-  // The watchdog polls once a second.
+  // The watchdog polls every 0.2 s (edge/cloudflare/scripts/workerd-launch.mjs).
   const until = Date.now() + 5000;
   while (groupMembers(info.pgid).length && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
   assert.deepEqual(groupMembers(info.pgid), [], `workerd group ${info.pgid} gone within 5 s of the kill`);

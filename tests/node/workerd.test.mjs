@@ -4,11 +4,11 @@
 // this test and answers with the results, which must equal the golden values.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { flavours, distDir, root, vectors } from './support.mjs';
+import { launchWorkerd, freePort } from '../../edge/cloudflare/scripts/workerd-launch.mjs';
 
 const workerdBin = path.join(root, 'node_modules/.bin/workerd');
 
@@ -44,7 +44,6 @@ for (const flavour of flavours) {
     let dir;
     let proc;
     let port;
-    let stderr = '';
     before(async () => {
       assert.ok(existsSync(workerdBin), `workerd is not installed at ${workerdBin} (npm ci installs it)`);
       dir = mkdtempSync(path.join(tmpdir(), 'rollgate-workerd-'));
@@ -56,7 +55,7 @@ for (const flavour of flavours) {
         ...files.map((f) => `(name = "rollgate/${f}", esModule = embed "rollgate/${f}")`),
         '(name = "rollgate/rollgate.wasm", wasm = embed "rollgate/rollgate.wasm")',
       ];
-      port = 20000 + (process.pid % 20000) + (flavour === 'debug' ? 1 : 0);
+      port = await freePort();
       writeFileSync(path.join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "main", worker = .w)],
@@ -67,20 +66,11 @@ const w :Workerd.Worker = (
   compatibilityDate = "2024-09-23",
 );
 `);
-      proc = spawn(workerdBin, ['serve', path.join(dir, 'config.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
-      proc.stderr.on('data', (d) => { stderr += d; });
-      for (let i = 0; i < 100; i++) {
-        try {
-          await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"draws":[],"flags":[]}' });
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      throw new Error(`workerd did not start: ${stderr}`);
+      // The edge's launcher: own process group, killed on stop, exit or a hard timeout.
+      proc = await launchWorkerd({ bin: workerdBin, config: path.join(dir, 'config.capnp'), ports: [port], probe: 'tcp', hardTimeoutMs: 120000 });
     });
-    after(() => {
-      if (proc) proc.kill('SIGTERM');
+    after(async () => {
+      await proc?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -89,7 +79,7 @@ const w :Workerd.Worker = (
       const fv = vectors('flags.json');
       const flagCases = fv.cases.filter((_, i) => i % 4 === 0);
       const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify({ draws: bv.draws, flags: flagCases }) });
-      assert.equal(res.status, 200, `${await res.clone().text()}\n${stderr}`);
+      assert.equal(res.status, 200, `${await res.clone().text()}\n${proc.logs.join('\n')}`);
       const out = await res.json();
       assert.equal(out.version, '0.1.0');
       out.draws.forEach((d, i) => {

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { copyFileSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as c from '../../../edge/cloudflare/src/crypto.js';
 import * as h from '../../edge/support/harness.mjs';
 
@@ -56,23 +56,8 @@ const config :Workerd.Config = (
   sockets = [(name = "hot", address = "127.0.0.1:${port}", http = (), service = "hot")],
 );
 `);
-const { spawn } = await import('node:child_process');
-const { workerdBin } = await import('../../../edge/cloudflare/scripts/workerd-config.mjs');
-const wd = spawn(workerdBin, ['serve', join(work, 'config.capnp')], { detached: true, stdio: 'ignore' });
-process.on('exit', () => {
-  try {
-    process.kill(-wd.pid, 'SIGKILL');
-  } catch {}
-});
-for (let i = 0; ; i++) {
-  try {
-    await fetch(`http://127.0.0.1:${port}/?n=1`);
-    break;
-  } catch (e) {
-    if (i > 200) throw e;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const { launchWorkerd } = await import('../../../edge/cloudflare/scripts/workerd-launch.mjs');
+const wd = await launchWorkerd({ config: join(work, 'config.capnp'), ports: [port], probePath: '/?what=noop&n=1', hardTimeoutMs: 600000, removeOnStop: [work] });
 async function inWorkerd(what, n) {
   await fetch(`http://127.0.0.1:${port}/?what=${what}&n=${Math.min(n, 2000)}`); // warm-up
   let best = Infinity;
@@ -97,8 +82,7 @@ for (const [what, label] of [
   inside[what] = Math.max(0, (await inWorkerd(what, N)) - base);
   console.log(`  ${label.padEnd(48)} ${(inside[what] / 1000).toFixed(2).padStart(8)} µs/request`);
 }
-process.kill(-wd.pid, 'SIGKILL');
-rmSync(work, { recursive: true, force: true });
+await wd.stop();
 
 // --- in Node, for comparison ------------------------------------------------------------------
 const rg = await import(pathToFileURL(join(dist, 'node.js')).href);

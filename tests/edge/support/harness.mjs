@@ -1,17 +1,17 @@
 // Test harness for the edge suite: local origins (Node HTTP servers on 127.0.0.1, ephemeral
 // ports), the worker bundle, and workerd processes in their own process groups that are always
 // stopped (after hooks, process exit, and a hard timeout). SPDX-License-Identifier: MIT
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const edgeDir = join(repo, 'edge/cloudflare');
-const { writeConfig, workerdBin } = await import(join(edgeDir, 'scripts/workerd-config.mjs'));
+const { workerdBin } = await import(join(edgeDir, 'scripts/workerd-config.mjs'));
+const { launchEdge, freePort } = await import(join(edgeDir, 'scripts/workerd-launch.mjs'));
+export { freePort };
 
 export const TOKEN = 'test-admin-token-0123456789abcdef';
 export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdef';
@@ -43,18 +43,6 @@ export function buildWorker() {
   if (built) return;
   execFileSync(process.execPath, [join(edgeDir, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
   built = true;
-}
-
-export function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 }
 
 /**
@@ -100,110 +88,13 @@ export async function startOrigin(name, behave = {}) {
   return o;
 }
 
-const running = new Set();
-function killAll() {
-  for (const p of running) {
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {}
-  }
-  running.clear();
-}
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
-  killAll();
-  process.exit(130);
-});
-
 /**
  * Starts workerd with the given services (see workerd-config.mjs) and waits until every socket
- * answers. Returns {stop, logs, ports}. The process runs in its own process group; `stop` kills the
- * group, and a hard timeout kills it anyway.
+ * answers: edge/cloudflare/scripts/workerd-launch.mjs does it (own process group, always stopped:
+ * stop(), process exit, a hard timeout). Returns {stop, logs, pid, workerdPid, rssKb}.
  */
-export async function startWorkerd({ services, vars, hardTimeoutMs = 110000, probe = 'http' }) {
-  const dir = mkdtempSync(join(tmpdir(), 'rollgate-edge-'));
-  const file = writeConfig(join(edgeDir, '.tmp', `${process.pid}-${Date.now()}.capnp`), { services, vars });
-  // workerd runs under a small shell watchdog in its own process group: stop() kills the group,
-  // and if this test process dies without running any hook (SIGKILL), the watchdog notices
-  // within a second and kills workerd, so no test ever leaves a workerd behind.
-  const watchdog = `"$0" serve "$1" --verbose & w=$!; trap 'kill -9 $w 2>/dev/null' EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done`;
-  const child = spawn('bash', ['-c', watchdog, workerdBin, file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  const logs = [];
-  const onData = (d) => {
-    for (const line of d.toString().split('\n')) if (line.trim() && logs.length < 20000) logs.push(line);
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  let exited = null;
-  child.on('exit', (code, sig) => {
-    exited = { code, sig };
-    running.delete(child);
-  });
-  const hard = setTimeout(() => stop(), hardTimeoutMs);
-  hard.unref();
-  async function stop() {
-    clearTimeout(hard);
-    if (!exited) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-      await new Promise((r) => (exited ? r() : child.once('exit', r)));
-    }
-    running.delete(child);
-    rmSync(file, { force: true });
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const deadline = Date.now() + 15000;
-  for (const svc of services) {
-    for (;;) {
-      if (exited) throw new Error(`workerd exited (${JSON.stringify(exited)}):\n${logs.join('\n')}`);
-      try {
-        // 'tcp' only waits for the socket (the benchmark's cold start must not warm anything up).
-        if (probe === 'tcp') await tcpConnect(svc.port);
-        else await fetch(`http://127.0.0.1:${svc.port}/__rollgate/health-probe`, { signal: AbortSignal.timeout(1000) });
-        break;
-      } catch {
-        if (Date.now() > deadline) {
-          await stop();
-          throw new Error(`workerd did not listen on ${svc.port}:\n${logs.join('\n')}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  }
-  // The workerd process itself is the watchdog shell's child.
-  const workerdPid = () => {
-    try {
-      return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
-    } catch {
-      return null;
-    }
-  };
-  return { stop, logs, pid: child.pid, workerdPid, rssKb: () => rssKb(workerdPid()) };
-}
-
-function tcpConnect(port) {
-  return new Promise((res, rej) => {
-    const sock = net.connect(port, '127.0.0.1', () => {
-      sock.destroy();
-      res();
-    });
-    sock.on('error', rej);
-    sock.setTimeout(1000, () => {
-      sock.destroy();
-      rej(new Error('timeout'));
-    });
-  });
-}
-
-export function rssKb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
+export function startWorkerd({ services, vars, hardTimeoutMs = 110000, probe = 'http' }) {
+  return launchEdge({ services, vars, hardTimeoutMs, probe, startTimeoutMs: 15000, args: ['--verbose'] });
 }
 
 /** Settings every rollgate service gets in the tests (short TTLs so the suite stays fast). */
@@ -281,26 +172,11 @@ export async function until(fn, ms, every = 100) {
 
 /** A plan in rollgate's plan format (docs/rollout.md) with windows of about a second. */
 export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}) {
-  const errorRate = {
-    name: 'errorRate',
-    kind: 'rate',
-    direction: 'increase',
-    allowedChange: { relative: 0.5, absolute: 0.02 },
-    critical: true,
-    group: 'errors',
-    test: 'fisher',
-    gates: [{ stat: 'rate', max: 0.05 }],
-  };
-  const latency = {
-    name: 'latency',
-    kind: 'continuous',
-    direction: 'increase',
-    allowedChange: { relative: 1, absolute: 50 },
-    critical: false,
-    group: 'latency',
-    test: 'mannWhitney',
-    gates: [{ stat: 'p90', max: 2000 }], // p90: 50 samples suffice (minTailSamples 5 beyond it)
-  };
+  // Both metrics judge an increase against stable; a failing errorRate rolls back at once.
+  const metric = (name, kind, { group, test, allowedChange, critical, gate }) => ({ name, kind, direction: 'increase', allowedChange, critical, group, test, gates: [gate] });
+  const errorRate = metric('errorRate', 'rate', { group: 'errors', test: 'fisher', allowedChange: { relative: 0.5, absolute: 0.02 }, critical: true, gate: { stat: 'rate', max: 0.05 } });
+  // p90: 50 samples suffice (minTailSamples 5 beyond it)
+  const latency = metric('latency', 'continuous', { group: 'latency', test: 'mannWhitney', allowedChange: { relative: 1, absolute: 50 }, critical: false, gate: { stat: 'p90', max: 2000 } });
   const full = {
     alpha: 0.05,
     scoreThresholds: { pass: 100, marginal: 75 },

@@ -1,0 +1,125 @@
+// Watching the rollout the way an operator would: GET /__rollgate/status with the bearer token,
+// every 0.4 s. From what it reads it notes the coordinator's decisions (the first one, the
+// rollback and when it happened), starts the scenario's regression a moment into the stage that
+// reaches --regress-at, counts the canary requests that still arrive once the workers' state
+// cache has expired after a rollback, and decides when the run is over. It prints nothing itself:
+// `report` (./report.mjs) shows what it sees. SPDX-License-Identifier: MIT
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A client of the edge's /__rollgate/ routes: admin(method, route, body) → the JSON answer. */
+export function adminClient(edgeUrl, token) {
+  return async (method, route, body) => {
+    const r = await fetch(`${edgeUrl}/__rollgate/${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10000),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} /__rollgate/${route}: HTTP ${r.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text);
+  };
+}
+
+/**
+ * Polls the status until the rollout has ended (plus a short tail), traffic has stopped, the run's
+ * deadline has passed, or `interrupted()` says so.
+ * @param {{admin, stages, regression: object|null (null: never regress), regressAt: number,
+ *   canary, traffic, stateTtlMs: number, deadline: number (epoch ms), interrupted: () => boolean,
+ *   report: {decision(d, at), progress(status, rate), regression(reg, state), unavailable(err)}}} o
+ * @returns {Promise<{status, seen: {onset, rollbackAt, firstDecision, afterRollback: () => number|null}}>}
+ */
+export async function watchRollout({ admin, stages, regression, regressAt, canary, traffic, stateTtlMs, deadline, interrupted, report }) {
+  const seenKeys = new Set();
+  let status = null;
+  let onset = null; // {at, percent, stage}
+  let onsetDue = null;
+  let finalAt = null;
+  let lastProgress = 0;
+  let lastReqs = 0;
+  let lastReqsAt = Date.now();
+  let rollbackAt = null;
+  let firstDecision = null;
+  let canaryAfterTtl = null;
+
+  while (!interrupted()) {
+    try {
+      status = await admin('GET', 'status');
+    } catch (e) {
+      report.unavailable(e);
+    }
+    const now = Date.now();
+    if (status && status.state) {
+      for (const d of status.history || []) {
+        const key = `${d.at}|${d.action}|${d.percent}`;
+        if (seenKeys.has(key)) continue;
+        seenKeys.add(key);
+        if (d.action === 'hold' || d.action === 'start') continue;
+        const at = Date.parse(d.at);
+        if (!firstDecision && d.actor === 'coordinator') firstDecision = { at, action: d.action };
+        if (d.action === 'rollback' && !rollbackAt) {
+          rollbackAt = at;
+          // Workers act on a state at most ROLLGATE_STATE_TTL_MS old: from then on, not one
+          // request should reach the canary. Count what does.
+          const settle = Math.max(0, at + stateTtlMs + 100 - Date.now());
+          setTimeout(() => (canaryAfterTtl = canary.stats.requests), settle);
+        }
+        report.decision(d, at);
+      }
+      const st = status.state;
+      // An increase takes effect a state TTL after it is decided (the coordinator announces it
+      // as state.next, so that every isolate switches at once); until then the old window runs.
+      const serving = st.servingPercent ?? st.percent;
+      if (regression && !onset && !onsetDue && st.status === 'running' && !st.next && serving >= regressAt) {
+        const s = stages[st.stage] || stages[0];
+        // Shortly into the stage, so that the screen shows the stage first. (A regression that
+        // starts just before a window is judged may pass with it: the judge sees a window that
+        // is mostly healthy. The next stage's window, all bad, catches it, unless that stage is
+        // 100%, where only the absolute gates are left. See docs/demo.md.)
+        onsetDue = Date.parse(st.windowStartedAt) + Math.min(1000, s.windowMs / 5);
+      }
+      if (onsetDue && !onset && now >= onsetDue && st.status === 'running') {
+        canary.regress(regression);
+        onset = { at: Date.now(), percent: st.percent, stage: st.stage };
+        report.regression(regression, st);
+      }
+      if (!finalAt && (st.status === 'completed' || st.status === 'rolledBack')) finalAt = now;
+      if (now - lastProgress >= 2000 || finalAt === now) {
+        const rate = ((traffic.stats.requests - lastReqs) * 1000) / Math.max(1, now - lastReqsAt);
+        lastReqs = traffic.stats.requests;
+        lastReqsAt = now;
+        lastProgress = now;
+        report.progress(status, rate);
+      }
+    }
+    // End: a short tail after the final decision shows that traffic has left the canary.
+    const tailMs = Math.max(1500, 3 * stateTtlMs);
+    if (finalAt && now - finalAt >= tailMs) break;
+    if (now > deadline || traffic.stats.stoppedAt) {
+      if (!traffic.stats.stoppedAt) break;
+      if (now - traffic.stats.stoppedAt > 1500) break; // let the last flush arrive
+    }
+    await sleep(400);
+  }
+  // Read at the end of the run: the count starts a state TTL after the rollback.
+  const afterRollback = () => (canaryAfterTtl == null ? null : canary.stats.requests - canaryAfterTtl);
+  return { status, seen: { onset, rollbackAt, firstDecision, afterRollback } };
+}
+
+/**
+ * The workers flush their last counts within ROLLGATE_FLUSH_MS (later on a busy machine): reads
+ * the status until the coordinator's totals stop changing, for 3 s at most. Returns the last one.
+ */
+export async function settledStatus({ admin, status, flushMs }) {
+  const totalOf = (s) => (s?.metrics?.total?.stable?.requests ?? 0) + (s?.metrics?.total?.canary?.requests ?? 0);
+  for (let last = -1, until = Date.now() + 3000; Date.now() < until; ) {
+    await sleep(flushMs + 150);
+    try {
+      status = await admin('GET', 'status');
+    } catch {} // keep the last status read
+    if (totalOf(status) === last) break;
+    last = totalOf(status);
+  }
+  return status;
+}
