@@ -26,7 +26,7 @@ struct rollout_state {
   double window = 0;
   std::uint32_t coverage = 0;  ///< share served by the canary, out of rollgate::kScale
   std::string salt;            ///< bucketing salt; required when coverage > 0
-  bool has_canary = false;  ///< `origins.canary` is set: the rollout has a canary arm
+  bool has_canary = false;     ///< `origins.canary` is set: the rollout has a canary arm
   std::optional<next_step> next;
 };
 

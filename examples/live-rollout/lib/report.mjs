@@ -130,7 +130,7 @@ export function summarise({ scenario, speed, status, traffic, canary, shadow, se
     coordinator: {
       stable: total.stable ? { requests: total.stable.requests, errors: total.stable.errors } : null,
       canary: total.canary ? { requests: total.canary.requests, errors: total.canary.errors } : null,
-      srm: status?.srm ? { pValue: status.srm.pValue, counts: status.srm.counts } : null,
+      srm: status?.srm ? { checked: status.srm.checked, failed: status.srm.failed, pValue: status.srm.pValue, units: [status.srm.stableUnits, status.srm.canaryUnits] } : null,
       failOpen: status?.counters?.failOpen ?? null,
     },
     mismatchVerdicts: status?.mismatchVerdicts?.total ?? null,
