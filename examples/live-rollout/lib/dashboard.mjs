@@ -4,7 +4,7 @@
 // The dashboard reads a live status URL and a bearer token from its "Data → Live" form; it keeps
 // the URL in localStorage ("rollgate.dashboard.v1", ui.pollUrl / pollEvery / polling) and the
 // token in sessionStorage ("rollgate.token", this tab only, never in a URL) and resumes polling
-// on load when ui.polling is set. It has no URL parameters for them (web/src/main.js), so /live
+// on load when ui.polling is set. It has no URL parameters for them (web/src/app/state.js, app/live.js), so /live
 // writes those two entries on the dashboard's own origin and opens the rollout view: the token
 // travels inside that page, which only this loopback server serves, never in the URL.
 // SPDX-License-Identifier: MIT
