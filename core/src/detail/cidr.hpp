@@ -11,12 +11,12 @@
 //     nothing in a targeting rule. No brackets, no whitespace.
 //   - A range is an address, "/", and a prefix length in decimal without leading zeros
 //     (0-32, 0-128). A bare address is a /32 or /128. Host bits may be set ("10.1.2.3/8" is
-//     10.0.0.0/8), as Go's netip, Python's ip_network(strict=False) and Unleash accept.
+//     10.0.0.0/8), as Python's ip_network(strict=False) and Unleash (ip-address) accept.
 //     Netmask forms ("1.2.3.4/255.0.0.0") are refused.
 // Containment never crosses families: an IPv4 address is only in IPv4 ranges, and an
-// IPv4-mapped IPv6 address ("::ffff:1.2.3.4") only in IPv6 ranges, as in Go's netip, Python's
-// ipaddress and Unleash (ip-address). A caller that wants the mapped form to match IPv4 ranges
-// says so explicitly with unmap_ipv4().
+// IPv4-mapped IPv6 address ("::ffff:1.2.3.4") only in IPv6 ranges, as in Python's ipaddress and
+// Unleash (ip-address). A caller that wants the mapped form to match IPv4 ranges says so
+// explicitly with unmap_ipv4().
 #ifndef ROLLGATE_DETAIL_CIDR_HPP
 #define ROLLGATE_DETAIL_CIDR_HPP
 

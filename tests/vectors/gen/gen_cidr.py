@@ -7,7 +7,7 @@ independent implementation), never from rollgate. rollgate refuses three forms t
 accepts; the script applies those documented rules explicitly (field "rule") instead of asking
 Python, so every deviation is visible here and in cidr.hpp:
   - zone ids ("fe80::1%eth0"): refused;
-  - prefix lengths with a leading zero ("10.0.0.0/08"): refused (Go's netip refuses them too);
+  - prefix lengths with a leading zero ("10.0.0.0/08"): refused;
   - netmask forms ("10.0.0.0/255.0.0.0"): refused.
 Host bits set in a range are accepted and cleared, as ip_network(strict=False) does.
 Containment never crosses families (an IPv4-mapped IPv6 address is not in an IPv4 range), as in
