@@ -91,6 +91,20 @@ std::optional<semver> parse_semver(std::string_view text) noexcept {
   return v;
 }
 
+std::optional<semver> parse_semver(std::string_view text, semver_syntax syntax) noexcept {
+  if (syntax == semver_syntax::strict) return parse_semver(text);
+  if (!text.empty() && (text[0] == 'v' || text[0] == 'V')) text.remove_prefix(1);
+  if (auto full = parse_semver(text)) return full;
+  // "MAJOR" or "MAJOR.MINOR", nothing else: the missing numbers are 0.
+  semver v;
+  const std::size_t dot = text.find('.');
+  if (!parse_number(text.substr(0, dot), v.major)) return std::nullopt;
+  if (dot != std::string_view::npos && !parse_number(text.substr(dot + 1), v.minor)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
 int compare_semver(const semver& a, const semver& b) noexcept {
   if (a.major != b.major) return a.major < b.major ? -1 : 1;
   if (a.minor != b.minor) return a.minor < b.minor ? -1 : 1;
