@@ -160,17 +160,17 @@ std::uint32_t exact_units(double value, double unit) noexcept {
   return kScale + 1;
 }
 
-std::uint32_t share_to_scale(double value, double top, double unit, const char* what,
-                             const char* decimals) {
+std::uint32_t share_to_scale(double value, double top, const char* top_text, double unit,
+                             const char* what, const char* decimals) {
   if (!std::isfinite(value)) {
     throw error("rollgate.bucket.301", "",
                 shortest(value) + " is not a " + what + ": expected a finite number");
   }
   if (value == 0) return 0;  // also -0
   if (value < 0 || value > top) {
-    throw error("rollgate.bucket.302", "",
-                shortest(value) + " is outside 0 to " + shortest(top) + ": a " + what +
-                    " is 0 to " + shortest(top));
+    throw error(
+        "rollgate.bucket.302", "",
+        shortest(value) + " is outside 0 to " + top_text + ": a " + what + " is 0 to " + top_text);
   }
   const std::uint32_t n = exact_units(value, unit);
   if (n > kScale) {
@@ -184,11 +184,11 @@ std::uint32_t share_to_scale(double value, double top, double unit, const char* 
 }  // namespace
 
 std::uint32_t percent_to_scale(double percent) {
-  return share_to_scale(percent, 100.0, 1000.0, "percentage", "3");
+  return share_to_scale(percent, 100.0, "100", 1000.0, "percentage", "3");
 }
 
 std::uint32_t rate_to_scale(double rate) {
-  return share_to_scale(rate, 1.0, 100000.0, "rate", "5");
+  return share_to_scale(rate, 1.0, "1", 100000.0, "rate", "5");
 }
 
 void check_coverage(std::uint32_t coverage) {
