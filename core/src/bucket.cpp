@@ -1,6 +1,9 @@
 #include "rollgate/bucket.hpp"
 
-#include <string>  // std::string (error messages)
+#include <cmath>    // std::isfinite, std::llround
+#include <cstdio>   // std::snprintf
+#include <cstdlib>  // std::strtod
+#include <string>   // std::string (error messages)
 
 #include "rollgate/error.hpp"  // rollgate::error
 
@@ -129,6 +132,95 @@ std::uint32_t percent_to_scale(std::string_view percent) {
                 quoted(percent) + " is above 100: a percentage is 0 to 100");
   }
   return static_cast<std::uint32_t>(value);
+}
+
+namespace {
+
+// The shortest decimal text that reads back as `x` (for messages: 33.3330000001, not
+// 33.333000000100001).
+std::string shortest(double x) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, x);
+    if (std::strtod(buf, nullptr) == x) break;
+  }
+  return buf;
+}
+
+// `value` out of `unit` (1000 per percent, 100000 per whole): the integer n in [0, kScale] with
+// n / unit == value, where the division is IEEE's, correctly rounded, exactly as a correct parser
+// reads the decimal n / unit. Returns kScale + 1 when there is none.
+std::uint32_t exact_units(double value, double unit) noexcept {
+  const long long guess = std::llround(value * unit);
+  for (long long n = guess - 1; n <= guess + 1; ++n) {
+    if (n >= 0 && n <= kScale && static_cast<double>(n) / unit == value) {
+      return static_cast<std::uint32_t>(n);
+    }
+  }
+  return kScale + 1;
+}
+
+std::uint32_t share_to_scale(double value, double top, const char* top_text, double unit,
+                             const char* what, const char* decimals) {
+  if (!std::isfinite(value)) {
+    throw error("rollgate.bucket.301", "",
+                shortest(value) + " is not a " + what + ": expected a finite number");
+  }
+  if (value == 0) return 0;  // also -0
+  if (value < 0 || value > top) {
+    throw error(
+        "rollgate.bucket.302", "",
+        shortest(value) + " is outside 0 to " + top_text + ": a " + what + " is 0 to " + top_text);
+  }
+  const std::uint32_t n = exact_units(value, unit);
+  if (n > kScale) {
+    throw error(
+        "rollgate.bucket.303", "",
+        shortest(value) + " has more than " + decimals + " decimals: the finest step is 0.001%");
+  }
+  return n;
+}
+
+}  // namespace
+
+std::uint32_t percent_to_scale(double percent) {
+  return share_to_scale(percent, 100.0, "100", 1000.0, "percentage", "3");
+}
+
+std::uint32_t rate_to_scale(double rate) {
+  return share_to_scale(rate, 1.0, "1", 100000.0, "rate", "5");
+}
+
+void check_coverage(std::uint32_t coverage) {
+  if (coverage > kScale) {
+    throw error("rollgate.bucket.304", "",
+                "coverage " + std::to_string(coverage) + " is above " + std::to_string(kScale) +
+                    " (100%): coverage is an integer out of " + std::to_string(kScale));
+  }
+}
+
+void check_weights(const std::uint32_t* weights, std::size_t count) {
+  if (count == 0) {
+    throw error("rollgate.bucket.305", "", "weights must not be empty");
+  }
+  std::uint64_t sum = 0;  // 64 bits: count * 0xFFFFFFFF cannot wrap for any real count
+  for (std::size_t i = 0; i < count; ++i) sum += weights[i];
+  if (sum != kScale) {
+    throw error("rollgate.bucket.305", "",
+                "weights sum to " + std::to_string(sum) + ", expected " + std::to_string(kScale) +
+                    " (100%)");
+  }
+}
+
+bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage) {
+  check_coverage(coverage);
+  return bucketer(salt).in_coverage(unit, coverage);
+}
+
+std::size_t pick_variant(std::string_view unit, std::string_view salt, const std::uint32_t* weights,
+                         std::size_t count) {
+  check_weights(weights, count);
+  return bucketer(salt).pick_variant(unit, weights, count);
 }
 
 }  // namespace rollgate

@@ -11,6 +11,7 @@
 #include <cmath>     // std::sqrt, std::fabs
 #include <cstdint>   // std::uint64_t
 #include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::strtod
 #include <iostream>  // std::cout (statistics, for the record)
 #include <string>    // std::string
 #include <vector>    // std::vector
@@ -440,6 +441,127 @@ TEST(PercentToScale, RejectsWithIds) {
     ADD_FAILURE();
   } catch (const rollgate::error& e) {
     EXPECT_LT(std::string(e.what()).size(), 200u);
+  }
+}
+
+// The same rule for percentages held as doubles (JSON numbers, JS numbers): a double is accepted
+// iff it is the one a correct parser makes of a decimal with at most 3 decimals. Every such
+// decimal must be accepted with its exact value, and its neighbouring doubles refused (they are
+// what 33.3330000001-like inputs become), so no rounding can ever move a unit.
+TEST(PercentToScale, DoubleFormAcceptsExactlyTheThreeDecimalDoubles) {
+  using rollgate::percent_to_scale;
+  for (std::uint32_t s = 0; s <= kScale; ++s) {
+    const std::string text =
+        std::to_string(s / 1000) + "." + std::to_string(1000 + s % 1000).substr(1);
+    const double d = std::strtod(text.c_str(), nullptr);
+    ASSERT_EQ(percent_to_scale(d), s) << text;
+    if (s == 0 || s % 7 != 0) continue;  // neighbours of every 7th (each refusal is a throw)
+    for (const double next : {std::nextafter(d, 0.0), std::nextafter(d, 200.0)}) {
+      try {
+        percent_to_scale(next);
+        FAIL() << "accepted a neighbour of " << text;
+      } catch (const rollgate::error& e) {
+        ASSERT_TRUE(e.code() == "rollgate.bucket.303" ||
+                    (s == kScale && e.code() == "rollgate.bucket.302"))
+            << e.what();
+      }
+    }
+  }
+  EXPECT_EQ(percent_to_scale(-0.0), 0u);  // a double cannot carry a person's "-0"
+}
+
+// Issue 12, defect 7: these were accepted as weights (within 1e-6 of a 3-decimal value).
+TEST(PercentToScale, Issue12_DoubleFormRefusesMoreThanThreeDecimals) {
+  const std::pair<double, const char*> cases[] = {
+      {33.3330000001,
+       "[rollgate.bucket.303] 33.3330000001 has more than 3 decimals: the finest "
+       "step is 0.001%"},
+      {1e-320, "[rollgate.bucket.303] 1e-320 has more than 3 decimals: the finest step is 0.001%"},
+      {-1, "[rollgate.bucket.302] -1 is outside 0 to 100: a percentage is 0 to 100"},
+      {100.5, "[rollgate.bucket.302] 100.5 is outside 0 to 100: a percentage is 0 to 100"},
+      {std::nan(""), "[rollgate.bucket.301] nan is not a percentage: expected a finite number"},
+      {-HUGE_VAL, "[rollgate.bucket.301] -inf is not a percentage: expected a finite number"},
+  };
+  for (const auto& [value, what] : cases) {
+    try {
+      rollgate::percent_to_scale(value);
+      ADD_FAILURE() << "accepted " << value;
+    } catch (const rollgate::error& e) {
+      EXPECT_STREQ(e.what(), what);
+    }
+  }
+}
+
+TEST(RateToScale, FractionsOfOneWithFiveDecimals) {
+  using rollgate::rate_to_scale;
+  EXPECT_EQ(rate_to_scale(0.0), 0u);
+  EXPECT_EQ(rate_to_scale(1.0), kScale);
+  EXPECT_EQ(rate_to_scale(0.07), 7'000u);  // 0.07 * 100000 is 7000.000000000001 in doubles
+  EXPECT_EQ(rate_to_scale(0.3), 30'000u);
+  EXPECT_EQ(rate_to_scale(0.00001), 1u);
+  for (std::uint32_t s = 0; s <= kScale; s += 3) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%u.%05u", s / kScale, s % kScale);
+    ASSERT_EQ(rate_to_scale(std::strtod(text, nullptr)), s) << text;
+  }
+  const std::pair<double, const char*> bad[] = {{1.0 / 3, "rollgate.bucket.303"},
+                                                {0.000001, "rollgate.bucket.303"},
+                                                {1.5, "rollgate.bucket.302"},
+                                                {-0.1, "rollgate.bucket.302"},
+                                                {HUGE_VAL, "rollgate.bucket.301"}};
+  for (const auto& [value, code] : bad) {
+    try {
+      rate_to_scale(value);
+      ADD_FAILURE() << "accepted " << value;
+    } catch (const rollgate::error& e) {
+      EXPECT_EQ(e.code(), code) << e.what();
+    }
+  }
+}
+
+// Issue 12, defect 7: inRollout(u, s, 100001) answered true; coverage above 100% is an argument
+// error in the checked forms, while the unchecked bucketer keeps "above kScale means everyone".
+TEST(CheckedForms, Issue12_CoverageAboveScaleIsRefused) {
+  EXPECT_NO_THROW(rollgate::check_coverage(kScale));
+  try {
+    rollgate::in_rollout("u", "s", kScale + 1);
+    FAIL() << "accepted coverage 100001";
+  } catch (const rollgate::error& e) {
+    EXPECT_STREQ(e.what(),
+                 "[rollgate.bucket.304] coverage 100001 is above 100000 (100%): coverage is an "
+                 "integer out of 100000");
+  }
+  EXPECT_THROW(rollgate::in_rollout("u", "s", 0xFFFFFFFFu), rollgate::error);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string unit = "user-" + std::to_string(i);
+    ASSERT_EQ(rollgate::in_rollout(unit, "salt", 25'000),
+              bucketer("salt").in_coverage(unit, 25'000));
+  }
+}
+
+// Issue 12, defect 7: pickVariant([0xFFFFFFFF, 0xFFFFFFFF]) returned 0: weights must sum to kScale.
+TEST(CheckedForms, Issue12_WeightsMustSumToScale) {
+  const std::uint32_t wrapping[] = {0xFFFFFFFFu, 0xFFFFFFFFu};
+  try {
+    rollgate::pick_variant("u", "s", wrapping, 2);
+    FAIL() << "accepted weights summing to 2^33 - 2";
+  } catch (const rollgate::error& e) {
+    EXPECT_STREQ(e.what(),
+                 "[rollgate.bucket.305] weights sum to 8589934590, expected 100000 (100%)");
+  }
+  const std::uint32_t short_by_one[] = {50'000, 49'999};
+  EXPECT_THROW(rollgate::pick_variant("u", "s", short_by_one, 2), rollgate::error);
+  try {
+    rollgate::check_weights(nullptr, 0);
+    FAIL();
+  } catch (const rollgate::error& e) {
+    EXPECT_STREQ(e.what(), "[rollgate.bucket.305] weights must not be empty");
+  }
+  const std::uint32_t split[] = {30'000, 70'000};
+  for (int i = 0; i < 1000; ++i) {
+    const std::string unit = "user-" + std::to_string(i);
+    ASSERT_EQ(rollgate::pick_variant(unit, "salt", split, 2),
+              bucketer("salt").pick_variant(unit, split));
   }
 }
 

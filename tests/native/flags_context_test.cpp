@@ -114,6 +114,30 @@ TEST(FlagsContext, FromJsonErrorsCarryPointers) {
   EXPECT_EQ(errors_of(ev, R"({"a": )")[0].substr(0, 20), "[rollgate.json.101] ");
 }
 
+// Bindings build contexts value by value from their own language (wasm/bindings/flags.cpp) and
+// must report what from_json reports: the problems come from the same two functions.
+TEST(FlagsContext, ProblemsForBindingsEqualFromJsonProblems) {
+  const auto ev = rollgate::compile(config_with(rollgate::test::one_rule_flag(
+      R"({"all": [{"attribute": "we/ird~name", "op": "equals", "value": "x"},
+                  {"attribute": "groups", "op": "contains", "value": "beta"}]})")));
+  EXPECT_EQ(errors_of(ev, "[1]"),
+            std::vector<std::string>{rollgate::context_type_problem("array").to_string()});
+  EXPECT_EQ(errors_of(ev, R"({"we/ird~name": {"a": 1}, "groups": ["a", 2]})"),
+            (std::vector<std::string>{
+                rollgate::context_value_problem("groups", "number", 1).to_string(),
+                rollgate::context_value_problem("we/ird~name", "object").to_string()}));
+  EXPECT_EQ(rollgate::context_value_problem("we/ird~name", "object").pointer, "/we~1ird~0name");
+  EXPECT_EQ(rollgate::context_value_problem("n", "number").to_string(),
+            "[rollgate.config.250] /n: number is not finite");
+  EXPECT_EQ(rollgate::context_value_problem("g", "bigint", 3).to_string(),
+            "[rollgate.config.250] /g/3: list attributes hold strings only, got bigint");
+  EXPECT_EQ(rollgate::context_value_problem("g", "symbol").to_string(),
+            "[rollgate.config.250] /g: an attribute is a string, number, boolean, list of strings "
+            "or null, got symbol");
+  // Names the configuration never uses are never looked at, whatever they hold.
+  EXPECT_TRUE(errors_of(ev, R"({"unused": {"deep": [1, {}]}, "other": [1, 2]})").empty());
+}
+
 TEST(FlagsContext, ContextFromAnotherEvaluatorIsSafe) {
   const auto small = rollgate::compile(config_with(
       R"({"key": "s", "variations": [{"key": "x", "value": 1}], "defaultVariation": "x"})"));

@@ -129,6 +129,51 @@ TEST(FlagsValidation, Percentages) {
           "appears twice in the weights"});
 }
 
+// Issue 12, defect 7: a tolerance of 1e-6 accepted weights with more decimals than the 0.001%
+// resolution; every percentage of a config now follows percent_to_scale's exact rule.
+TEST(FlagsValidation, Issue12_PercentagesWithMoreThanThreeDecimalsAreRejected) {
+  const auto with_weights = [](const std::string& a, const std::string& b) {
+    return config_with(
+        flag("f", R"(, "fallthrough": {"rollout": {"weights": [{"variation": "on", "weight": )" +
+                      a + R"(}, {"variation": "off", "weight": )" + b + "}]}}"));
+  };
+  EXPECT_EQ(problem_strings(with_weights("33.3330000001", "66.6669999999")),
+            (std::vector<std::string>{
+                "[rollgate.config.211] /flags/0/fallthrough/rollout/weights/0/weight: percentage "
+                "33.3330000001 has more than 3 decimals (the resolution is 0.001%)",
+                "[rollgate.config.211] /flags/0/fallthrough/rollout/weights/1/weight: percentage "
+                "66.6669999999 has more than 3 decimals (the resolution is 0.001%)"}));
+  EXPECT_EQ(problem_strings(with_weights("1e-320", "100")),
+            std::vector<std::string>{
+                "[rollgate.config.211] /flags/0/fallthrough/rollout/weights/0/weight: percentage "
+                "1e-320 has more than 3 decimals (the resolution is 0.001%)"});
+  // Written with more digits than a double holds, a 3-decimal value is still that value.
+  EXPECT_TRUE(problem_strings(with_weights("33.33300000000000000001", "66.667")).empty());
+  EXPECT_TRUE(problem_strings(with_weights("5e1", "-0.0e0")).size() == 1u);  // sums to 50%
+  // Coverage, ramp steps and layer shares follow the same rule.
+  EXPECT_EQ(
+      problem_strings(config_with(flag(
+          "f",
+          R"(, "fallthrough": {"rollout": {"weights": [{"variation": "on", "weight": 100}], "coverage": 12.50000001}})"))),
+      std::vector<std::string>{"[rollgate.config.211] /flags/0/fallthrough/rollout/coverage: "
+                               "percentage 12.50000001 has more than 3 decimals (the resolution "
+                               "is 0.001%)"});
+  EXPECT_EQ(
+      problem_strings(config_with(flag(
+          "f",
+          R"(, "fallthrough": {"rollout": {"weights": [{"variation": "on", "weight": 100}], "ramp": [{"at": 0, "coverage": 0.0000001}]}})"))),
+      std::vector<std::string>{
+          "[rollgate.config.211] /flags/0/fallthrough/rollout/ramp/0/coverage: "
+          "percentage 1e-07 has more than 3 decimals (the resolution is "
+          "0.001%)"});
+  EXPECT_EQ(problem_strings(config_with(
+                flag("f", ""), "",
+                R"({"key": "l", "allocations": [{"flag": "f", "share": 50.0000001}]})")),
+            std::vector<std::string>{"[rollgate.config.211] /layers/0/allocations/0/share: "
+                                     "percentage 50.0000001 has more than 3 decimals (the "
+                                     "resolution is 0.001%)"});
+}
+
 TEST(FlagsValidation, NonFiniteNumbers) {
   // JSON has no NaN literal; 1e999 overflows a double, which parse_json reports as invalid JSON
   // (rollgate.json.101) before any pointer is known.

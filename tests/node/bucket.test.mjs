@@ -95,6 +95,61 @@ for (const flavour of flavours) {
       assert.equal(r.bucketOf(2n ** 63n, 10), 5);
     });
 
+    test('BUCKET_SCALE and the buckets come from the core (bucketDraws, bucketOf agree with the golden file)', () => {
+      assert.equal(r.BUCKET_SCALE, 100000);
+      for (const d of v.draws) {
+        assert.equal(r.bucketOf(BigInt(`0x${d.coverage_hash}`), r.BUCKET_SCALE), d.coverage_bucket, d.note);
+        assert.equal(r.bucketOf(BigInt(`0x${d.variant_hash}`), r.BUCKET_SCALE), d.variant_bucket, d.note);
+      }
+      assert.throws(() => r.bucketOf(5, 10), (e) => e.code === 'rollgate.js.804');
+      assert.throws(() => r.bucketOf(5n, 0), (e) => e.code === 'rollgate.js.804');
+    });
+
+    test('issue 12 #7: inRollout refuses coverage above BUCKET_SCALE (rollgate.bucket.304), singly and in batch', () => {
+      for (const f of [() => r.inRollout('u', 's', 100001), () => r.inRollout('u', 's', 0xFFFFFFFF),
+        () => r.bucketBatch(['u'], 's', { output: 'inCoverage', coverage: 100001 })]) {
+        assert.throws(f, (e) => e instanceof r.RollgateError && e.code === 'rollgate.bucket.304' && /above 100000/.test(e.detail));
+      }
+      assert.equal(r.inRollout('u', 's', 100000), true);
+      assert.equal(r.inRollout('u', 's', 0), false);
+      assert.deepEqual([...r.bucketBatch(['u', 'v'], 's', { output: 'inCoverage', coverage: 100000 })], [1, 1]);
+    });
+
+    test('issue 12 #7: pickVariant refuses weights that do not sum to BUCKET_SCALE (rollgate.bucket.305)', () => {
+      for (const w of [[0xFFFFFFFF, 0xFFFFFFFF], [50000, 49999], [100000, 1], [0]]) {
+        assert.throws(() => r.pickVariant('u', 's', w), (e) => e.code === 'rollgate.bucket.305' && /weights sum to \d+, expected 100000/.test(e.detail), JSON.stringify(w));
+      }
+      assert.equal(r.pickVariant('u', 's', [100000]), 0);
+      assert.equal(r.pickVariant('u', 's', new Uint32Array([0, 100000])), 1);
+    });
+
+    test('percentToScale and rateToScale: the core\'s exact rule, never rounding', () => {
+      const ok = [[12.5, 12500], [0.001, 1], [100, 100000], [33.333, 33333], [0, 0], [-0, 0], [99.999, 99999]];
+      for (const [p, want] of ok) assert.equal(r.percentToScale(p), want, String(p));
+      for (const [rate, want] of [[0.07, 7000], [0.125, 12500], [1, 100000], [0.00001, 1], [0.3, 30000]]) assert.equal(r.rateToScale(rate), want, String(rate));
+      const bad = [[33.3330000001, 'rollgate.bucket.303'], [1e-320, 'rollgate.bucket.303'], [12.0005, 'rollgate.bucket.303'], [NaN, 'rollgate.bucket.301'],
+        [Infinity, 'rollgate.bucket.301'], [-1, 'rollgate.bucket.302'], [100.001, 'rollgate.bucket.302']];
+      for (const [p, code] of bad) assert.throws(() => r.percentToScale(p), (e) => e.code === code, String(p));
+      for (const [rate, code] of [[1 / 3, 'rollgate.bucket.303'], [1.5, 'rollgate.bucket.302'], [0.000001, 'rollgate.bucket.303']]) {
+        assert.throws(() => r.rateToScale(rate), (e) => e.code === code, String(rate));
+      }
+      assert.throws(() => r.percentToScale('12.5'), (e) => e.code === 'rollgate.js.804');
+    });
+
+    test('experiment sampling by unit decides on integer coverage (inRollout with the rate through rateToScale)', async () => {
+      const sampled = async (unit, rate) => {
+        let ran = false;
+        await r.experiment({ control: () => 1, candidate: () => { ran = true; return 1; }, sample: { unit, rate, salt: 'exp' } });
+        return ran;
+      };
+      for (let i = 0; i < 200; i++) {
+        const unit = `user-${i}`;
+        assert.equal(await sampled(unit, 0.25), r.inRollout(unit, 'exp', 25000), unit);
+      }
+      await assert.rejects(sampled('u', 0.123456), (e) => e.code === 'rollgate.bucket.303' && e.pointer === '/sample/rate');
+      await assert.rejects(sampled('u', 2), (e) => e.code === 'rollgate.bucket.302' && e.pointer === '/sample/rate');
+    });
+
     test('bad arguments throw RollgateError rollgate.js.804 and the module keeps working', () => {
       const bad = [
         () => r.bucket(42, 'salt'),

@@ -4,10 +4,11 @@
 // encoding, errors, dispose).
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { flavours, load, root, vectors } from './support.mjs';
+import { pathToFileURL } from 'node:url';
+import { distDir, flavours, load, root, vectors } from './support.mjs';
 
 const cli = path.join(root, 'build/native/core/rollgate');
 const configsDir = path.join(root, 'examples/configs');
@@ -30,6 +31,11 @@ function nativeAll(configPath, context, now) {
     shaped[k] = { flagKey: flag, ...rest };
   }
   return shaped;
+}
+
+function nativeShape(v) {
+  const { flag, ...rest } = v;
+  return { flagKey: flag, ...rest };
 }
 
 function plain(result) {
@@ -172,7 +178,6 @@ for (const flavour of flavours) {
         [{ targetingKey: { a: 1 } }, '/targetingKey'],
         [{ groups: ['ok', 3] }, '/groups/1'],
         [{ country: Infinity }, '/country'],
-        [{ 'we/ird~name': {} }, '/we~1ird~0name'],
         [[1, 2], ''],
       ];
       for (const [ctx, pointer] of bad) {
@@ -181,6 +186,86 @@ for (const flavour of flavours) {
       }
       assert.throws(() => ev.evaluate('checkout-redesign', {}, { expectedType: 'date' }), (e) => e.code === 'rollgate.js.804');
       ev.dispose();
+    });
+
+    test('unknown flags get the core\'s own flag-not-found result, as the native core gives it', () => {
+      const ev = r.compile(storefront);
+      const got = ev.evaluate('no-such-flag', { targetingKey: 'u', email: { unused: 'but the flag is unknown' } });
+      const out = spawnSync(cli, ['eval', '--config', path.join(configsDir, 'storefront.json'), '--flag', 'no-such-flag'], { encoding: 'utf8' });
+      // The native JSON omits what has no value (variationIndex -1, value, variant).
+      assert.deepEqual(plain({ x: got }).x, { ...nativeShape(JSON.parse(out.stdout)), variationIndex: -1 });
+      assert.equal(got.errorMessage, 'no flag with this key');
+      ev.dispose();
+    });
+
+    test('bad values of attributes the config uses are reported by the core (every one, with its pointer); unused attributes are never looked at', () => {
+      const ev = r.compile({
+        schemaVersion: 1,
+        flags: [{
+          key: 'f', variations: [{ key: 'on', value: true }, { key: 'off', value: false }], defaultVariation: 'off',
+          rules: [{ conditions: [{ attribute: 'we/ird~name', op: 'equals', value: 'x' }, { attribute: 'tags', op: 'contains', value: 't' },
+            { attribute: 'n', op: 'gt', value: 1 }], serve: { variation: 'on' } }],
+        }],
+      });
+      let err;
+      try {
+        ev.evaluate('f', { 'we/ird~name': {}, tags: ['a', 5, null, undefined, 'b'], n: NaN, unused: { deep: [1, 2n] }, other: Symbol('s') });
+      } catch (e) { err = e; }
+      assert.ok(err instanceof r.RollgateError, String(err));
+      assert.equal(err.code, 'rollgate.config.250');
+      assert.deepEqual(err.problems.map((p) => [p.pointer, p.message]), [
+        ['/we~1ird~0name', 'an attribute is a string, number, boolean, list of strings or null, got object'],
+        ['/tags/1', 'list attributes hold strings only, got number'],
+        ['/tags/2', 'list attributes hold strings only, got null'],
+        ['/tags/3', 'list attributes hold strings only, got undefined'],
+        ['/n', 'number is not finite'],
+      ]);
+      for (const [v, type] of [[10n, 'bigint'], [() => 1, 'function'], [Symbol('x'), 'symbol'], [new Map(), 'object'], [[[]], 'array']]) {
+        const ctx = Array.isArray(v) ? { tags: v } : { n: v };
+        assert.throws(() => ev.evaluateAll(ctx), (e) => e.code === 'rollgate.config.250' && e.detail.endsWith(`got ${type}`), type);
+      }
+      assert.throws(() => ev.evaluate('f', 'a string'), (e) => e.code === 'rollgate.config.250' && e.pointer === '' && e.detail === 'a context must be a JSON object, got string');
+      // The same messages as the core's own JSON context parser (the native CLI) for the JSON-able ones.
+      const weird = { 'we/ird~name': {}, tags: ['a', 5], n: 1 };
+      const cfgPath = path.join(root, 'build/native/flags-bad-values-config.json');
+      writeFileSync(cfgPath, JSON.stringify({ schemaVersion: 1, flags: [{ key: 'f', variations: [{ key: 'on', value: true }], defaultVariation: 'on',
+        rules: [{ conditions: [{ attribute: 'we/ird~name', op: 'equals', value: 'x' }, { attribute: 'tags', op: 'contains', value: 't' }], serve: { variation: 'on' } }] }] }));
+      const nativeErr = spawnSync(cli, ['eval', '--config', cfgPath, '--flag', 'f', '--context', JSON.stringify(weird)], { encoding: 'utf8' }).stderr;
+      let jsErr;
+      try { ev.evaluate('f', weird); } catch (e) { jsErr = e; }
+      for (const p of jsErr.problems) assert.ok(nativeErr.includes(`[${p.code}] ${p.pointer}: ${p.message}`), `${nativeErr} lacks ${p.pointer}`);
+      // Unused attributes: any value at all, never validated, never sent.
+      const fine = ev.evaluate('f', { 'we/ird~name': 'x', unused: { deep: [1, 2n] }, other: Symbol('s'), big: 1n, inf: -Infinity, fn: () => 1 });
+      assert.equal(fine.reason, 'DEFAULT');
+      assert.deepEqual(ev.evaluate('f', { 'we/ird~name': 'x', tags: ['t'], n: 2, unused: new Map() }).variant, 'on');
+      ev.dispose();
+    });
+
+    test('usesClock is the core\'s: true iff a ramp exists', () => {
+      const base = (fallthrough) => ({ schemaVersion: 1, flags: [{ key: 'f', variations: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }], defaultVariation: 'a', fallthrough }] });
+      const ramp = r.compile(base({ rollout: { weights: [{ variation: 'b', weight: 100 }], ramp: [{ at: 0, coverage: 50 }] } }));
+      const plainRollout = r.compile(base({ rollout: { weights: [{ variation: 'b', weight: 100 }], coverage: 50 } }));
+      // Text that merely mentions "ramp" (the JS layer used to search the JSON for it).
+      const mentions = r.compile({ ...base({ variation: 'a' }), flags: [{ ...base({ variation: 'a' }).flags[0], key: '"ramp"', description: 'ramp' }] });
+      assert.equal(ramp.usesClock, true);
+      assert.equal(plainRollout.usesClock, false);
+      assert.equal(mentions.usesClock, false);
+      for (const e of [ramp, plainRollout, mentions]) e.dispose();
+    });
+
+    test('issue 12 #7: weights, coverage and shares with more than 3 decimals are refused at compile time, as natively', () => {
+      const cfgFor = (weight) => ({ schemaVersion: 1, flags: [{ key: 'f', variations: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }], defaultVariation: 'a',
+        fallthrough: { rollout: { weights: [{ variation: 'a', weight }, { variation: 'b', weight: 100 - weight }] } } }] });
+      for (const w of [33.3330000001, 1e-320]) {
+        const cfg = cfgFor(w);
+        assert.throws(() => r.compile(cfg), (e) => e.code === 'rollgate.config.211' && /more than 3 decimals/.test(e.detail), String(w));
+        const cfgPath = path.join(root, 'build/native/flags-decimals-config.json');
+        writeFileSync(cfgPath, JSON.stringify(cfg));
+        const native = spawnSync(cli, ['validate', cfgPath], { encoding: 'utf8' });
+        assert.equal(native.status, 1);
+        assert.deepEqual(native.stderr.trim().split('\n'), r.validateFlags(cfg).map((p) => `[${p.code}] ${p.pointer}: ${p.message}`));
+      }
+      assert.doesNotThrow(() => r.compile(cfgFor(33.333)).dispose());
     });
 
     test('compile errors list every problem with ids and pointers; validateFlags does not throw', () => {
@@ -241,6 +326,51 @@ for (const flavour of flavours) {
       const after = process.memoryUsage().arrayBuffers;
       // WASM memory only grows; if every evaluator leaked, 2000 of them would need many MB.
       assert.ok(after - before < 8 * 1024 * 1024, `grew ${after - before} bytes`);
+    });
+
+    test('issue 12 #4: an evaluator that is never disposed is reclaimed by the garbage collector (heap and WASM memory stay bounded)', () => {
+      // A child process with --expose-gc: 10,000 evaluators are compiled, used and dropped without
+      // dispose(), over 50 turns of the event loop. Before the fix each one stayed reachable from its FinalizationRegistry entry
+      // (the heap grew from 4 to 91 MiB); now the registry frees them. A WeakRef proves the very
+      // object is collected, and the memory figures prove the WASM side is freed too.
+      const script = `
+        const r = await import(${JSON.stringify(pathToFileURL(path.join(distDir(flavour), 'node.js')).href)});
+        // The size of WASM memory (which process.memoryUsage() does not count) from the runtime.
+        const { mod } = await import(${JSON.stringify(pathToFileURL(path.join(distDir(flavour), 'runtime.js')).href)});
+        await r.init();
+        const wasmBytes = () => mod().HEAPU8.length;
+        const config = ${JSON.stringify(JSON.stringify(storefront))};
+        const settle = async () => { for (let i = 0; i < 6; i++) { globalThis.gc(); await new Promise((f) => setTimeout(f, 10)); } };
+        const burst = (n) => { for (let i = 0; i < n; i++) r.compile(config).evaluate('checkout-redesign', { targetingKey: 'u' + i }); };
+        burst(200);
+        await settle();
+        const before = process.memoryUsage();
+        const wasmBefore = wasmBytes();
+        let ref = (() => new WeakRef(r.compile(config)))();
+        // 50 turns of the event loop with 200 evaluators each: finalizers run between turns (never
+        // inside one), so WASM memory is bounded by one turn's worth, as in a server that replaces
+        // its configuration now and then.
+        for (let turn = 0; turn < 50; turn++) {
+          burst(200);
+          globalThis.gc();
+          await new Promise((f) => setTimeout(f, 1));
+        }
+        await settle();
+        const after = process.memoryUsage();
+        const wasmAfter = wasmBytes();
+        console.log(JSON.stringify({ collected: ref.deref() === undefined,
+          heapGrowth: after.heapUsed - before.heapUsed, wasmGrowth: wasmAfter - wasmBefore }));
+      `;
+      const env = { ...process.env };
+      delete env.NODE_TEST_CONTEXT;
+      const res = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', env });
+      assert.equal(res.status, 0, res.stderr);
+      const out = JSON.parse(res.stdout);
+      assert.equal(out.collected, true, 'the evaluator is still reachable after garbage collection');
+      // Each storefront evaluator holds about 9 KB of WASM memory and a few KB of JS heap: 10,000
+      // kept alive need about 90 MB of each; reclaimed, the growth stays within one turn's 200.
+      assert.ok(out.heapGrowth < 16 * 1024 * 1024, `heap grew by ${out.heapGrowth} bytes`);
+      assert.ok(out.wasmGrowth < 16 * 1024 * 1024, `WASM memory grew by ${out.wasmGrowth} bytes`);
     });
 
     test('cached values are shared and frozen (a caller cannot corrupt later results)', () => {

@@ -1,16 +1,25 @@
 // rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
-// Bucketing (bucket.hpp) as plain exports: JS encodes every unit as UTF-8 into one buffer in WASM
-// memory with an offsets array, and one call fills a typed array. Nothing here can throw.
+// Bucketing (bucket.hpp) as plain exports: one unit at a time, or many at once (JS encodes every
+// unit as UTF-8 into one buffer in WASM memory with an offsets array, and one call fills a typed
+// array). Arguments a caller chooses (coverage, weights, percentages) are checked by the core;
+// a refused one returns a negative sentinel with the core's error as the last error.
 #include <emscripten/emscripten.h>  // EMSCRIPTEN_KEEPALIVE
 
 #include <cstdint>  // std::uint32_t, std::uint64_t
+#include <cstring>  // std::memcpy
 
 #include "common.hpp"
-#include "rollgate/bucket.hpp"  // rollgate::bucketer, bucket_of, draw_fraction
+#include "rollgate/bucket.hpp"  // rollgate::bucketer, bucket_of, draw_fraction, checks
 
+using rollgate::wasm::guard;
 using rollgate::wasm::view;
 
 extern "C" {
+
+/// kScale, the unit of coverage and weights (JS: BUCKET_SCALE).
+EMSCRIPTEN_KEEPALIVE std::uint32_t rg_bucket_scale() {
+  return rollgate::kScale;
+}
 
 /// h / 2^64 for one unit under one salt (bucket_fraction).
 EMSCRIPTEN_KEEPALIVE double rg_bucket_fraction(std::uintptr_t unit, std::uint32_t unit_len,
@@ -18,7 +27,9 @@ EMSCRIPTEN_KEEPALIVE double rg_bucket_fraction(std::uintptr_t unit, std::uint32_
   return rollgate::bucket_fraction(view(unit, unit_len), view(salt, salt_len));
 }
 
-/// Both 64-bit draws of one unit, written as two uint64 at `out` (8-aligned).
+/// Both 64-bit draws of one unit, then their kScale buckets and the coverage fraction, at `out`
+/// (8-aligned): u64 coverage draw, u64 variant draw, u32 coverage bucket, u32 variant bucket,
+/// f64 fraction.
 EMSCRIPTEN_KEEPALIVE void rg_bucket_draws(std::uintptr_t unit, std::uint32_t unit_len,
                                           std::uintptr_t salt, std::uint32_t salt_len,
                                           std::uint64_t* out) {
@@ -26,6 +37,26 @@ EMSCRIPTEN_KEEPALIVE void rg_bucket_draws(std::uintptr_t unit, std::uint32_t uni
   const auto d = b.draws(view(unit, unit_len));
   out[0] = d.coverage;
   out[1] = d.variant;
+  const std::uint32_t buckets[2] = {rollgate::bucket_of(d.coverage, rollgate::kScale),
+                                    rollgate::bucket_of(d.variant, rollgate::kScale)};
+  const double fraction = rollgate::draw_fraction(d.coverage);
+  std::memcpy(out + 2, buckets, sizeof buckets);  // memcpy: no aliasing of out's uint64 storage
+  std::memcpy(out + 3, &fraction, sizeof fraction);
+}
+
+/// bucket_of(draw, n) for a draw given as two 32-bit halves (JS numbers cannot hold 64 bits).
+EMSCRIPTEN_KEEPALIVE std::uint32_t rg_bucket_of(std::uint32_t draw_lo, std::uint32_t draw_hi,
+                                                std::uint32_t n) {
+  return rollgate::bucket_of((std::uint64_t{draw_hi} << 32) | draw_lo, n);
+}
+
+/// in_rollout for one unit: 1 inside, 0 outside, -1 when the coverage is refused.
+EMSCRIPTEN_KEEPALIVE int rg_in_rollout(std::uintptr_t unit, std::uint32_t unit_len,
+                                       std::uintptr_t salt, std::uint32_t salt_len,
+                                       std::uint32_t coverage) {
+  return guard(-1, [&] {
+    return rollgate::in_rollout(view(unit, unit_len), view(salt, salt_len), coverage) ? 1 : 0;
+  });
 }
 
 /// What rg_bucket_batch writes per unit.
@@ -37,7 +68,8 @@ enum batch_mode : std::uint32_t {
 };
 
 /// Units are bytes[offsets[i], offsets[i + 1]) for i < count (offsets has count + 1 entries).
-/// `arg` is the coverage for kInCoverage. Returns 0, or -1 for an unknown mode.
+/// `arg` is the coverage for kInCoverage. Returns 0, or -1 for an unknown mode or a refused
+/// coverage (then with the last error set).
 EMSCRIPTEN_KEEPALIVE int rg_bucket_batch(std::uintptr_t salt, std::uint32_t salt_len,
                                          const char* bytes, const std::uint32_t* offsets,
                                          std::uint32_t count, std::uint32_t mode, std::uint32_t arg,
@@ -64,6 +96,12 @@ EMSCRIPTEN_KEEPALIVE int rg_bucket_batch(std::uintptr_t salt, std::uint32_t salt
       return 0;
     }
     case kInCoverage: {
+      if (guard(false, [&] {
+            rollgate::check_coverage(arg);
+            return true;
+          }) == false) {
+        return -1;
+      }
       auto* o = static_cast<std::uint8_t*>(out);
       for (std::uint32_t i = 0; i < count; ++i) {
         const std::string_view unit(bytes + offsets[i], offsets[i + 1] - offsets[i]);
@@ -72,17 +110,33 @@ EMSCRIPTEN_KEEPALIVE int rg_bucket_batch(std::uintptr_t salt, std::uint32_t salt
       return 0;
     }
     default:
+      rollgate::wasm::set_error("rollgate.js.802", "internal error: unknown bucket batch mode");
       return -1;
   }
 }
 
-/// pick_variant for one unit under `count` weights at `weights`.
-EMSCRIPTEN_KEEPALIVE std::uint32_t rg_pick_variant(std::uintptr_t unit, std::uint32_t unit_len,
-                                                   std::uintptr_t salt, std::uint32_t salt_len,
-                                                   const std::uint32_t* weights,
-                                                   std::uint32_t count) {
-  const rollgate::bucketer b(view(salt, salt_len));
-  return static_cast<std::uint32_t>(b.pick_variant(view(unit, unit_len), weights, count));
+/// pick_variant (checked) for one unit under `count` weights at `weights`; -1 when the weights
+/// are refused.
+EMSCRIPTEN_KEEPALIVE std::int32_t rg_pick_variant(std::uintptr_t unit, std::uint32_t unit_len,
+                                                  std::uintptr_t salt, std::uint32_t salt_len,
+                                                  const std::uint32_t* weights,
+                                                  std::uint32_t count) {
+  return guard(std::int32_t{-1}, [&] {
+    return static_cast<std::int32_t>(
+        rollgate::pick_variant(view(unit, unit_len), view(salt, salt_len), weights, count));
+  });
+}
+
+/// percent_to_scale(double); -1 when refused.
+EMSCRIPTEN_KEEPALIVE std::int32_t rg_percent_to_scale(double percent) {
+  return guard(std::int32_t{-1},
+               [&] { return static_cast<std::int32_t>(rollgate::percent_to_scale(percent)); });
+}
+
+/// rate_to_scale(double); -1 when refused.
+EMSCRIPTEN_KEEPALIVE std::int32_t rg_rate_to_scale(double rate) {
+  return guard(std::int32_t{-1},
+               [&] { return static_cast<std::int32_t>(rollgate::rate_to_scale(rate)); });
 }
 
 /// XXH3-64 of bytes with a seed (split in two 32-bit halves, as JS numbers cannot hold 64 bits),

@@ -17,16 +17,17 @@
 #include <string_view>  // std::string_view
 #include <utility>      // std::forward
 
-#include "rollgate/error.hpp"  // rollgate::error
+#include "rollgate/error.hpp"  // rollgate::error, rollgate::json_quote
 
 namespace rollgate::wasm {
 
-/// Records `e` as the last error (JSON: {"code","pointer","message","problems":[...]}).
+/// Records `e` as the last error: its JSON, rollgate::error::to_json()
+/// ({"code","pointer","message","what","problems":[...]}).
 void set_error(const rollgate::error& e);
-/// Records an error that is not a rollgate::error (bad_alloc, a bug) under id `id`.
-void set_error(std::string_view id, std::string_view message);
-/// JSON text of a string (quotes and escapes included).
-std::string json_quote(std::string_view s);
+/// Records an error that is not a rollgate::error (bad_alloc, a bug) under code `code`.
+void set_error(std::string_view code, std::string_view message);
+/// JSON text of a string: the core's one escaper.
+using rollgate::json_quote;
 
 /// Runs f(); on an exception records it and returns `fallback`.
 template <typename R, typename F>

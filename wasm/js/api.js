@@ -3,7 +3,8 @@
 export { RollgateError, JsErrorCode } from './errors.js';
 export { isInitialized } from './runtime.js';
 export {
-  BUCKET_SCALE, BucketOutput, bucket, bucketBatch, bucketDraws, bucketOf, inRollout, pickVariant, xxh3,
+  BUCKET_SCALE, BucketOutput, bucket, bucketBatch, bucketDraws, bucketOf, inRollout, pickVariant, percentToScale,
+  rateToScale, xxh3,
 } from './bucket.js';
 import { coreVersion } from './runtime.js';
 

@@ -1,12 +1,18 @@
 // rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
 // Bucketing (docs/bucketing.md): where a unit falls under a salt, one unit or many at once.
 // The batch form crosses into WebAssembly once: every unit is written as UTF-8 into one buffer in
-// WASM memory with an offsets array, and one call fills the output typed array.
-import { mod, scratch, writeUtf8, outPtr, stringToScratch, raw, views, HU8 } from './runtime.js';
+// WASM memory with an offsets array, and one call fills the output typed array. Every number and
+// rule (the scale, the buckets, what coverage and weights are allowed, percentages) is the core's:
+// this file checks only that arguments are JS values the boundary can carry.
+import { mod, scratch, writeUtf8, outPtr, stringToScratch, raw, views, lastError, onReady, HU8 } from './runtime.js';
 import { invalidArgument } from './errors.js';
 
-/** Coverage and weights are integers out of BUCKET_SCALE (100000 = 100%). */
-export const BUCKET_SCALE = 100000;
+/**
+ * Coverage and weights are integers out of BUCKET_SCALE (the core's kScale: 100000 = 100%).
+ * Read from the core by init(); undefined before.
+ */
+export let BUCKET_SCALE;
+onReady(() => { BUCKET_SCALE = raw.rg_bucket_scale(); });
 
 /** What bucketBatch computes per unit. */
 export const BucketOutput = Object.freeze({
@@ -48,43 +54,52 @@ export function bucket(unit, salt) {
   return raw.rg_bucket_fraction(u, ul, s, sl);
 }
 
-/** Both draws of `unit` under `salt`, with their buckets. Hashes are unsigned 64-bit BigInts. */
+/** Both draws of `unit` under `salt`, with their buckets, all computed by the core. */
 export function bucketDraws(unit, salt) {
   const M = mod();
   const [u, ul, s, sl] = pair(unit, salt);
-  M._rg_bucket_draws(u, ul, s, sl, outPtr);
-  const view = new BigUint64Array(M.HEAPU8.buffer, outPtr, 2);
-  const coverageHash = view[0];
-  const variantHash = view[1];
+  raw.rg_bucket_draws(u, ul, s, sl, outPtr);
+  const buffer = M.HEAPU8.buffer;
+  const hashes = new BigUint64Array(buffer, outPtr, 2);
+  const buckets = new Uint32Array(buffer, outPtr + 16, 2);
   return {
-    coverageHash,
-    variantHash,
-    fraction: Number(coverageHash >> 11n) * 2 ** -53,
-    coverageBucket: bucketOf(coverageHash, BUCKET_SCALE),
-    variantBucket: bucketOf(variantHash, BUCKET_SCALE),
+    coverageHash: hashes[0],
+    variantHash: hashes[1],
+    fraction: new Float64Array(buffer, outPtr + 24, 1)[0],
+    coverageBucket: buckets[0],
+    variantBucket: buckets[1],
   };
 }
 
-/** floor(draw * n / 2^64) for a 64-bit draw (BigInt), as bucket.hpp's bucket_of. */
+/** floor(draw * n / 2^64) for a 64-bit draw (BigInt): the core's bucket_of. */
 export function bucketOf(draw, n) {
-  return Number((BigInt.asUintN(64, draw) * BigInt(n)) >> 64n);
+  mod();
+  if (typeof draw !== 'bigint') throw invalidArgument(`draw must be a BigInt, got ${typeof draw}`);
+  if (!Number.isInteger(n) || n < 1 || n > 0xFFFFFFFF) throw invalidArgument(`n must be an integer in [1, 2^32 - 1], got ${n}`);
+  const d = BigInt.asUintN(64, draw);
+  return raw.rg_bucket_of(Number(d & 0xFFFFFFFFn), Number(d >> 32n), n) >>> 0;
 }
 
 /** True iff `unit` is inside a rollout of `coverage` (integer out of BUCKET_SCALE) under `salt`. */
 export function inRollout(unit, salt, coverage) {
   checkCoverage(coverage);
-  return bucketBatchInternal([unit], salt, 3, coverage, 1)[0] === 1;
+  const [u, ul, s, sl] = pair(unit, salt);
+  const r = raw.rg_in_rollout(u, ul, s, sl, coverage);
+  if (r < 0) throw lastError();
+  return r === 1;
 }
 
+// The boundary carries coverage as a uint32; whether it is allowed (at most BUCKET_SCALE) is the
+// core's rule (rollgate.bucket.304).
 function checkCoverage(coverage) {
   if (!Number.isInteger(coverage) || coverage < 0 || coverage > 0xFFFFFFFF) {
-    throw invalidArgument(`coverage must be an integer in [0, ${BUCKET_SCALE}] (out of ${BUCKET_SCALE}), got ${coverage}`);
+    throw invalidArgument(`coverage must be a non-negative integer (out of ${BUCKET_SCALE}), got ${coverage}`);
   }
 }
 
 /**
- * Index of the variant `unit` gets under `weights` (integers summing to BUCKET_SCALE; a remainder
- * falls to the last variant), drawn independently of coverage.
+ * Index of the variant `unit` gets under `weights` (integers summing to BUCKET_SCALE, checked by
+ * the core: rollgate.bucket.305), drawn independently of coverage.
  */
 export function pickVariant(unit, salt, weights) {
   const M = mod();
@@ -102,7 +117,35 @@ export function pickVariant(unit, salt, weights) {
   const u = base + 4 * n;
   const ul = writeUtf8(unit, heap, u);
   const sl = writeUtf8(salt, heap, u + ul);
-  return M._rg_pick_variant(u, ul, u + ul, sl, base, n);
+  const r = raw.rg_pick_variant(u, ul, u + ul, sl, base, n);
+  if (r < 0) throw lastError();
+  return r;
+}
+
+/**
+ * A percentage (0 to 100, at most 3 decimals: 12.5, 0.001) as an integer out of BUCKET_SCALE,
+ * exactly, by the core's rule (percent_to_scale): 33.3330000001 is refused, not rounded.
+ * @throws {RollgateError} rollgate.bucket.301-303
+ */
+export function percentToScale(percent) {
+  mod();
+  if (typeof percent !== 'number') throw invalidArgument(`percent must be a number, got ${typeof percent}`);
+  const r = raw.rg_percent_to_scale(percent);
+  if (r < 0) throw lastError();
+  return r;
+}
+
+/**
+ * A rate (a fraction of 1, at most 5 decimals: 0.125 = 12.5%) as an integer out of BUCKET_SCALE,
+ * exactly, by the core's rule (rate_to_scale).
+ * @throws {RollgateError} rollgate.bucket.301-303
+ */
+export function rateToScale(rate) {
+  mod();
+  if (typeof rate !== 'number') throw invalidArgument(`rate must be a number, got ${typeof rate}`);
+  const r = raw.rg_rate_to_scale(rate);
+  if (r < 0) throw lastError();
+  return r;
 }
 
 /**
@@ -152,7 +195,9 @@ function bucketBatchInternal(units, salt, mode, coverage, count) {
     pos += writeUtf8(units[i], heap, bytesAt + pos);
   }
   offsets[o + count] = pos;
-  M._rg_bucket_batch(base + saltAt, saltLen, bytesAt, base + offsetsAt, count, mode, coverage, base + outAt);
+  if (raw.rg_bucket_batch(base + saltAt, saltLen, bytesAt, base + offsetsAt, count, mode, coverage, base + outAt) !== 0) {
+    throw lastError();
+  }
   // Copy out of WASM memory: the scratch region is reused by the next call.
   if (mode === 0) return new Float64Array(M.HEAPF64.buffer, base + outAt, count).slice();
   if (mode === 3) return M.HEAPU8.slice(base + outAt, base + outAt + count);

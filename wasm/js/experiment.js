@@ -4,8 +4,8 @@
 // beside it when sampled, its failures never reach the caller, and the two results are compared
 // structurally with diff() (or a predicate) and recorded.
 import { diff } from './diff.js';
-import { bucket } from './bucket.js';
-import { invalidArgument } from './errors.js';
+import { inRollout, rateToScale } from './bucket.js';
+import { RollgateError, invalidArgument } from './errors.js';
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -24,9 +24,16 @@ async function decide(sample) {
     }
   }
   if (sample && typeof sample === 'object' && typeof sample.unit === 'string') {
-    // Sticky sampling: the same unit is always in or out (bucketing contract).
-    const rate = sample.rate ?? 1;
-    return bucket(sample.unit, sample.salt ?? 'rollgate-experiment') < rate;
+    // Sticky sampling: the same unit is always in or out, decided on integer buckets as every
+    // rollout is (bucket.hpp): the rate becomes coverage by the core's rule, never by rounding.
+    let coverage;
+    try {
+      coverage = rateToScale(sample.rate ?? 1);
+    } catch (e) {
+      if (!(e instanceof RollgateError)) throw e;
+      throw new RollgateError(e.code, '/sample/rate', e.detail); // the same error, located
+    }
+    return inRollout(sample.unit, sample.salt ?? 'rollgate-experiment', coverage);
   }
   throw invalidArgument('sample must be a boolean, a rate, a function or {unit, rate, salt}', '/sample');
 }

@@ -2,14 +2,19 @@
 // Feature flags (docs/config.md): compile a configuration once, evaluate per request.
 //
 // Per evaluation the context crosses into WebAssembly once, compactly: attribute names are
-// interned here (a Map from name to the evaluator's id; names the configuration never uses are
-// skipped without crossing), values go into a reused buffer in WASM memory, and one plain export
-// call evaluates. Results come back as integers; each flag's variation values are decoded once
-// and cached (JSON values are frozen, since they are shared between results).
+// interned here (the evaluator's ids; names the configuration never uses are skipped unseen),
+// values go into a reused buffer in WASM memory, and one plain export call evaluates. Results come
+// back as integer records; each flag's variation values are decoded once and cached (JSON values
+// are frozen, since they are shared between results).
+//
+// Nothing here decides anything: the binary layouts and the enum names come from the binding
+// (flagsLayout(), wasm/bindings/flags.cpp) at start-up; a value the encoder cannot represent
+// crosses as a "bad" record with its JS type name, and the core reports it (rollgate.config.250);
+// an unknown flag key is answered by the core too.
 import {
-  mod, lastError, outPtr, scratch, scratchEnsure, scratchCapacity, writeUtf8, readUtf8, raw, views, HU8, HU32, H32, HF64,
+  mod, lastError, outPtr, scratch, scratchEnsure, scratchCapacity, writeUtf8, readUtf8, raw, views, onReady, HU8, HU32, H32, HF64,
 } from './runtime.js';
-import { RollgateError, invalidArgument } from './errors.js';
+import { invalidArgument } from './errors.js';
 import { Owned, disposeSymbol } from './memory.js';
 import { jsonText } from './canary.js';
 
@@ -25,11 +30,29 @@ export const ErrorCode = Object.freeze({
 /** The JSON type shared by a flag's variations. */
 export const FlagType = Object.freeze({ Boolean: 'boolean', String: 'string', Number: 'number', Json: 'json' });
 
-// The C++ enums' order (flags.hpp).
-const REASONS = ['STATIC', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'DEFAULT', 'ERROR'];
-const ERROR_CODES = [undefined, 'FLAG_NOT_FOUND', 'TYPE_MISMATCH', 'PARSE_ERROR', 'TARGETING_KEY_MISSING', 'GENERAL'];
-const TYPES = ['boolean', 'string', 'number', 'json'];
-const RECORD = 10; // int32 per evaluation (wasm/bindings/flags.cpp)
+// Filled from the binding's layout once the module is ready (see the file comment).
+let REASONS; // reason names in C++ enum order
+let ERROR_CODES; // error code names in enum order; undefined for error_code::none
+let TYPES; // value type names in enum order
+let RECORD; // int32 per evaluation record
+let F_VARIATION; let F_REASON; let F_RULE; let F_CODE; let F_VALUE; let F_VALUE_LEN; let F_VARIANT; let F_VARIANT_LEN;
+let F_MESSAGE; let F_MESSAGE_LEN;
+let K_STRING; let K_NUMBER; let K_TRUE; let K_FALSE; let K_LIST; let K_NULL; let K_BAD;
+const CONTEXT_ITSELF = 0xFFFFFFFF; // attribute id of a bad record about the context itself
+
+onReady(() => {
+  const layout = JSON.parse(mod().flagsLayout());
+  REASONS = layout.reasons;
+  ERROR_CODES = layout.errorCodes.map((c) => (c === '' ? undefined : c));
+  TYPES = layout.valueTypes;
+  const r = layout.record;
+  RECORD = r.size;
+  F_VARIATION = r.variationIndex; F_REASON = r.reason; F_RULE = r.ruleIndex; F_CODE = r.errorCode;
+  F_VALUE = r.value; F_VALUE_LEN = r.valueLength; F_VARIANT = r.variant; F_VARIANT_LEN = r.variantLength;
+  F_MESSAGE = r.errorMessage; F_MESSAGE_LEN = r.errorMessageLength;
+  const k = layout.context;
+  K_STRING = k.string; K_NUMBER = k.number; K_TRUE = k.true; K_FALSE = k.false; K_LIST = k.list; K_NULL = k.null; K_BAD = k.bad;
+});
 
 function deepFreeze(v) {
   if (v !== null && typeof v === 'object') {
@@ -39,14 +62,7 @@ function deepFreeze(v) {
   return v;
 }
 
-function contextError(pointer, message) {
-  return new RollgateError('rollgate.config.250', pointer, message);
-}
-
-function pointerToken(name) {
-  return `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-}
-
+/** The value's type as JavaScript names it, for the core's messages ("array", "bigint", ...). */
 function typeName(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -59,30 +75,29 @@ function typeName(v) {
  */
 export function compile(config) {
   const M = mod();
-  const text = jsonText(config, 'config');
-  const handle = M.compileFlags(text);
+  const handle = M.compileFlags(jsonText(config, 'config'));
   if (handle === null) throw lastError();
-  // Ramps are the only construct whose result depends on the clock (docs/config.md: `before` /
-  // `after` compare an attribute with a fixed time). Without one, evaluations skip Date.now(),
-  // which costs about as much as the boundary crossing. Any JSON escape could spell "ramp"
-  // another way, so one makes us assume the clock is needed.
-  const usesClock = text.includes('"ramp"') || text.includes('\\u');
-  return new FlagEvaluator(handle, usesClock);
+  return new FlagEvaluator(handle);
 }
 
 /** Every problem compile() would report, without throwing; [] when the config is valid. */
 export function validateFlags(config) {
-  return JSON.parse(mod().validateFlags(jsonText(config, 'config')));
+  const text = mod().validateFlags(jsonText(config, 'config'));
+  if (text === '') throw lastError();
+  return JSON.parse(text);
 }
 
 export class FlagEvaluator {
   /** @internal use compile() */
-  constructor(handle, usesClock = true) {
+  constructor(handle) {
     const info = JSON.parse(handle.info());
-    this._usesClock = usesClock;
+    // Without a ramp no result depends on the time (the core says so: evaluator::uses_clock), so
+    // evaluations skip Date.now(), which costs about as much as the boundary crossing.
+    this._usesClock = info.usesClock;
     this._h = handle;
     this._addr = handle.address();
-    this._owned = new Owned(this, () => handle.delete(), 'FlagEvaluator');
+    // The handle itself, never a closure made here: the registry must not reach `this`.
+    this._owned = new Owned(this, handle, 'FlagEvaluator');
     /** Flag keys in configuration order. */
     this.flagKeys = Object.freeze(info.flags.map((f) => f.key));
     /** Attribute names the configuration uses (all others are ignored). */
@@ -91,11 +106,14 @@ export class FlagEvaluator {
     this._index = new Map(this.flagKeys.map((k, i) => [k, i]));
     // A null-prototype object rather than a Map: V8's keyed loads with the context's own
     // (internalised) property names hit inline caches, which Map.get does not.
-    this._ids = Object.create(null);
-    info.attributes.forEach((a, i) => { this._ids[a] = i; });
+    this._ids = attributeIds(info.attributes);
     this._cache = this.flagKeys.map(() => []);
     this._count = this.flagKeys.length;
-    this._allOut = 0;
+  }
+
+  /** Whether some result depends on the evaluation time (a scheduled ramp). */
+  get usesClock() {
+    return this._usesClock;
   }
 
   /** The JSON type of a flag's values, or undefined for an unknown key. */
@@ -107,40 +125,35 @@ export class FlagEvaluator {
   /**
    * Evaluates one flag for a context ({attribute: string | number | boolean | string[] | Date |
    * null}). Never throws for a missing flag or a targeting problem: those come back as reason
-   * ERROR with an errorCode, as OpenFeature expects. Throws RollgateError for a malformed context.
+   * ERROR with an errorCode, as OpenFeature expects. Throws RollgateError (rollgate.config.250)
+   * when an attribute the configuration uses has a value a context cannot hold; attributes it
+   * does not use are not looked at.
    * @param {string} flagKey
    * @param {Record<string, unknown>} [context]
-   * @param {{now?: number | Date, expectedType?: 'boolean'|'string'|'number'|'json', strictContext?: boolean}} [options]
-   *   strictContext (default true) validates attributes the configuration does not use as the
-   *   core's context parser does; false skips them unseen (OpenFeature contexts carry anything).
+   * @param {{now?: number | Date, expectedType?: 'boolean'|'string'|'number'|'json'}} [options]
    */
   evaluate(flagKey, context, options) {
     this._owned.check();
     const index = this._index.get(flagKey);
     if (index === undefined) {
       if (typeof flagKey !== 'string') throw invalidArgument(`flagKey must be a string, got ${typeof flagKey}`);
-      return {
-        flagKey, value: undefined, variant: undefined, reason: 'ERROR', variationIndex: -1, ruleIndex: -1,
-        errorCode: 'FLAG_NOT_FOUND', errorMessage: `no flag "${flagKey}" in the configuration`,
-      };
+      return this._unknown(flagKey);
     }
     let now;
     let expected = -1;
-    let strict = true;
     if (options === undefined) {
       now = this._usesClock ? Date.now() : 0;
     } else {
       now = options.now === undefined && !this._usesClock ? 0 : nowOf(options);
-      strict = options.strictContext !== false;
       if (options.expectedType !== undefined) {
         expected = TYPES.indexOf(options.expectedType);
         if (expected < 0) throw invalidArgument(`expectedType must be one of ${TYPES.join(', ')}`, '/expectedType');
       }
     }
-    const len = this._encode(context, strict);
+    const len = this._encode(context);
     if (raw.rg_flags_eval(this._addr, index, this._base, len, now, expected, outPtr) !== 0) throw lastError();
     if (H32.length === 0) views();
-    return this._result(index, H32, outPtr >> 2);
+    return this._result(this.flagKeys[index], this._cache[index], H32, outPtr >> 2);
   }
 
   /**
@@ -150,7 +163,7 @@ export class FlagEvaluator {
   evaluateAll(context, options) {
     this._owned.check();
     const now = (options === undefined || options.now === undefined) && !this._usesClock ? 0 : nowOf(options || {});
-    const len = this._encode(context, options === undefined || options.strictContext !== false);
+    const len = this._encode(context);
     const base = this._base;
     // Output records go right after the encoded context in the scratch region.
     const outAt = (base + len + 7) & ~7;
@@ -162,78 +175,84 @@ export class FlagEvaluator {
     const heap = H32;
     const result = {};
     for (let i = 0, o = at >> 2; i < this._count; i++, o += RECORD) {
-      result[this.flagKeys[i]] = this._result(i, heap, o);
+      result[this.flagKeys[i]] = this._result(this.flagKeys[i], this._cache[i], heap, o);
     }
     return result;
   }
 
-  _result(index, heap, o) {
-    const variation = heap[o];
+  /** A key the configuration does not have: the core answers (flag not found, its message). */
+  _unknown(flagKey) {
+    const p = scratch(3 * flagKey.length + 8);
+    if (HU8.length === 0) views();
+    const n = writeUtf8(flagKey, HU8, p);
+    raw.rg_flags_eval_key(this._addr, p, n, 0, outPtr); // the time cannot matter: no such flag
+    if (H32.length === 0) views();
+    return this._result(flagKey, null, H32, outPtr >> 2);
+  }
+
+  /** The evaluation in the record at heap[o]; `cache` holds the flag's decoded values. */
+  _result(flagKey, cache, heap, o) {
+    const variation = heap[o + F_VARIATION];
     const r = {
-      flagKey: this.flagKeys[index],
+      flagKey,
       value: undefined,
       variant: undefined,
-      reason: REASONS[heap[o + 1]],
+      reason: REASONS[heap[o + F_REASON]],
       variationIndex: variation,
-      ruleIndex: heap[o + 2],
+      ruleIndex: heap[o + F_RULE],
     };
     if (variation >= 0) {
-      let cached = this._cache[index][variation];
+      let cached = cache === null ? undefined : cache[variation];
       if (cached === undefined) {
-        const value = JSON.parse(readUtf8(heap[o + 4], heap[o + 5]));
-        cached = { value: deepFreeze(value), variant: readUtf8(heap[o + 6], heap[o + 7]) };
-        this._cache[index][variation] = cached;
+        const value = JSON.parse(readUtf8(heap[o + F_VALUE], heap[o + F_VALUE_LEN]));
+        cached = { value: deepFreeze(value), variant: readUtf8(heap[o + F_VARIANT], heap[o + F_VARIANT_LEN]) };
+        if (cache !== null) cache[variation] = cached;
       }
       r.value = cached.value;
       r.variant = cached.variant;
     }
-    const code = heap[o + 3];
+    const code = heap[o + F_CODE];
     if (code !== 0) {
       r.errorCode = ERROR_CODES[code];
-      r.errorMessage = readUtf8(heap[o + 8], heap[o + 9]);
+      r.errorMessage = readUtf8(heap[o + F_MESSAGE], heap[o + F_MESSAGE_LEN]);
     }
     return r;
   }
 
   /**
-   * Encodes a context into scratch memory (see wasm/bindings/flags.cpp); sets this._base and
-   * returns the length.
+   * Encodes a context into scratch memory (the layout of wasm/bindings/flags.cpp); sets
+   * this._base and returns the length. Only attributes the configuration uses are encoded; a
+   * value the layout cannot carry goes as a bad record for the core to report.
    */
-  _encode(context, strict) {
+  _encode(context) {
     if (context === undefined || context === null) {
       this._base = scratch(8);
       return 0;
     }
-    if (typeof context !== 'object' || Array.isArray(context)) {
-      throw contextError('', `a context must be an object, got ${typeName(context)}`);
-    }
     let base = scratch(256);
-    let cap = scratchCapacity();
     if (HU8.length === 0) views();
+    if (typeof context !== 'object' || Array.isArray(context)) {
+      this._base = base;
+      return writeBad(HU8, HU32, base, CONTEXT_ITSELF, 0, typeName(context));
+    }
+    let cap = scratchCapacity();
     let heap = HU8;
     let h32 = HU32;
     let pos = 0;
     const ids = this._ids;
     for (const name in context) {
-      let v = context[name];
       const id = ids[name];
-      if (id === undefined) {
-        // Unused by the configuration: validated for type only (unless strictContext is false),
-        // never sent.
-        if (strict) checkType(name, v);
-        continue;
-      }
+      if (id === undefined) continue; // unused by the configuration: never looked at, never sent
+      let v = context[name];
       if (v instanceof Date) v = Number.isNaN(v.getTime()) ? null : v.toISOString();
       const t = typeof v;
-      let need = 16;
-      if (t === 'string') need += 3 * v.length + 4;
+      let need = 32; // a header, a number, or a bad record with a short type name
+      let strings = true; // for a list: are all its elements strings?
+      if (t === 'string') need += 3 * v.length;
       else if (Array.isArray(v)) {
-        need += 4;
         for (let i = 0; i < v.length; i++) {
-          if (typeof v[i] !== 'string') {
-            throw contextError(`${pointerToken(name)}/${i}`, `list attributes hold strings only, got ${typeName(v[i])}`);
-          }
-          need += 3 * v[i].length + 8;
+          if (typeof v[i] === 'string') need += 3 * v[i].length + 8;
+          else { need += 32; strings = false; }
         }
       }
       if (pos + need > cap) {
@@ -244,27 +263,26 @@ export class FlagEvaluator {
       }
       const at = base + pos;
       if (t === 'string') {
-        heap[at] = 1;
+        heap[at] = K_STRING;
         h32[(at + 4) >> 2] = id;
         const n = writeUtf8(v, heap, at + 12);
         h32[(at + 8) >> 2] = n;
         pos += 12 + ((n + 3) & ~3);
       } else if (t === 'number') {
-        if (!Number.isFinite(v)) throw contextError(pointerToken(name), 'number is not finite');
-        heap[at] = 2;
+        heap[at] = K_NUMBER;
         h32[(at + 4) >> 2] = id;
         HF64[(at + 8) >> 3] = v;
         pos += 16;
       } else if (t === 'boolean') {
-        heap[at] = v ? 3 : 4;
+        heap[at] = v ? K_TRUE : K_FALSE;
         h32[(at + 4) >> 2] = id;
         pos += 8;
       } else if (v === null || v === undefined) {
-        heap[at] = 6;
+        heap[at] = K_NULL;
         h32[(at + 4) >> 2] = id;
         pos += 8;
-      } else if (Array.isArray(v)) {
-        heap[at] = 5;
+      } else if (Array.isArray(v) && strings) {
+        heap[at] = K_LIST;
         h32[(at + 4) >> 2] = id;
         h32[(at + 8) >> 2] = v.length;
         let p = at + 12;
@@ -274,9 +292,14 @@ export class FlagEvaluator {
           p += 4 + ((n + 3) & ~3);
         }
         pos = p - base;
+      } else if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          if (typeof v[i] !== 'string') pos = writeBad(heap, h32, base, id, i + 1, typeName(v[i]), pos);
+        }
+        continue; // writeBad keeps records 8-aligned
       } else {
-        throw contextError(pointerToken(name),
-          `an attribute is a string, number, boolean, list of strings or null, got ${typeName(v)}`);
+        pos = writeBad(heap, h32, base, id, 0, typeName(v), pos);
+        continue;
       }
       pos = (pos + 7) & ~7;
     }
@@ -294,22 +317,25 @@ export class FlagEvaluator {
   }
 }
 
-function checkType(name, v) {
-  const t = typeof v;
-  if (t === 'string' || t === 'boolean' || v === null || v === undefined || v instanceof Date) return;
-  if (t === 'number') {
-    if (!Number.isFinite(v)) throw contextError(pointerToken(name), 'number is not finite');
-    return;
-  }
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      if (typeof v[i] !== 'string') {
-        throw contextError(`${pointerToken(name)}/${i}`, `list attributes hold strings only, got ${typeName(v[i])}`);
-      }
-    }
-    return;
-  }
-  throw contextError(pointerToken(name), `an attribute is a string, number, boolean, list of strings or null, got ${typeName(v)}`);
+// Outside the constructor on purpose: see memory.js (no closure there may reach the evaluator).
+function attributeIds(names) {
+  const ids = Object.create(null);
+  for (let i = 0; i < names.length; i++) ids[names[i]] = i;
+  return ids;
+}
+
+/**
+ * Writes a bad record (wasm/bindings/flags.cpp) at base + pos: attribute `id`, `item` (list index
+ * + 1, or 0 for the value itself) and the JS type name. Returns the next 8-aligned position.
+ */
+function writeBad(heap, h32, base, id, item, type, pos = 0) {
+  const at = base + pos;
+  heap[at] = K_BAD;
+  h32[(at + 4) >> 2] = id;
+  h32[(at + 8) >> 2] = item;
+  const n = writeUtf8(type, heap, at + 16);
+  h32[(at + 12) >> 2] = n;
+  return (pos + 16 + ((n + 3) & ~3) + 7) & ~7;
 }
 
 function nowOf(options) {

@@ -75,7 +75,7 @@ class RollgateProviderBase {
     }
     let r;
     try {
-      r = ev.evaluate(flagKey, context, { expectedType: TYPE_OF[type], strictContext: false });
+      r = ev.evaluate(flagKey, context, { expectedType: TYPE_OF[type] });
     } catch (e) {
       if (e instanceof RollgateError && e.code === 'rollgate.config.250') {
         return { value: defaultValue, reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: e.message };

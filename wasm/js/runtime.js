@@ -146,24 +146,47 @@ export function views() {
  */
 export const raw = {};
 
+// Every plain export, called once at start-up with harmless arguments (a null engine, empty
+// strings, zero counts) so that the glue's lazy lookup wrapper replaces itself before raw[] takes
+// the function.
+const WARM_UP = {
+  _malloc: null, _free: null, _rg_last_error: () => M._rg_last_error(), _rg_version: () => M._rg_version(),
+  _rg_bucket_scale: () => M._rg_bucket_scale(),
+  _rg_bucket_fraction: () => M._rg_bucket_fraction(0, 0, 0, 0),
+  _rg_bucket_draws: () => M._rg_bucket_draws(0, 0, 0, 0, outPtr),
+  _rg_bucket_of: () => M._rg_bucket_of(0, 0, 1),
+  _rg_in_rollout: () => M._rg_in_rollout(0, 0, 0, 0, 0),
+  _rg_bucket_batch: () => M._rg_bucket_batch(0, 0, 0, scratchPtr, 0, 0, 0, scratchPtr),
+  _rg_pick_variant: () => { // one weight of 100% (no weights would be refused, as they should)
+    M.HEAPU32[scratchPtr >> 2] = M._rg_bucket_scale();
+    M._rg_pick_variant(0, 0, 0, 0, scratchPtr, 1);
+  },
+  _rg_percent_to_scale: () => M._rg_percent_to_scale(0),
+  _rg_rate_to_scale: () => M._rg_rate_to_scale(0),
+  _rg_xxh3_64: () => M._rg_xxh3_64(0, 0, 0, 0, outPtr),
+  _rg_flags_eval: () => M._rg_flags_eval(0, 0, 0, 0, 0, -1, outPtr),
+  _rg_flags_eval_key: () => M._rg_flags_eval_key(0, 0, 0, 0, outPtr),
+  _rg_flags_eval_all: () => M._rg_flags_eval_all(0, 0, 0, 0, outPtr),
+};
+
+/** Functions run once init() has set the module up (API files read the core's constants). */
+const readyHooks = [];
+/** @internal Runs `fn` when the module is ready (at once if it already is). */
+export function onReady(fn) {
+  readyHooks.push(fn);
+  if (M !== null) fn();
+}
+
 function setup() {
   outPtr = M._malloc(64);
   M._free(M._malloc(8));
   scratch(1 << 16);
-  M._rg_bucket_fraction(0, 0, 0, 0);
-  M._rg_bucket_batch(0, 0, 0, scratchPtr, 0, 0, 0, scratchPtr);
-  M._rg_pick_variant(0, 0, 0, 0, 0, 0);
-  M._rg_xxh3_64(0, 0, 0, 0, outPtr);
-  M._rg_bucket_draws(0, 0, 0, 0, outPtr);
-  M._rg_flags_eval(0, 0, 0, 0, 0, -1, outPtr);
-  M._rg_flags_eval_all(0, 0, 0, 0, outPtr);
-  M._rg_last_error();
-  M._rg_version();
-  for (const name of ['_malloc', '_free', '_rg_bucket_fraction', '_rg_bucket_batch', '_rg_pick_variant', '_rg_xxh3_64',
-    '_rg_bucket_draws', '_rg_flags_eval', '_rg_flags_eval_all', '_rg_last_error', '_rg_version']) {
+  for (const [name, warm] of Object.entries(WARM_UP)) {
+    if (warm) warm();
     raw[name.slice(1)] = M[name];
   }
   views();
+  for (const fn of readyHooks) fn();
 }
 
 /** @internal Address of at least `n` bytes of scratch memory (8-aligned). May grow memory. */

@@ -62,8 +62,11 @@ export type JsErrorCode = (typeof JsErrorCode)[keyof typeof JsErrorCode];
 
 // --- bucketing (docs/bucketing.md) --------------------------------------------------------------
 
-/** Coverage and weights are integers out of BUCKET_SCALE (100000 = 100%). */
-export const BUCKET_SCALE: 100000;
+/**
+ * Coverage and weights are integers out of BUCKET_SCALE: the core's kScale, 100000 = 100%.
+ * Read from the core by init() (a live binding); undefined before init() has resolved.
+ */
+export const BUCKET_SCALE: number;
 
 /** What bucketBatch computes per unit. */
 export const BucketOutput: {
@@ -95,12 +98,29 @@ export interface BucketDraws {
 }
 /** Both draws of `unit` under `salt`, with their buckets. */
 export function bucketDraws(unit: string, salt: string): BucketDraws;
-/** floor(draw * n / 2^64). */
+/** floor(draw * n / 2^64), computed by the core (bucket_of); `n` is an integer in [1, 2^32 - 1]. */
 export function bucketOf(draw: bigint, n: number): number;
-/** True iff `unit` is inside a rollout of `coverage` (integer out of BUCKET_SCALE). */
+/**
+ * True iff `unit` is inside a rollout of `coverage` (integer out of BUCKET_SCALE).
+ * @throws {RollgateError} rollgate.bucket.304 when coverage is above BUCKET_SCALE
+ */
 export function inRollout(unit: string, salt: string, coverage: number): boolean;
-/** Index of the variant `unit` gets under integer `weights` summing to BUCKET_SCALE. */
+/**
+ * Index of the variant `unit` gets under integer `weights`.
+ * @throws {RollgateError} rollgate.bucket.305 when the weights do not sum to BUCKET_SCALE
+ */
 export function pickVariant(unit: string, salt: string, weights: ArrayLike<number>): number;
+/**
+ * A percentage (0 to 100, at most 3 decimals) as an integer out of BUCKET_SCALE, exactly, by the
+ * core's rule: 12.5 -> 12500; 33.3330000001 is refused, never rounded.
+ * @throws {RollgateError} rollgate.bucket.301 (not finite), 302 (outside 0..100), 303 (more than 3 decimals)
+ */
+export function percentToScale(percent: number): number;
+/**
+ * A rate (a fraction of 1, at most 5 decimals) as an integer out of BUCKET_SCALE: 0.125 -> 12500.
+ * @throws {RollgateError} rollgate.bucket.301 (not finite), 302 (outside 0..1), 303 (more than 5 decimals)
+ */
+export function rateToScale(rate: number): number;
 
 /** Buckets many units under one salt in one call into WebAssembly. */
 export function bucketBatch(units: ArrayLike<string>, salt: string, options?: { output?: 'fraction' }): Float64Array;
@@ -170,11 +190,6 @@ export interface EvaluateOptions {
   now?: number | Date;
   /** Report TYPE_MISMATCH when the flag's type differs. */
   expectedType?: FlagType;
-  /**
-   * true (default): attributes the configuration does not use are validated as the core's context
-   * parser does; false: they are skipped unseen.
-   */
-  strictContext?: boolean;
 }
 
 /** A compiled flag configuration. Holds WASM memory: dispose() (or `using`) when replaced. */
@@ -182,11 +197,17 @@ export class FlagEvaluator implements Disposable {
   private constructor();
   /** Flag keys in configuration order. */
   readonly flagKeys: readonly string[];
-  /** Attribute names the configuration uses. */
+  /** Attribute names the configuration uses; the context's other attributes are never looked at. */
   readonly attributes: readonly string[];
+  /** True iff some result depends on the evaluation time (the configuration has a ramp). */
+  readonly usesClock: boolean;
   /** The JSON type of a flag's values, undefined for an unknown key. */
   flagType(flagKey: string): FlagType | undefined;
-  /** Evaluates one flag: one call into WebAssembly, context included. */
+  /**
+   * Evaluates one flag: one call into WebAssembly, context included. An unknown key gives reason
+   * ERROR / FLAG_NOT_FOUND. @throws {RollgateError} rollgate.config.250 when an attribute the
+   * configuration uses holds a value a context cannot hold (every such problem, with pointers).
+   */
   evaluate<T extends JsonValue = JsonValue>(flagKey: string, context?: EvaluationContext | null, options?: EvaluateOptions): Evaluation<T>;
   /** Evaluates every flag for one context in one call, keyed by flag key in configuration order. */
   evaluateAll(context?: EvaluationContext | null, options?: Omit<EvaluateOptions, 'expectedType'>): Record<string, Evaluation>;

@@ -68,11 +68,13 @@ class bucketer {
   /// @brief The variant draw alone (one XXH3 call).
   std::uint64_t variant_draw(std::string_view unit) const noexcept;
 
-  /// @brief True iff bucket_of(coverage draw, kScale) < coverage.
+  /// @brief True iff bucket_of(coverage draw, kScale) < coverage. Unchecked, for callers whose
+  /// coverage is already valid (compiled configs); in_rollout() is the checked form.
   /// @param coverage share of units inside, out of kScale (values above kScale mean everyone).
   bool in_coverage(std::string_view unit, std::uint32_t coverage) const noexcept;
 
-  /// @brief Index of the variant for `unit` under cumulative weights.
+  /// @brief Index of the variant for `unit` under cumulative weights. Unchecked, for callers
+  /// whose weights are already valid (compiled configs); the free pick_variant() checks them.
   /// @pre weights sum to kScale (rollgate's config loader guarantees it); otherwise the
   ///      remainder above the sum falls to the last variant.
   /// @return an index in [0, weights.size()), or 0 when weights is empty.
@@ -109,6 +111,42 @@ double draw_fraction(std::uint64_t draw) noexcept;
 ///         100), rollgate.bucket.303 (more than 3 decimals: the finest step is 0.001%). The error
 ///         has an empty pointer; callers that know where the text came from rethrow with theirs.
 std::uint32_t percent_to_scale(std::string_view percent);
+
+/// @brief percent_to_scale for a percentage held as a binary double (a JSON number, a JavaScript
+///        number): the same rule, 0 to 100 with at most 3 decimals, read through the nearest
+///        double. `percent` is accepted iff it is the double nearest to such a decimal (as a
+///        correct parser makes "12.5" or "33.333"), so 33.3330000001 and 1e-320 are refused.
+///        -0 is 0 (a double cannot tell a person's "-0" from 0).
+/// @return the share out of kScale, in [0, kScale].
+/// @throws rollgate::error rollgate.bucket.301 (NaN or an infinity), rollgate.bucket.302 (below 0
+///         or above 100), rollgate.bucket.303 (more than 3 decimals); the pointer is empty.
+std::uint32_t percent_to_scale(double percent);
+
+/// @brief The same rule for a share written as a fraction of 1 (0.125 = 12.5%): 0 to 1 with at
+///        most 5 decimals (the finest step, 0.001%, is 0.00001), read through the nearest double.
+/// @return the share out of kScale, in [0, kScale].
+/// @throws rollgate::error rollgate.bucket.301 (NaN or an infinity), rollgate.bucket.302 (below 0
+///         or above 1), rollgate.bucket.303 (more than 5 decimals); the pointer is empty.
+std::uint32_t rate_to_scale(double rate);
+
+/// @brief Checks a coverage given by a caller (not a compiled config): at most kScale (100%).
+/// @throws rollgate::error rollgate.bucket.304 when coverage > kScale
+void check_coverage(std::uint32_t coverage);
+
+/// @brief Checks weights given by a caller: at least one, summing to exactly kScale (100%), as
+///        pick_variant needs (a remainder would silently fall to the last variant).
+/// @throws rollgate::error rollgate.bucket.305 when weights is empty or does not sum to kScale
+void check_weights(const std::uint32_t* weights, std::size_t count);
+
+/// @brief The checked one-shot form of bucketer(salt).in_coverage(unit, coverage).
+/// @throws rollgate::error rollgate.bucket.304 (see check_coverage)
+bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage);
+
+/// @brief The checked one-shot form of bucketer(salt).pick_variant(unit, weights, count).
+/// @return an index in [0, count)
+/// @throws rollgate::error rollgate.bucket.305 (see check_weights)
+std::size_t pick_variant(std::string_view unit, std::string_view salt, const std::uint32_t* weights,
+                         std::size_t count);
 
 /// @brief Plain XXH3-64 of bytes with a seed: exposed so other components (and benchmarks) use
 ///        the same hash without linking xxHash themselves.

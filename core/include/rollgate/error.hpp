@@ -14,9 +14,10 @@
 #ifndef ROLLGATE_ERROR_HPP
 #define ROLLGATE_ERROR_HPP
 
-#include <exception>  // std::exception
-#include <string>     // std::string
-#include <vector>     // std::vector
+#include <exception>    // std::exception
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 namespace rollgate {
 
@@ -28,7 +29,13 @@ struct problem {
 
   /// @brief "[code] pointer: message", or "[code] message" when the pointer is empty.
   std::string to_string() const;
+  /// @brief {"code":...,"pointer":...,"message":...} as one line of JSON.
+  std::string to_json() const;
 };
+
+/// @brief A JSON array of problems (to_json() of each), "[]" when there is none: what validate()
+/// functions return, as JSON text for bindings and tools.
+std::string to_json(const std::vector<problem>& problems);
 
 /// @brief Thrown by every rollgate function that rejects its input.
 class error : public std::exception {
@@ -49,11 +56,20 @@ class error : public std::exception {
   const std::string& message() const noexcept { return problems_.front().message; }
   /// @brief Every problem found, in document order.
   const std::vector<problem>& problems() const noexcept { return problems_; }
+  /// @brief {"code","pointer","message"} of the first problem, "what" and "problems" (all of
+  /// them), as one line of JSON: what a binding hands over to its language's error type.
+  std::string to_json() const;
 
  private:
   std::vector<problem> problems_;
   std::string what_;
 };
+
+/// @brief `text` as a JSON string literal, quotes included: '"', '\\' and control characters are
+/// escaped (\n, \r, \t, \u00XX), every other byte is copied as it is. The one escaper behind
+/// every to_json() of rollgate that writes JSON by hand.
+/// @pre text is UTF-8 (the bytes are not checked; invalid UTF-8 gives invalid JSON text)
+std::string json_quote(std::string_view text);
 
 }  // namespace rollgate
 

@@ -34,7 +34,7 @@
 namespace rollgate {
 
 namespace detail {
-struct compiled_config;  // the immutable compiled form (core/src/detail/flags_model.hpp)
+struct compiled_config;  // the immutable compiled form (core/src/flags/model.hpp)
 }
 
 /// Interned attribute name. Names the configuration uses get ids in [0, attribute_count());
@@ -55,6 +55,12 @@ enum class error_code : std::uint8_t {
 };
 /// The JSON type shared by all variations of a flag.
 enum class value_type : std::uint8_t { boolean, string, number, json };
+
+/// Number of enumerators of reason, error_code and value_type: their values are 0 .. count - 1,
+/// so a binding can export the names (to_string) in enum order without copying them.
+inline constexpr std::size_t kReasonCount = 6;
+inline constexpr std::size_t kErrorCodeCount = 6;
+inline constexpr std::size_t kValueTypeCount = 4;
 
 /// @brief "STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "DEFAULT" or "ERROR".
 const char* to_string(reason r) noexcept;
@@ -104,6 +110,14 @@ class evaluator {
   std::size_t attribute_count() const noexcept;
   /// @brief Name of an interned attribute. @pre id < attribute_count()
   std::string_view attribute_name(attribute_id id) const noexcept;
+
+  /// @brief True iff some result can depend on the evaluation time (now_ms): the configuration
+  /// has a scheduled ramp. Without one, callers may pass any time (e.g. 0) and skip the clock.
+  bool uses_clock() const noexcept;
+  /// @brief What the configuration declares, as one line of JSON:
+  /// {"flags":[{"key","type"}, ...],"attributes":[names, ...],"usesClock":bool}, flags in
+  /// configuration order and attributes in id order (for bindings and tools).
+  std::string describe() const;
 
   /// @brief Evaluates flag `index` for `ctx` at time `now_ms` (Unix epoch milliseconds).
   /// Pure and allocation-free: the same inputs always give the same result.
@@ -198,6 +212,23 @@ class context {
   std::vector<attribute_id> used_;  ///< ids set since the last clear(), so clear() is O(set)
   slot* prepare(attribute_id id) noexcept;
 };
+
+/// @brief The problem context::from_json reports for a context that is not an object, for
+/// bindings that build contexts from their own language's values.
+/// @param type_name the value's type, named in the caller's language ("array", "string", ...)
+/// @return rollgate.config.250 with an empty pointer
+problem context_type_problem(std::string_view type_name);
+
+/// @brief The problem context::from_json reports for a value that a context cannot hold, for
+/// bindings that build contexts from their own language's values and must report the same.
+/// @param name the attribute's name (the pointer is "/name", escaped as RFC 6901 says)
+/// @param type_name the value's type in the caller's language ("object", "bigint", ...); "number"
+///        means a number that is not finite (the only numbers a context refuses)
+/// @param list_index set when the value is element `list_index` of a list ("/name/3"): lists
+///        hold strings only
+/// @return rollgate.config.250 with that pointer and from_json's message
+problem context_value_problem(std::string_view name, std::string_view type_name,
+                              std::optional<std::size_t> list_index = std::nullopt);
 
 /// @brief Parses and validates a configuration and compiles it into an evaluator.
 /// @throws rollgate::error listing every problem: rollgate.json.101-103 (malformed; larger than

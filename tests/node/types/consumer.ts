@@ -3,7 +3,7 @@
 // it checks what a user's editor would see. It is compiled, never run.
 import {
   init, isInitialized, version, RollgateError, JsErrorCode,
-  BUCKET_SCALE, BucketOutput, bucket, bucketBatch, bucketDraws, bucketOf, inRollout, pickVariant, xxh3,
+  BUCKET_SCALE, BucketOutput, bucket, bucketBatch, bucketDraws, bucketOf, inRollout, pickVariant, percentToScale, rateToScale, xxh3,
   Reason, ErrorCode, FlagType, compile, validateFlags, type Evaluation, type EvaluationContext, type FlagEvaluator,
   stats, Alternative, Method, NanPolicy, QuantileSketch, mannWhitneyU,
   Decision, ActionKind, Risk, judge, validateCanaryConfig, defaultPlan, validatePlan, stageCanaryConfig, initialState, nextAction,
@@ -33,6 +33,7 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   const b: number = bucketOf(h, BUCKET_SCALE);
   const inside: boolean = inRollout('u', 's', 12_500);
   const variant: number = pickVariant('u', 's', [50_000, 50_000]);
+  const coverage: number = percentToScale(12.5) + rateToScale(0.125);
   const x: bigint = xxh3('bytes', 1n);
 
   // flags
@@ -40,8 +41,9 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   const ctx: EvaluationContext = { targetingKey: 'u', country: 'DE', age: 31, beta: true, groups: ['a'], since: new Date() };
   const e: Evaluation<boolean> = ev.evaluate<boolean>('flag', ctx, { now: Date.now(), expectedType: FlagType.Boolean });
   if (e.reason === Reason.Error && e.errorCode === ErrorCode.FlagNotFound) console.log(e.errorMessage);
-  const all: Record<string, Evaluation> = ev.evaluateAll(ctx, { strictContext: false });
+  const all: Record<string, Evaluation> = ev.evaluateAll(ctx, { now: new Date() });
   const keys: readonly string[] = ev.flagKeys;
+  const clock: boolean = ev.usesClock;
   ev.dispose();
   {
     using scoped = compile('{"schemaVersion":1,"flags":[]}');
@@ -123,5 +125,5 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   await WebOpenFeature.setProviderAndWait(new RollgateWebProvider('{"schemaVersion":1,"flags":[]}', { name: 'rollgate-web' }));
   const label: string = WebOpenFeature.getClient().getStringValue('label', 'x');
 
-  console.log(ready, v, f, fr, cb, ic, b, inside, variant, x, all, keys, p, or, rej, qs, p99, served, enabled, label);
+  console.log(ready, v, f, fr, cb, ic, b, inside, variant, coverage, clock, x, all, keys, p, or, rej, qs, p99, served, enabled, label);
 }

@@ -1,0 +1,160 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+// The evaluation context: attribute values stored by id, refilled without reallocating, built
+// from JSON (context::from_json) or by a binding value by value. What a context may hold, and the
+// problem reported for anything else, is decided here for every caller (rollgate.config.250).
+#include <cmath>   // std::isfinite
+#include <string>  // std::string
+
+#include "detail/json_input.hpp"  // parse_json, pointer_append, json_type_name
+#include "flags/model.hpp"        // kind, kMaxContextBytes, kMaxContextDepth, overflow_message
+
+namespace rollgate {
+
+problem context_type_problem(std::string_view type_name) {
+  return problem{"rollgate.config.250", "",
+                 "a context must be a JSON object, got " + std::string(type_name)};
+}
+
+problem context_value_problem(std::string_view name, std::string_view type_name,
+                              std::optional<std::size_t> list_index) {
+  const std::string ptr = detail::pointer_append("", name);
+  if (list_index) {
+    return problem{"rollgate.config.250", detail::pointer_append(ptr, *list_index),
+                   "list attributes hold strings only, got " + std::string(type_name)};
+  }
+  // A number is refused only when it is not finite (NaN, an infinity, or a JSON overflow).
+  if (type_name == "number") return problem{"rollgate.config.250", ptr, "number is not finite"};
+  return problem{"rollgate.config.250", ptr,
+                 "an attribute is a string, number, boolean, list of strings or null, got " +
+                     std::string(type_name)};
+}
+
+context::context(const evaluator& ev) : slots_(ev.attribute_count()) {
+  used_.reserve(slots_.size());
+}
+
+void context::clear() noexcept {
+  for (attribute_id id : used_) {
+    slots_[id].kind = detail::k_missing;
+    slots_[id].in_use = false;
+  }
+  used_.clear();
+}
+
+context::slot* context::prepare(attribute_id id) noexcept {
+  if (id >= slots_.size()) return nullptr;
+  slot& s = slots_[id];
+  if (!s.in_use) {  // at most one entry per id, and capacity is reserved: never reallocates
+    used_.push_back(id);
+    s.in_use = true;
+  }
+  return &s;
+}
+
+void context::set(attribute_id id, std::string_view value) {
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  s->text.assign(value.data(), value.size());
+  s->kind = detail::k_string;
+}
+
+void context::set(attribute_id id, double value) noexcept {
+  if (!std::isfinite(value)) {
+    unset(id);
+    return;
+  }
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  s->number = value;
+  s->kind = detail::k_number;
+}
+
+void context::set(attribute_id id, bool value) noexcept {
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  s->boolean = value;
+  s->kind = detail::k_boolean;
+}
+
+void context::set(attribute_id id, const std::vector<std::string_view>& values) {
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  if (s->list.size() < values.size()) s->list.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i)
+    s->list[i].assign(values[i].data(), values[i].size());
+  s->list_size = values.size();
+  s->kind = detail::k_list;
+}
+
+void context::unset(attribute_id id) noexcept {
+  // Leaves the id in used_ (harmless: clear() resets it again) so unset never allocates.
+  if (id < slots_.size()) slots_[id].kind = detail::k_missing;
+}
+
+void context::assign_json(const evaluator& ev, std::string_view json_text) {
+  clear();
+  if (slots_.size() < ev.attribute_count()) {
+    slots_.resize(ev.attribute_count());
+    used_.reserve(slots_.size());
+  }
+  nlohmann::json root;
+  try {
+    root =
+        detail::parse_json(json_text, "context",
+                           detail::json_limits{detail::kMaxContextBytes, detail::kMaxContextDepth});
+  } catch (const nlohmann::json::exception& e) {  // number overflow: see overflow_message
+    throw error("rollgate.config.250", "", "context " + detail::overflow_message(e));
+  }
+  if (!root.is_object()) {
+    throw error(std::vector<problem>{context_type_problem(detail::json_type_name(root))});
+  }
+  std::vector<problem> problems;
+  std::vector<std::string_view> list;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const nlohmann::json& v = it.value();
+    const attribute_id id = ev.attribute(it.key());
+    // Names the configuration never uses cannot match: skip them whatever their type, so a
+    // context may carry structured data meant for other consumers.
+    if (id == kUnknownAttribute) continue;
+    if (v.is_string()) {
+      set(id, std::string_view(v.get_ref<const std::string&>()));
+    } else if (v.is_boolean()) {
+      set(id, v.get<bool>());
+    } else if (v.is_number()) {
+      const double d = v.get<double>();
+      if (!std::isfinite(d)) {
+        problems.push_back(context_value_problem(it.key(), "number"));
+      } else {
+        set(id, d);
+      }
+    } else if (v.is_null()) {
+      unset(id);
+    } else if (v.is_array()) {
+      list.clear();
+      bool ok = true;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string()) {
+          problems.push_back(context_value_problem(it.key(), detail::json_type_name(v[i]), i));
+          ok = false;
+        } else {
+          list.push_back(v[i].get_ref<const std::string&>());
+        }
+      }
+      if (ok) set(id, list);
+    } else {
+      problems.push_back(context_value_problem(it.key(), detail::json_type_name(v)));
+    }
+  }
+  if (!problems.empty()) {
+    clear();
+    throw error(std::move(problems));
+  }
+}
+
+context context::from_json(const evaluator& ev, std::string_view json_text) {
+  context c(ev);
+  c.assign_json(ev, json_text);
+  return c;
+}
+
+}  // namespace rollgate

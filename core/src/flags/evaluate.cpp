@@ -1,0 +1,330 @@
+// rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
+// Evaluation: reads only the compiled model (model.hpp) and the context; no JSON, no allocation
+// beyond the caller's result vector. The evaluator's evaluate* entry points live here too, so the
+// hot path stays in one translation unit.
+#include <algorithm>  // std::lower_bound, std::binary_search
+#include <chrono>     // std::chrono::system_clock
+#include <cmath>      // std::fabs, std::floor
+
+#include "detail/semver.hpp"     // parse_semver, compare_semver
+#include "detail/timestamp.hpp"  // parse_rfc3339_ms
+#include "flags/model.hpp"
+
+namespace rollgate {
+namespace detail {
+namespace {
+
+// The static text of evaluation::error_message for each error code.
+const char* const kMsgNotFound = "no flag with this key";
+const char* const kMsgTypeMismatch = "the flag's value type is not the requested type";
+const char* const kMsgKeyMissing = "the unit attribute (bucketBy) is missing or not a string";
+const char* const kMsgParse = "the context is not a valid JSON context (see context::from_json)";
+const char* const kMsgGeneral = "flag index out of range";
+
+struct eval_state {
+  const compiled_config& cfg;
+  const context& ctx;
+  std::int64_t now;
+};
+
+bool match(const eval_state& s, std::uint32_t index) noexcept;
+
+bool contains_string(const std::vector<std::string>& sorted, std::string_view v) noexcept {
+  const auto it = std::lower_bound(sorted.begin(), sorted.end(), v,
+                                   [](const std::string& a, std::string_view b) { return a < b; });
+  return it != sorted.end() && *it == v;
+}
+
+bool in_segment(const eval_state& s, const segment& seg) noexcept {
+  const context::slot* unit = s.ctx.find(seg.attr);
+  if (unit != nullptr && unit->kind == k_string) {
+    if (contains_string(seg.excluded, unit->text)) return false;
+    if (contains_string(seg.included, unit->text)) return true;
+  }
+  for (std::uint32_t root : seg.rules) {
+    if (match(s, root)) return true;
+  }
+  return false;
+}
+
+std::optional<std::int64_t> attribute_time(const context::slot& v) noexcept {
+  if (v.kind == k_string) return parse_rfc3339_ms(v.text);
+  if (v.kind == k_number && std::fabs(v.number) <= 9.0e15)
+    return static_cast<std::int64_t>(std::floor(v.number));
+  return std::nullopt;
+}
+
+bool match_in(const condition& c, const context::slot& v, bool& typed) noexcept {
+  typed = true;
+  switch (v.kind) {
+    case k_string:
+      typed = !c.strings.empty();
+      return contains_string(c.strings, v.text);
+    case k_number:
+      typed = !c.numbers.empty();
+      return std::binary_search(c.numbers.begin(), c.numbers.end(), v.number);
+    case k_boolean:
+      typed = c.bools != 0;
+      return (c.bools & (v.boolean ? 2 : 1)) != 0;
+    case k_list:
+      typed = !c.strings.empty();
+      for (std::size_t i = 0; i < v.list_size; ++i) {
+        if (contains_string(c.strings, v.list[i])) return true;
+      }
+      return false;
+    default:
+      typed = false;
+      return false;
+  }
+}
+
+bool match(const eval_state& s, std::uint32_t index) noexcept {
+  const condition& c = s.cfg.conditions[index];
+  switch (c.code) {
+    case op::all:
+      for (std::uint32_t i = 0; i < c.count; ++i) {
+        if (!match(s, s.cfg.children[c.first + i])) return false;
+      }
+      return true;
+    case op::any:
+      for (std::uint32_t i = 0; i < c.count; ++i) {
+        if (match(s, s.cfg.children[c.first + i])) return true;
+      }
+      return false;
+    case op::not_:
+      return c.count == 1 && !match(s, s.cfg.children[c.first]);
+    case op::in_segment:
+      return in_segment(s, s.cfg.segments[c.segment]);
+    default:
+      break;
+  }
+  const context::slot* v = s.ctx.find(c.attr);
+  if (v == nullptr) return false;  // missing attributes never match
+  switch (c.code) {
+    case op::equals:
+    case op::not_equals: {
+      if (v->kind != c.value_kind) return false;  // type mismatch: no match either way
+      bool eq = false;
+      if (v->kind == k_string)
+        eq = v->text == c.text;
+      else if (v->kind == k_number)
+        eq = v->number == c.number;
+      else
+        eq = v->boolean == c.boolean;
+      return c.code == op::equals ? eq : !eq;
+    }
+    case op::in: {
+      bool typed = false;
+      return match_in(c, *v, typed);
+    }
+    case op::not_in: {
+      bool typed = false;
+      const bool found = match_in(c, *v, typed);
+      return typed && !found;
+    }
+    case op::contains:
+      if (v->kind == k_string) return v->text.find(c.text) != std::string::npos;
+      if (v->kind == k_list) {
+        for (std::size_t i = 0; i < v->list_size; ++i) {
+          if (v->list[i] == c.text) return true;
+        }
+      }
+      return false;
+    case op::starts_with:
+      return v->kind == k_string && v->text.size() >= c.text.size() &&
+             v->text.compare(0, c.text.size(), c.text) == 0;
+    case op::ends_with:
+      return v->kind == k_string && v->text.size() >= c.text.size() &&
+             v->text.compare(v->text.size() - c.text.size(), c.text.size(), c.text) == 0;
+    case op::lt:
+      return v->kind == k_number && v->number < c.number;
+    case op::lte:
+      return v->kind == k_number && v->number <= c.number;
+    case op::gt:
+      return v->kind == k_number && v->number > c.number;
+    case op::gte:
+      return v->kind == k_number && v->number >= c.number;
+    case op::semver_eq:
+    case op::semver_lt:
+    case op::semver_lte:
+    case op::semver_gt:
+    case op::semver_gte: {
+      if (v->kind != k_string) return false;
+      const auto a = parse_semver(v->text);
+      if (!a) return false;
+      semver b;
+      b.major = c.ver[0];
+      b.minor = c.ver[1];
+      b.patch = c.ver[2];
+      b.pre = std::string_view(c.text).substr(c.pre_offset, c.pre_length);
+      const int cmp = compare_semver(*a, b);
+      switch (c.code) {
+        case op::semver_eq:
+          return cmp == 0;
+        case op::semver_lt:
+          return cmp < 0;
+        case op::semver_lte:
+          return cmp <= 0;
+        case op::semver_gt:
+          return cmp > 0;
+        default:
+          return cmp >= 0;
+      }
+    }
+    case op::before:
+    case op::after: {
+      const auto t = attribute_time(*v);
+      if (!t) return false;
+      return c.code == op::before ? *t < c.time : *t > c.time;
+    }
+    default:
+      return false;
+  }
+}
+
+evaluation result(const flag& f, std::uint32_t variation, reason why, std::int32_t rule) noexcept {
+  evaluation e;
+  e.flag = f.key;
+  e.value = f.values[variation];
+  e.variant = f.variation_keys[variation];
+  e.variation_index = static_cast<std::int32_t>(variation);
+  e.reason = why;
+  e.rule_index = rule;
+  return e;
+}
+
+evaluation failure(const flag& f, error_code code, const char* message) noexcept {
+  evaluation e = result(f, f.default_variation, reason::error, -1);
+  e.error_code = code;
+  e.error_message = message;
+  return e;
+}
+
+// A flag the configuration does not have: no value; `flag` views the caller's key.
+evaluation not_found(std::string_view key) noexcept {
+  evaluation e;
+  e.flag = key;  // the caller's key, so reports name what was asked for
+  e.error_code = error_code::flag_not_found;
+  e.error_message = kMsgNotFound;
+  return e;
+}
+
+const std::string* unit_of(const eval_state& s, attribute_id id) noexcept {
+  const context::slot* v = s.ctx.find(id);
+  return v != nullptr && v->kind == k_string ? &v->text : nullptr;
+}
+
+// Applies a serve: a variation, or a rollout (coverage draw, then variant draw).
+evaluation apply(const eval_state& s, const flag& f, const serve& action, reason fixed_reason,
+                 std::int32_t rule) noexcept {
+  if (!action.is_rollout) return result(f, action.variation, fixed_reason, rule);
+  const std::string* unit = unit_of(s, f.unit);
+  if (unit == nullptr) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
+  const rollout& r = action.split;
+  if (!f.hasher.in_coverage(*unit, r.coverage_at(s.now))) {
+    return result(f, f.default_variation, reason::default_, rule);
+  }
+  const std::size_t pick = f.hasher.pick_variant(*unit, r.weights.data(), r.weights.size());
+  return result(f, r.variations[pick], reason::split, rule);
+}
+
+evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t depth) noexcept {
+  const flag& f = s.cfg.flags[index];
+  if (!f.enabled) return result(f, f.off_variation, reason::disabled, -1);
+  if (depth <= kMaxPrerequisiteDepth) {  // guaranteed by compile; the check keeps it local
+    for (const auto& p : f.prerequisites) {
+      const evaluation pe = evaluate_flag(s, p.flag, depth + 1);
+      bool accepted = false;
+      if (pe.reason != reason::error && pe.reason != reason::disabled) {
+        for (std::uint32_t v : p.variations)
+          accepted = accepted || pe.variation_index == static_cast<std::int32_t>(v);
+      }
+      if (!accepted) return result(f, f.off_variation, reason::disabled, -1);
+    }
+  }
+  if (f.layer >= 0) {
+    const layer& l = s.cfg.layers[static_cast<std::size_t>(f.layer)];
+    const std::string* unit = unit_of(s, l.unit);
+    if (unit == nullptr) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
+    const std::uint32_t position = bucket_of(l.hasher.coverage_draw(*unit), kScale);
+    if (position < f.layer_begin || position >= f.layer_end) {
+      return result(f, f.default_variation, reason::default_, -1);
+    }
+  }
+  for (std::size_t i = 0; i < f.rules.size(); ++i) {
+    if (match(s, f.rules[i].root)) {
+      return apply(s, f, f.rules[i].action, reason::targeting_match, static_cast<std::int32_t>(i));
+    }
+  }
+  return apply(s, f, f.fallthrough, f.is_static ? reason::static_ : reason::default_, -1);
+}
+
+std::int64_t system_now_ms() noexcept {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+}  // namespace detail
+
+evaluation evaluator::evaluate(std::size_t index, const context& ctx,
+                               std::int64_t now_ms) const noexcept {
+  if (index >= impl_->flags.size()) {
+    evaluation e;
+    e.error_code = error_code::general;
+    e.error_message = detail::kMsgGeneral;
+    return e;
+  }
+  return detail::evaluate_flag(detail::eval_state{*impl_, ctx, now_ms}, index, 0);
+}
+
+evaluation evaluator::evaluate(std::size_t index, const context& ctx, std::int64_t now_ms,
+                               value_type expected) const noexcept {
+  if (index < impl_->flags.size() && impl_->flags[index].type != expected) {
+    return detail::failure(impl_->flags[index], error_code::type_mismatch,
+                           detail::kMsgTypeMismatch);
+  }
+  return evaluate(index, ctx, now_ms);
+}
+
+evaluation evaluator::evaluate(std::string_view key, const context& ctx,
+                               std::int64_t now_ms) const noexcept {
+  const auto i = flag_index(key);
+  if (!i) return detail::not_found(key);
+  return evaluate(*i, ctx, now_ms);
+}
+
+evaluation evaluator::evaluate(std::string_view key, const context& ctx) const noexcept {
+  return evaluate(key, ctx, detail::system_now_ms());
+}
+
+evaluation evaluator::evaluate_json(std::string_view key, std::string_view context_json,
+                                    std::int64_t now_ms) const noexcept {
+  const auto i = flag_index(key);
+  if (!i) return detail::not_found(key);
+  try {
+    const context ctx = context::from_json(*this, context_json);
+    return evaluate(*i, ctx, now_ms);
+  } catch (...) {  // rollgate::error (invalid context) or std::bad_alloc
+    return detail::failure(impl_->flags[*i], error_code::parse_error, detail::kMsgParse);
+  }
+}
+
+void evaluator::evaluate_all(const context& ctx, std::int64_t now_ms,
+                             std::vector<evaluation>& out) const {
+  out.resize(impl_->flags.size());
+  const detail::eval_state s{*impl_, ctx, now_ms};
+  for (std::size_t i = 0; i < impl_->flags.size(); ++i) out[i] = detail::evaluate_flag(s, i, 0);
+}
+
+std::vector<evaluation> evaluator::evaluate_all(const context& ctx, std::int64_t now_ms) const {
+  std::vector<evaluation> out;
+  evaluate_all(ctx, now_ms, out);
+  return out;
+}
+
+std::vector<evaluation> evaluator::evaluate_all(const context& ctx) const {
+  return evaluate_all(ctx, detail::system_now_ms());
+}
+
+}  // namespace rollgate
