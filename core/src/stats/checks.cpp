@@ -29,9 +29,8 @@ std::string ptr(const char* name, std::size_t i) {
   return std::string("/") + name + "/" + std::to_string(i);
 }
 
-/// Copies a sample, applying the NaN policy and the infinity rule, collecting problems.
 std::vector<double> clean(const std::vector<double>& v, const char* name, nan_policy nan,
-                          bool allow_inf, std::size_t min_size, std::vector<problem>& problems) {
+                          std::size_t min_size, std::vector<problem>& problems) {
   std::vector<double> out;
   out.reserve(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -43,7 +42,7 @@ std::vector<double> clean(const std::vector<double>& v, const char* name, nan_po
                             "value is NaN (pass nan_policy omit to drop NaNs)"});
       continue;
     }
-    if (!allow_inf && std::isinf(d)) {
+    if (std::isinf(d)) {
       if (problems.size() < kMaxProblems)
         problems.push_back({"rollgate.stats.403", ptr(name, i), "value is infinite"});
       continue;

@@ -24,10 +24,11 @@ std::string fmt(double v);
 std::string ptr(const char* name);
 std::string ptr(const char* name, std::size_t i);
 
-/// Copies a sample, applying the NaN policy and the infinity rule, collecting problems
-/// (rollgate.stats.401, .402, .403) under "/name".
+/// Copies a sample, applying the NaN policy, collecting problems under "/name": NaN (402,
+/// unless omitted), infinite (403: every test rejects infinities), fewer than `min_size` values
+/// left (401).
 std::vector<double> clean(const std::vector<double>& v, const char* name, nan_policy nan,
-                          bool allow_inf, std::size_t min_size, std::vector<problem>& problems);
+                          std::size_t min_size, std::vector<problem>& problems);
 
 /// Throws every collected problem at once, if there is any.
 void throw_if(std::vector<problem>& problems);

@@ -13,7 +13,7 @@
 #include "stats/checks.hpp"
 #include "stats/exact_u.hpp"
 #include "stats/normal.hpp"
-#include "stats/ranks.hpp"
+#include "stats/sort.hpp"
 
 namespace rollgate::stats {
 namespace {
@@ -110,8 +110,8 @@ hodges_lehmann_result hodges_lehmann(const std::vector<double>& x_in,
                                      const std::vector<double>& y_in,
                                      const hodges_lehmann_options& options) {
   std::vector<problem> problems;
-  std::vector<double> x = clean(x_in, "x", options.nan, false, 1, problems);
-  std::vector<double> y = clean(y_in, "y", options.nan, false, 1, problems);
+  std::vector<double> x = clean(x_in, "x", options.nan, 1, problems);
+  std::vector<double> y = clean(y_in, "y", options.nan, 1, problems);
   if (!(options.confidence > 0 && options.confidence < 1))
     problems.push_back({"rollgate.stats.406", "/confidence",
                         "confidence must be in (0, 1), got " + fmt(options.confidence)});

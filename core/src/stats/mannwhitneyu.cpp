@@ -12,18 +12,62 @@
 #include "stats/checks.hpp"
 #include "stats/exact_u.hpp"
 #include "stats/normal.hpp"
-#include "stats/ranks.hpp"
+#include "stats/sort.hpp"
 
 namespace rollgate::stats {
 
 using namespace detail;
 
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Ranking two samples at once (here, beside its one caller, so that it is inlined).
+
+struct rank_info {
+  double r1 = 0;        // sum of average ranks of x
+  double tie_term = 0;  // sum over tie groups of t^3 - t
+  bool has_ties = false;
+};
+
+rank_info rank_two(std::vector<double>& x, std::vector<double>& y) {
+  sort_doubles(x);
+  sort_doubles(y);
+  rank_info r;
+  std::size_t i = 0, j = 0;
+  const std::size_t n1 = x.size(), n2 = y.size();
+  double pos = 0;  // number of values already ranked
+  while (i < n1 || j < n2) {
+    double v;
+    if (j >= n2 || (i < n1 && x[i] <= y[j]))
+      v = x[i];
+    else
+      v = y[j];
+    std::size_t cx = 0, cy = 0;
+    while (i < n1 && x[i] == v) ++i, ++cx;
+    while (j < n2 && y[j] == v) ++j, ++cy;
+    const double t = static_cast<double>(cx + cy);
+    const double avg = pos + (t + 1) / 2;  // average of ranks pos+1 .. pos+t
+    r.r1 += static_cast<double>(cx) * avg;
+    if (t > 1) {
+      r.has_ties = true;
+      r.tie_term += t * t * t - t;
+    }
+    pos += t;
+  }
+  return r;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Mann-Whitney U
+
 mannwhitneyu_result mannwhitneyu(const std::vector<double>& x_in, const std::vector<double>& y_in,
                                  const mannwhitneyu_options& options) {
   std::vector<problem> problems;
   // Infinities are rejected: scipy 1.10's rankdata turns every rank into NaN when one is present.
-  std::vector<double> x = clean(x_in, "x", options.nan, false, 1, problems);
-  std::vector<double> y = clean(y_in, "y", options.nan, false, 1, problems);
+  std::vector<double> x = clean(x_in, "x", options.nan, 1, problems);
+  std::vector<double> y = clean(y_in, "y", options.nan, 1, problems);
   throw_if(problems);
   return guarded("mannwhitneyu", [&]() -> mannwhitneyu_result {
     const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size());

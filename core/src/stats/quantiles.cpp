@@ -19,7 +19,7 @@ using namespace detail;
 std::vector<double> quantiles(std::vector<double> values, const std::vector<double>& qs,
                               nan_policy nan) {
   std::vector<problem> problems;
-  std::vector<double> v = clean(values, "values", nan, false, 1, problems);
+  std::vector<double> v = clean(values, "values", nan, 1, problems);
   for (std::size_t i = 0; i < qs.size() && problems.size() < kMaxProblems; ++i)
     if (!(qs[i] >= 0 && qs[i] <= 1))
       problems.push_back(

@@ -43,7 +43,7 @@ double t_tail(double df, double t, alternative alt) {
 
 sample_summary summarize(const std::vector<double>& x, nan_policy nan) {
   std::vector<problem> problems;
-  std::vector<double> v = clean(x, "x", nan, false, 1, problems);
+  std::vector<double> v = clean(x, "x", nan, 1, problems);
   throw_if(problems);
   return summarize_clean(v);
 }
@@ -69,8 +69,8 @@ welch_result welch_t_test(const sample_summary& x, const sample_summary& y, alte
 welch_result welch_t_test(const std::vector<double>& x, const std::vector<double>& y,
                           alternative alt, nan_policy nan) {
   std::vector<problem> problems;
-  std::vector<double> xc = clean(x, "x", nan, false, 2, problems);
-  std::vector<double> yc = clean(y, "y", nan, false, 2, problems);
+  std::vector<double> xc = clean(x, "x", nan, 2, problems);
+  std::vector<double> yc = clean(y, "y", nan, 2, problems);
   throw_if(problems);
   return welch_t_test(summarize_clean(xc), summarize_clean(yc), alt);
 }

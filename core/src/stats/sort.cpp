@@ -1,5 +1,5 @@
-// Sorting and ranking: see ranks.hpp.
-#include "stats/ranks.hpp"
+// Sorting doubles: see sort.hpp.
+#include "stats/sort.hpp"
 
 #include <algorithm>  // std::sort
 #include <cstddef>    // std::size_t
@@ -51,37 +51,6 @@ void sort_doubles(std::vector<double>& v) {
     const std::uint64_t bits = (k >> 63) ? (k & ~(std::uint64_t{1} << 63)) : ~k;
     std::memcpy(&v[i], &bits, sizeof bits);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ranking two samples at once.
-
-rank_info rank_two(std::vector<double>& x, std::vector<double>& y) {
-  sort_doubles(x);
-  sort_doubles(y);
-  rank_info r;
-  std::size_t i = 0, j = 0;
-  const std::size_t n1 = x.size(), n2 = y.size();
-  double pos = 0;  // number of values already ranked
-  while (i < n1 || j < n2) {
-    double v;
-    if (j >= n2 || (i < n1 && x[i] <= y[j]))
-      v = x[i];
-    else
-      v = y[j];
-    std::size_t cx = 0, cy = 0;
-    while (i < n1 && x[i] == v) ++i, ++cx;
-    while (j < n2 && y[j] == v) ++j, ++cy;
-    const double t = static_cast<double>(cx + cy);
-    const double avg = pos + (t + 1) / 2;  // average of ranks pos+1 .. pos+t
-    r.r1 += static_cast<double>(cx) * avg;
-    if (t > 1) {
-      r.has_ties = true;
-      r.tie_term += t * t * t - t;
-    }
-    pos += t;
-  }
-  return r;
 }
 
 }  // namespace rollgate::stats::detail
