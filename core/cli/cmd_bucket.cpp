@@ -1,8 +1,10 @@
 // `rollgate bucket`: shows where units fall under a salt, exactly as flag evaluation buckets them
 // (docs/bucketing.md). Useful to answer "is user X in the 12.5% rollout?" and to check another
 // SDK's implementation against rollgate on a list of real ids.
+#include <cerrno>       // errno
 #include <charconv>     // std::to_chars (shortest round-trip doubles)
-#include <cstdio>       // std::snprintf, std::fwrite
+#include <cstdio>       // std::snprintf, std::fwrite, std::ferror
+#include <cstring>      // std::strerror
 #include <iostream>     // std::cin, std::cout
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -92,6 +94,13 @@ void read_stdin_units(std::vector<std::string>& units) {
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     units.push_back(line);
+  }
+  // A failed read (stdin a directory) looks like the end of the input to the stream.
+  if (std::cin.bad() || std::ferror(stdin)) {
+    const int why = errno;
+    throw error(
+        "rollgate.cli.902", "",
+        std::string("cannot read stdin: ") + (why != 0 ? std::strerror(why) : "read error"));
   }
 }
 

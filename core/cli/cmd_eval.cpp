@@ -85,14 +85,15 @@ int run_eval(const std::vector<std::string>& args) {
 
   if (!all) {
     const rollgate::evaluation r = pinned ? ev->evaluate(flag, ctx, now) : ev->evaluate(flag, ctx);
-    std::cout << r.to_json() << '\n';
+    // The result echoes --flag, which may be any bytes: JSON output must be valid UTF-8.
+    std::cout << valid_utf8(r.to_json()) << '\n';
     return r.reason == rollgate::reason::error ? failed : ok;
   }
   const auto results = pinned ? ev->evaluate_all(ctx, now) : ev->evaluate_all(ctx);
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   bool any_error = false;
   for (const auto& r : results) {
-    out[std::string(r.flag)] = nlohmann::ordered_json::parse(r.to_json());
+    out[std::string(r.flag)] = nlohmann::ordered_json::parse(valid_utf8(r.to_json()));
     any_error = any_error || r.reason == rollgate::reason::error;
   }
   std::cout << out.dump(2) << '\n';

@@ -1,7 +1,6 @@
 // `rollgate judge`: runs the canary judge (canary.hpp) on files and prints the analysis as JSON.
 // Samples come as JSON ({"metrics": {name: data}}) or as CSV (one column per metric).
 #include <cmath>     // std::isfinite
-#include <cstdlib>   // std::strtod
 #include <iostream>  // std::cout
 #include <string>    // std::string
 #include <vector>    // std::vector
@@ -87,9 +86,17 @@ std::string csv_to_json(const std::string& text, const std::string& what) {
     if (header.empty()) {
       header = cells;
       for (std::size_t i = 0; i < header.size(); ++i) {
+        const std::string column = "CSV column " + std::to_string(i + 1);
         if (header[i].empty()) {
+          bad.push_back({"rollgate.canary.513", "/" + what, column + " has no metric name"});
+        } else if (!is_valid_utf8(header[i])) {
+          // Metric names become JSON object keys, which must be valid UTF-8.
+          bad.push_back(
+              {"rollgate.canary.513", "/" + what, column + "'s metric name is not valid UTF-8"});
+        } else if (metrics.contains(header[i])) {
+          // Two columns of one name would merge their values into one metric.
           bad.push_back({"rollgate.canary.513", "/" + what,
-                         "CSV column " + std::to_string(i + 1) + " has no metric name"});
+                         column + " repeats the metric name '" + header[i] + "'"});
         }
         metrics[header[i]] = nlohmann::json::array();
       }
@@ -109,9 +116,8 @@ std::string csv_to_json(const std::string& text, const std::string& what) {
         metrics[header[i]].push_back(nullptr);
         continue;
       }
-      char* stop = nullptr;
-      const double v = std::strtod(c.c_str(), &stop);
-      if (stop != c.c_str() + c.size() || !std::isfinite(v)) {
+      double v = 0;
+      if (!parse_decimal(c, v) || !std::isfinite(v)) {
         bad.push_back({"rollgate.canary.513", "/" + what,
                        "CSV line " + std::to_string(line_no) + ", column '" + header[i] + "': '" +
                            c + "' is not a number"});

@@ -33,8 +33,8 @@ const char kUsage[] =
     "                        'rollgate stats srm 5023,4977 50,50'\n"
     "  quantile X --q LIST   exact quantiles (numpy 'linear'), e.g. --q 0.5,0.95,0.99\n"
     "\n"
-    "X and Y are files ('-' is stdin) holding numbers one per line, or a JSON array of numbers;\n"
-    "'nan', 'NaN' and JSON null are NaN.\n"
+    "X and Y are files ('-' is stdin) holding decimal numbers one per line, or a JSON array of\n"
+    "numbers; 'nan', 'NaN' and JSON null are NaN.\n"
     "\n"
     "options:\n"
     "  --alternative A   two-sided (default), less or greater\n"
@@ -63,10 +63,8 @@ struct options {
 };
 
 double parse_double(const std::string& text, const std::string& what) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size())
-    usage(what + " must be a number, got '" + text + "'");
+  double v = 0;
+  if (!parse_decimal(text, v)) usage(what + " must be a decimal number, got '" + text + "'");
   return v;
 }
 
@@ -104,10 +102,15 @@ std::vector<double> read_numbers(const std::string& path, const char* name) {
   std::vector<double> out;
   std::size_t line = 1;
   auto fail = [&](const std::string& token) {
-    throw rollgate::error("rollgate.stats.416",
-                          std::string("/") + name + "/" + std::to_string(out.size()),
-                          "'" + path + "' line " + std::to_string(line) + ": '" +
-                              token.substr(0, 40) + "' is not a number");
+    // A token strtod would read ("0x1p3" is 8, "inf") is a number in another form: say so.
+    char* end = nullptr;
+    std::strtod(token.c_str(), &end);
+    const bool other_form = !token.empty() && end == token.c_str() + token.size();
+    throw rollgate::error(
+        "rollgate.stats.416", std::string("/") + name + "/" + std::to_string(out.size()),
+        "'" + path + "' line " + std::to_string(line) + ": '" + token.substr(0, 40) +
+            "' is not a number" +
+            (other_form ? " (only decimal numbers are accepted, e.g. 8 or 1.5e3)" : ""));
   };
   if (as_json) ++i;
   bool closed = false;
@@ -131,9 +134,8 @@ std::vector<double> read_numbers(const std::string& path, const char* name) {
     if (token == "null" || token == "nan" || token == "NaN") {
       out.push_back(NAN);
     } else {
-      char* end = nullptr;
-      const double v = std::strtod(token.c_str(), &end);
-      if (end != token.c_str() + token.size()) fail(token);
+      double v = 0;
+      if (!parse_decimal(token, v)) fail(token);
       out.push_back(v);
     }
     i = j;

@@ -4,8 +4,9 @@
 #ifndef ROLLGATE_CLI_COMMAND_HPP
 #define ROLLGATE_CLI_COMMAND_HPP
 
-#include <string>  // std::string
-#include <vector>  // std::vector
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 namespace rollgate::cli {
 
@@ -26,8 +27,21 @@ struct registrar {
 
 const std::vector<command>& commands();
 
-/// Reads a whole file ("-" is stdin); throws rollgate::error rollgate.cli.902 if unreadable.
+/// Reads a whole file ("-" is stdin); throws rollgate::error rollgate.cli.902 if it cannot be
+/// opened or read (a directory, an I/O error).
 std::string read_file(const std::string& path);
+
+/// Reads `text` as a decimal number: optional sign, digits with an optional fraction, optional
+/// exponent ("8", "-1.5", ".5", "2e-3"). Hexadecimal ("0x1p3"), "inf", "nan" and surrounding
+/// whitespace, which std::strtod would take, are refused. Returns false when `text` is not one.
+bool parse_decimal(const std::string& text, double& out);
+
+/// True when `text` is valid UTF-8 (RFC 3629).
+bool is_valid_utf8(std::string_view text);
+
+/// `text` with every invalid UTF-8 sequence replaced by U+FFFD: for user text going into JSON
+/// output, which must be valid UTF-8.
+std::string valid_utf8(std::string_view text);
 
 /// True if args contain -h or --help.
 bool wants_help(const std::vector<std::string>& args);

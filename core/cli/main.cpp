@@ -2,10 +2,7 @@
 #include <algorithm>  // std::sort
 #include <cstring>    // std::strcmp
 #include <exception>  // std::exception
-#include <fstream>    // std::ifstream
 #include <iostream>   // std::cout, std::cerr
-#include <iterator>   // std::istreambuf_iterator
-#include <sstream>    // std::ostringstream
 
 #include "command.hpp"
 #include "rollgate/error.hpp"
@@ -41,17 +38,6 @@ const std::vector<command>& commands() {
   std::sort(all.begin(), all.end(),
             [](const command& a, const command& b) { return std::strcmp(a.name, b.name) < 0; });
   return all;
-}
-
-std::string read_file(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    return buffer.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw rollgate::error("rollgate.cli.902", "", "cannot read file '" + path + "'");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 bool wants_help(const std::vector<std::string>& args) {

@@ -4,7 +4,10 @@
 # Native builds find Debian's packages the usual way. Under emcmake the toolchain file confines
 # find_package/find_path to Emscripten's sysroot, and -I/usr/include would drag in glibc headers,
 # so we make a build-tree folder holding only symlinks to the three header trees we need
-# (see ../shared/toolchain.md).
+# (see ../shared/toolchain.md). A wasm32-wasi build has the same problem (its clean sysroot
+# must not see /usr/include either): ROLLGATE_WASI is the switch for it. Nothing in this
+# repository sets it yet; the Fastly Compute build (edge/fastly, wasm32-wasi) is to configure
+# with -DROLLGATE_WASI=ON.
 add_library(rollgate_third_party INTERFACE)
 
 if(EMSCRIPTEN OR ROLLGATE_WASI)
@@ -26,7 +29,7 @@ else()
   target_include_directories(rollgate_third_party SYSTEM INTERFACE "${ROLLGATE_XXHASH_INCLUDE_DIR}")
 endif()
 
-# xxHash is used inline (XXH_INLINE_ALL in hash.cpp), so no libxxhash is linked.
+# xxHash is used inline (XXH_INLINE_ALL in src/bucket.cpp), so no libxxhash is linked.
 # Boost.Math: we never want it to throw through our API or to call errno-based policies.
 target_compile_definitions(rollgate_third_party INTERFACE
   BOOST_MATH_DOMAIN_ERROR_POLICY=throw_on_error

@@ -1,4 +1,4 @@
-// Internal: the parsed canary config, shared by the judge (canary.cpp) and by rollout plans
+// Internal: the parsed canary config, shared by the judge (canary/) and by rollout plans
 // (rollout.cpp), whose stages carry canary configs inline or name metrics of the plan's config.
 #ifndef ROLLGATE_DETAIL_CANARY_CONFIG_HPP
 #define ROLLGATE_DETAIL_CANARY_CONFIG_HPP

@@ -1,4 +1,4 @@
-// Internal helpers shared by diff.cpp and mismatch_report.cpp: bounded value text and path
+// Internal helpers shared by diff/ and mismatch_report.cpp: bounded value text and path
 // pattern syntax checks.
 #ifndef ROLLGATE_DETAIL_DIFF_TEXT_HPP
 #define ROLLGATE_DETAIL_DIFF_TEXT_HPP

@@ -1,8 +1,134 @@
 #include "detail/json_input.hpp"
 
+#include <string>   // std::string, std::to_string
+#include <utility>  // std::move
+#include <vector>   // std::vector
+
 #include "rollgate/error.hpp"
 
 namespace rollgate::detail {
+namespace {
+
+using json = nlohmann::json;
+
+/// Builds the document from nlohmann's SAX events exactly as its own DOM parser
+/// (json_sax_dom_parser) does, with one rule more: an object may name each member once.
+/// nlohmann keeps the last of repeated members, other parsers the first, so
+/// `"enabled": false, "enabled": true` would serve a killed flag here and not elsewhere; checking
+/// here covers every document rollgate reads (rollgate.json.104, pointer at the member).
+class strict_builder {
+ public:
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  strict_builder(json& root, const std::string& subject) : root_(root), subject_(subject) {}
+
+  bool null() { return add(nullptr); }
+  bool boolean(bool v) { return add(v); }
+  bool number_integer(number_integer_t v) { return add(v); }
+  bool number_unsigned(number_unsigned_t v) { return add(v); }
+  bool number_float(number_float_t v, const string_t& /*text*/) { return add(v); }
+  bool string(string_t& v) { return add(v); }
+  bool binary(binary_t& v) { return add(std::move(v)); }  // never from JSON text
+
+  bool start_object(std::size_t /*unknown for JSON text*/) {
+    open(place(json::value_t::object));
+    return true;
+  }
+  bool key(string_t& name) {
+    auto& members = stack_.back()->get_ref<json::object_t&>();
+    const auto [it, inserted] = members.emplace(name, nullptr);
+    if (!inserted) duplicate(name);
+    member_ = &it->second;
+    keys_.back() = &it->first;
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t /*unknown for JSON text*/) {
+    open(place(json::value_t::array));
+    return true;
+  }
+  bool end_array() { return close(); }
+
+  /// Syntax errors stay nlohmann's exceptions: parse_json turns them into rollgate.json.101.
+  template <class Exception>
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const Exception& e) {
+    throw e;
+  }
+
+ private:
+  template <class Value>
+  bool add(Value&& v) {
+    place(std::forward<Value>(v));
+    return true;
+  }
+
+  // Places a value where the parser is: the root, the next element of the open array, or the
+  // member whose key was just read. Returns where it now lives.
+  template <class Value>
+  json* place(Value&& v) {
+    if (stack_.empty()) {
+      root_ = json(std::forward<Value>(v));
+      return &root_;
+    }
+    json& top = *stack_.back();
+    if (top.is_array()) {
+      auto& elements = top.get_ref<json::array_t&>();
+      elements.emplace_back(std::forward<Value>(v));
+      return &elements.back();
+    }
+    *member_ = json(std::forward<Value>(v));
+    return member_;
+  }
+
+  void open(json* container) {
+    stack_.push_back(container);
+    keys_.push_back(nullptr);
+  }
+  bool close() {
+    stack_.pop_back();
+    keys_.pop_back();
+    return true;
+  }
+
+  // The pointer of the repeated member: each open container's place in its parent (the current
+  // member's key, or the last element's index), then the name itself.
+  [[noreturn]] void duplicate(const std::string& name) const {
+    std::string pointer;
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
+      if (stack_[i]->is_object()) {
+        pointer = pointer_append(pointer, *keys_[i]);
+      } else {
+        pointer = pointer_append(pointer, stack_[i]->size() - 1);
+      }
+    }
+    pointer = pointer_append(pointer, name);
+    throw error("rollgate.json.104", pointer,
+                subject_ +
+                    " names this member twice in one object; JSON parsers disagree on which copy "
+                    "wins, so rollgate accepts neither");
+  }
+
+  json& root_;
+  const std::string& subject_;
+  std::vector<json*> stack_;              // open arrays and objects, outermost first
+  std::vector<const std::string*> keys_;  // per open object: the member being read
+  json* member_ = nullptr;                // where the value after a key goes
+};
+
+/// "config is not valid JSON at byte N: <what>", N counted as nlohmann counts (bytes read up to
+/// and including the offending one).
+[[noreturn]] void syntax_error(const std::string& subject, std::size_t byte,
+                               const std::string& what) {
+  throw error("rollgate.json.101", "",
+              subject + " is not valid JSON at byte " + std::to_string(byte) + ": " + what);
+}
+
+}  // namespace
 
 std::size_t json_depth(std::string_view text, std::size_t stop_after) {
   std::size_t depth = 0;
@@ -54,16 +180,30 @@ nlohmann::json parse_json(std::string_view text, std::string_view what, const js
                 subject + " nests arrays/objects deeper than the limit of " +
                     std::to_string(limits.max_depth) + " levels");
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input (a convenience for C strings), so
+  // everything after one would be ignored: `{"flags":[]}` NUL `garbage` parsed as valid. A raw NUL
+  // is never valid JSON (not whitespace, and escaped as \u0000 inside strings), so the first one
+  // is a syntax error unless the text already failed before it.
+  const std::size_t nul = text.find('\0');
+  const auto nul_error = [&](bool after_document) {
+    syntax_error(subject, nul + 1,
+                 after_document ? "unexpected NUL byte (U+0000) after the document; only "
+                                  "whitespace may follow it"
+                                : "unexpected NUL byte (U+0000); JSON text cannot contain one "
+                                  "(inside a string it is written \\u0000)");
+  };
+  json doc;
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
+    strict_builder builder(doc, subject);
+    nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
   } catch (const nlohmann::json::parse_error& e) {
+    if (nul != std::string_view::npos && e.byte > nul) nul_error(false);
     // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ..."; keep
     // the part after the id and state the byte offset, which is what an editor can jump to.
     std::string detail = e.what();
     const auto close = detail.find("] ");
     if (close != std::string::npos) detail = detail.substr(close + 2);
-    throw error("rollgate.json.101", "",
-                subject + " is not valid JSON at byte " + std::to_string(e.byte) + ": " + detail);
+    syntax_error(subject, e.byte, detail);
   } catch (const nlohmann::json::exception& e) {
     // Not a parse_error but still bad input: out_of_range.406 for a number too large for a
     // double ("1e400"). Found by tests/fuzz/fuzz_json_input; it escaped as a non-rollgate error.
@@ -72,6 +212,8 @@ nlohmann::json parse_json(std::string_view text, std::string_view what, const js
     if (close != std::string::npos) detail = detail.substr(close + 2);
     throw error("rollgate.json.101", "", subject + " is not valid JSON: " + detail);
   }
+  if (nul != std::string_view::npos) nul_error(true);
+  return doc;
 }
 
 std::string pointer_append(std::string_view base, std::string_view token) {

@@ -3,7 +3,9 @@
 // Why a wrapper: nlohmann/json accepts any nesting depth, and code that walks a document
 // recursively (validation, diffing, destruction in older versions) can then overflow the stack on
 // hostile input. We bound size and depth *before* parsing with one linear scan, and turn parse
-// failures into rollgate::error with a stable id and the byte offset.
+// failures into rollgate::error with a stable id and the byte offset. The document is built from
+// nlohmann's SAX events, so that repeated member names are refused in the one place every
+// rollgate input passes.
 #ifndef ROLLGATE_DETAIL_JSON_INPUT_HPP
 #define ROLLGATE_DETAIL_JSON_INPUT_HPP
 
@@ -20,9 +22,11 @@ struct json_limits {
   std::size_t max_depth = 256;                    ///< deeper nesting: rollgate.json.102
 };
 
-/// Parses `text` (named `what` in messages, e.g. "config").
+/// Parses `text` (named `what` in messages, e.g. "config"). Stricter than nlohmann::json::parse
+/// in two ways: a NUL byte is an error wherever it is (nlohmann stops reading at one), and an
+/// object may not name a member twice (nlohmann keeps the last).
 /// @throws rollgate::error rollgate.json.101 (syntax, with byte offset), .102 (too deep), .103 (too
-/// big)
+/// big), .104 (a member named twice in one object; the pointer names the member)
 nlohmann::json parse_json(std::string_view text, std::string_view what,
                           const json_limits& limits = {});
 

@@ -1,300 +1,25 @@
-// The canary judge of canary.hpp. Per metric: read each arm's data (samples, sketch or counts),
-// run the checks the config asks for (shift, tail quantiles, rate, absolute gates), classify;
-// then score by groups and decide. See docs/canary.md for the rules and where they differ
-// from Kayenta.
-#include "rollgate/canary.hpp"
+// The checks of one metric for the canary judge: see metric.hpp and docs/canary.md for the rules
+// and where they differ from Kayenta.
+#include "canary/metric.hpp"
 
-#include <algorithm>  // std::sort, std::max
-#include <cmath>      // std::sqrt, std::isnan, std::fabs
+#include <algorithm>  // std::min, std::max
+#include <cmath>      // std::sqrt, std::isnan, std::fabs, std::ceil
 #include <cstdio>     // std::snprintf
-#include <limits>     // std::numeric_limits
-#include <map>        // std::map
 #include <stdexcept>  // std::exception (Boost.Math errors become NoData)
-#include <utility>    // std::pair
+#include <string>     // std::string
+#include <utility>    // std::pair, std::move
 
 #include <boost/math/distributions/binomial.hpp>    // Clopper-Pearson bounds, binomial tails
 #include <boost/math/distributions/normal.hpp>      // z quantiles
 #include <boost/math/distributions/students_t.hpp>  // Welch interval
 
-#include "detail/canary_config.hpp"
-#include "detail/json_input.hpp"
-#include "rollgate/error.hpp"
+#include "canary/binned.hpp"
+#include "canary/text.hpp"
 #include "rollgate/sketch.hpp"
 #include "rollgate/stats.hpp"
 
-namespace rollgate {
+namespace rollgate::detail::canary {
 namespace {
-
-using json = nlohmann::json;
-using ojson = nlohmann::ordered_json;  // output keeps the documented key order
-using detail::bad_direction;
-using detail::metric_kind;
-using detail::metric_spec;
-using detail::metric_test;
-using detail::pointer_append;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string num(double v) {
-  if (std::isnan(v)) return "n/a";
-  char buf[32];
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);  // counts read as counts, not 2e+04
-  } else {
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-  }
-  return buf;
-}
-std::string pct(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g%%", v * 100);
-  return buf;
-}
-
-// ------------------------------------------------------------------------------------------
-// Data of one arm
-
-enum class form { missing, samples, sketch, counts };
-
-struct arm {
-  form kind = form::missing;
-  std::vector<double> values;  // samples, NaN dropped
-  std::size_t nan_count = 0;
-  // sketch: the sketch and its buckets as (representative value, count), ascending
-  std::vector<quantile_sketch> sketch;  // 0 or 1 element (quantile_sketch has no default state)
-  std::vector<std::pair<double, double>> bins;
-  double events = 0, total = 0;
-  double n() const {
-    if (kind == form::samples) return static_cast<double>(values.size());
-    if (kind == form::sketch) return static_cast<double>(sketch.front().count());
-    if (kind == form::counts) return total;
-    return 0;
-  }
-};
-
-/// A sketch's buckets as (representative value, count), ascending: the tie groups of the binned
-/// Mann-Whitney and Hodges-Lehmann computations.
-std::vector<std::pair<double, double>> bins_of(const quantile_sketch& sketch) {
-  std::vector<std::pair<double, double>> out;
-  for (const auto& b : sketch.buckets()) out.emplace_back(b.value, static_cast<double>(b.count));
-  return out;
-}
-
-bool is_integer(double v) {
-  return v == std::floor(v);
-}
-
-arm parse_arm(const json& d, const std::string& ptr, std::vector<problem>& out) {
-  arm a;
-  if (d.is_array()) {
-    a.kind = form::samples;
-    a.values.reserve(d.size());
-    for (std::size_t i = 0; i < d.size(); ++i) {
-      const json& v = d[i];
-      if (v.is_number()) {
-        const double x = v.get<double>();
-        if (std::isnan(x)) {
-          ++a.nan_count;
-        } else if (!std::isfinite(x)) {
-          out.push_back({"rollgate.canary.511", pointer_append(ptr, i), "sample is infinite"});
-        } else {
-          a.values.push_back(x);
-        }
-      } else if (v.is_null() || (v.is_string() && (v == "NaN" || v == "nan"))) {
-        ++a.nan_count;  // metric stores report gaps as null or "NaN": an explicit NoData later
-      } else {
-        out.push_back({"rollgate.canary.511", pointer_append(ptr, i),
-                       std::string("a sample must be a number (or null/\"NaN\" for a gap), got ") +
-                           detail::json_type_name(v)});
-      }
-    }
-    return a;
-  }
-  if (d.is_object() && d.contains("type")) {
-    try {
-      a.sketch.push_back(quantile_sketch::from_json(d.dump()));
-      a.bins = bins_of(a.sketch.front());
-      a.kind = form::sketch;
-    } catch (const error& e) {
-      for (const auto& p : e.problems()) {
-        out.push_back({"rollgate.canary.512", ptr + p.pointer,
-                       "invalid sketch: " + p.message + " [" + p.code + "]"});
-      }
-    }
-    return a;
-  }
-  if (d.is_object() && (d.contains("events") || d.contains("total"))) {
-    bool ok = true;
-    for (const char* k : {"events", "total"}) {
-      const std::string kp = pointer_append(ptr, k);
-      if (!d.contains(k)) {
-        out.push_back({"rollgate.canary.511", ptr, std::string("counts need \"") + k + "\""});
-        ok = false;
-      } else if (!d[k].is_number() || !std::isfinite(d[k].get<double>()) ||
-                 d[k].get<double>() < 0 || !is_integer(d[k].get<double>()) ||
-                 d[k].get<double>() > 9.0e15) {
-        out.push_back({"rollgate.canary.511", kp, "must be a non-negative integer"});
-        ok = false;
-      }
-    }
-    for (auto it = d.begin(); it != d.end(); ++it) {
-      if (it.key() != "events" && it.key() != "total") {
-        out.push_back({"rollgate.canary.511", pointer_append(ptr, it.key()),
-                       "unknown field '" + it.key() + "' in counts (known: events, total)"});
-        ok = false;
-      }
-    }
-    if (ok) {
-      a.events = d["events"].get<double>();
-      a.total = d["total"].get<double>();
-      if (a.events > a.total) {
-        out.push_back({"rollgate.canary.511", pointer_append(ptr, "events"),
-                       "events (" + num(a.events) + ") exceed total (" + num(a.total) + ")"});
-      } else {
-        a.kind = form::counts;
-      }
-    }
-    return a;
-  }
-  out.push_back({"rollgate.canary.511", ptr,
-                 std::string("metric data must be an array of samples, a sketch or counts "
-                             "{\"events\", \"total\"}, got ") +
-                     detail::json_type_name(d)});
-  return a;
-}
-
-std::map<std::string, arm> parse_data(std::string_view text, const char* what,
-                                      std::vector<problem>& out) {
-  std::map<std::string, arm> arms;
-  const json doc = detail::parse_input(text, what);
-  const std::string base = std::string("/") + what;
-  if (!doc.is_object() || !doc.contains("metrics") || !doc["metrics"].is_object()) {
-    out.push_back({"rollgate.canary.510", base,
-                   std::string(what) + " must be an object {\"metrics\": {name: data}}"});
-    return arms;
-  }
-  for (auto it = doc.begin(); it != doc.end(); ++it) {
-    if (it.key() != "metrics" && it.key() != "name" && it.key() != "scope") {
-      out.push_back({"rollgate.canary.510", pointer_append(base, it.key()),
-                     "unknown field '" + it.key() + "' (known: metrics, name, scope)"});
-    }
-  }
-  const json& m = doc["metrics"];
-  for (auto it = m.begin(); it != m.end(); ++it) {
-    arms[it.key()] =
-        parse_arm(it.value(), pointer_append(pointer_append(base, "metrics"), it.key()), out);
-  }
-  return arms;
-}
-
-// ------------------------------------------------------------------------------------------
-// Statistics on binned data (sketch buckets): each bin is one tie group.
-
-struct binned_mwu {
-  double p_value;
-  double u;
-  double var;  // tie-corrected variance of U
-};
-
-/// Two-sided Mann-Whitney U of x against y on binned data, asymptotic with continuity and tie
-/// correction: identical to scipy's asymptotic test on the expanded samples.
-binned_mwu mwu_binned(const std::vector<std::pair<double, double>>& x,
-                      const std::vector<std::pair<double, double>>& y) {
-  double n1 = 0, n2 = 0;
-  for (const auto& b : x) n1 += b.second;
-  for (const auto& b : y) n2 += b.second;
-  double u = 0, ties = 0, y_below = 0;
-  std::size_t i = 0, j = 0;
-  while (i < x.size() || j < y.size()) {
-    double v;
-    if (j >= y.size() || (i < x.size() && x[i].first < y[j].first)) {
-      v = x[i].first;
-    } else {
-      v = y[j].first;
-    }
-    double cx = 0, cy = 0;
-    if (i < x.size() && x[i].first == v) cx = x[i++].second;
-    if (j < y.size() && y[j].first == v) cy = y[j++].second;
-    u += cx * (y_below + cy / 2);
-    y_below += cy;
-    const double t = cx + cy;
-    ties += t * t * t - t;
-  }
-  const double n = n1 + n2;
-  const double mu = n1 * n2 / 2;
-  const double var = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1)));
-  binned_mwu r{1.0, u, var};
-  if (var > 0) {
-    const double z = (std::fabs(u - mu) - 0.5) / std::sqrt(var);
-    const boost::math::normal nd;
-    r.p_value = z <= 0 ? 1.0 : std::min(1.0, 2 * boost::math::cdf(boost::math::complement(nd, z)));
-  }
-  return r;
-}
-
-/// Hodges-Lehmann shift x - y on binned data: weighted order statistics of the pairwise
-/// differences of bin values (weights count_x * count_y), CI ranks from the normal approximation
-/// with the tie-corrected variance.
-struct shift {
-  double estimate, lower, upper;
-};
-shift hl_binned(const std::vector<std::pair<double, double>>& x,
-                const std::vector<std::pair<double, double>>& y, double alpha, double var) {
-  // The bucket lists are sorted ascending; the pairwise differences are never materialised
-  // (2 x 2048 buckets would be 16M pairs): order statistics come from a weighted count of pairs
-  // at or below a threshold, O(|x| + |y|), inside a bisection on the value.
-  double wy_total = 0, total = 0;
-  for (const auto& b : y) wy_total += b.second;
-  for (const auto& a : x) total += a.second * wy_total;
-  // weight of pairs with x_i - y_j <= t, i.e. y_j >= x_i - t
-  auto count_le = [&](double t) {
-    double c = 0, below = 0;  // below: weight of y_j < x_i - t (grows with i)
-    std::size_t j = 0;
-    for (const auto& a : x) {
-      while (j < y.size() && y[j].first < a.first - t) below += y[j++].second;
-      c += a.second * (wy_total - below);
-    }
-    return c;
-  };
-  // smallest difference strictly above t
-  auto next_above = [&](double t) {
-    double best = std::numeric_limits<double>::infinity();
-    std::size_t j = 0;  // first y_j with x_i - y_j <= t, i.e. y_j >= x_i - t
-    for (const auto& a : x) {
-      while (j < y.size() && y[j].first < a.first - t) ++j;
-      if (j > 0) best = std::min(best, a.first - y[j - 1].first);  // largest y_j below: > t
-    }
-    return best;
-  };
-  const double lo_all = x.front().first - y.back().first;
-  const double hi_all = x.back().first - y.front().first;
-  // value of the k-th smallest difference (1-based rank)
-  auto at_rank = [&](double k) {
-    if (count_le(lo_all) >= k) return lo_all;
-    double lo = lo_all, hi = hi_all;  // invariant: count_le(lo) < k <= count_le(hi)
-    for (int it = 0; it < 200 && hi > lo; ++it) {
-      const double mid = lo + (hi - lo) / 2;
-      if (mid <= lo || mid >= hi) break;
-      (count_le(mid) >= k ? hi : lo) = mid;
-    }
-    // The smallest difference above lo is the k-th unless (lo, hi] still holds several distinct
-    // differences; step through them (each step passes one value, so this ends).
-    double d = next_above(lo);
-    while (count_le(d) < k) {
-      const double next = next_above(d);
-      if (!(next > d)) break;  // rounding guard: never loop in place
-      d = next;
-    }
-    return d;
-  };
-  const double mid =
-      (at_rank(std::floor((total + 1) / 2)) + at_rank(std::ceil((total + 1) / 2))) / 2;
-  const boost::math::normal nd;
-  const double z = boost::math::quantile(nd, 1 - alpha / 2);
-  double k = std::floor(total / 2 - z * std::sqrt(std::max(var, 0.0)));
-  if (k < 1) k = 1;
-  return {mid, at_rank(k), at_rank(total - k + 1)};
-}
 
 // ------------------------------------------------------------------------------------------
 // Classification
@@ -362,18 +87,6 @@ double arm_mean(const arm& a) {
   double s = 0;
   for (double v : a.values) s += v;
   return s / static_cast<double>(a.values.size());
-}
-
-stats::sample_summary summary_of_bins(const std::vector<std::pair<double, double>>& bins) {
-  double n = 0, mean = 0, m2 = 0;
-  for (const auto& b : bins) {  // weighted Welford update
-    const double w = b.second;
-    const double delta = b.first - mean;
-    n += w;
-    mean += delta * w / n;
-    m2 += w * delta * (b.first - mean);
-  }
-  return {n, mean, n > 1 ? m2 / (n - 1) : 0};
 }
 
 // ------------------------------------------------------------------------------------------
@@ -740,7 +453,7 @@ struct metric_eval {
     }
   }
 
-  void run(arm* base, arm* can) {
+  void run(const arm* base, const arm* can) {
     arm missing;
     arm b = base ? *base : missing;
     arm c = can ? *can : missing;
@@ -807,198 +520,21 @@ struct metric_eval {
 
 }  // namespace
 
-const char* to_string(classification c) noexcept {
-  switch (c) {
-    case classification::pass:
-      return "Pass";
-    case classification::high:
-      return "High";
-    case classification::low:
-      return "Low";
-    default:
-      return "NoData";
-  }
+metric_result evaluate_metric(const metric_spec& m, const canary_config& cfg, const arm* base,
+                              const arm* can) {
+  metric_eval e{m, cfg, {}};
+  e.r.name = m.name;
+  e.r.kind = m.kind == metric_kind::rate ? "rate" : "continuous";
+  e.r.direction = m.direction == bad_direction::increase   ? "increase"
+                  : m.direction == bad_direction::decrease ? "decrease"
+                                                           : "either";
+  e.r.group = m.group;
+  e.r.weight = m.weight;
+  e.r.critical = m.critical;
+  e.r.must_have_data = m.must_have_data;
+  e.r.p_value = e.r.estimate = e.r.lower = e.r.upper = kNaN;
+  e.run(base, can);
+  return std::move(e.r);
 }
 
-const char* to_string(decision d) noexcept {
-  switch (d) {
-    case decision::pass:
-      return "PASS";
-    case decision::rollback:
-      return "ROLLBACK";
-    default:
-      return "HOLD";
-  }
-}
-
-void validate_canary_config(std::string_view canary_config_json) {
-  (void)detail::load_canary_config(detail::parse_input(canary_config_json, "canary config"));
-}
-
-analysis judge(std::string_view canary_config_json, std::string_view baseline_json,
-               std::string_view canary_json) {
-  const detail::canary_config cfg =
-      detail::load_canary_config(detail::parse_input(canary_config_json, "canary config"));
-  std::vector<problem> bad;
-  auto base = parse_data(baseline_json, "baseline", bad);
-  auto can = parse_data(canary_json, "canary", bad);
-  if (!bad.empty()) throw error(std::move(bad));
-
-  analysis out;
-  for (const auto& m : cfg.metrics) {
-    metric_eval e{m, cfg, {}};
-    e.r.name = m.name;
-    e.r.kind = m.kind == metric_kind::rate ? "rate" : "continuous";
-    e.r.direction = m.direction == bad_direction::increase   ? "increase"
-                    : m.direction == bad_direction::decrease ? "decrease"
-                                                             : "either";
-    e.r.group = m.group;
-    e.r.weight = m.weight;
-    e.r.critical = m.critical;
-    e.r.must_have_data = m.must_have_data;
-    e.r.p_value = e.r.estimate = e.r.lower = e.r.upper = kNaN;
-    auto bi = base.find(m.name);
-    auto ci = can.find(m.name);
-    e.run(bi == base.end() ? nullptr : &bi->second, ci == can.end() ? nullptr : &ci->second);
-    out.metrics.push_back(std::move(e.r));
-  }
-
-  // ---- groups and score
-  std::vector<std::string> order;
-  std::map<std::string, std::pair<double, double>> sums;  // group -> (passing, classified)
-  for (const auto& r : out.metrics) {
-    if (!sums.count(r.group)) order.push_back(r.group);
-    auto& s = sums[r.group];
-    if (r.outcome == classification::no_data) continue;
-    s.second += r.weight;
-    if (r.outcome == classification::pass) s.first += r.weight;
-  }
-  double configured = 0;
-  std::size_t unlisted = 0;
-  std::map<std::string, double> weights;
-  for (const auto& [g, w] : cfg.group_weights) weights[g] = w;
-  for (const auto& g : order) {
-    if (weights.count(g)) {
-      configured += weights[g];
-    } else {
-      ++unlisted;
-    }
-  }
-  const double rest =
-      unlisted ? std::max(0.0, 100 - configured) / static_cast<double>(unlisted) : 0;
-  double wsum = 0, ssum = 0;
-  for (const auto& g : order) {
-    group_score gs{g, weights.count(g) ? weights[g] : rest, kNaN};
-    const auto& s = sums[g];
-    if (s.second > 0) {
-      gs.score = 100 * s.first / s.second;
-      wsum += gs.weight;
-      ssum += gs.weight * gs.score;
-    }
-    out.groups.push_back(gs);
-  }
-  out.score = wsum > 0 ? ssum / wsum : kNaN;
-
-  // ---- decision
-  std::vector<std::string> blocking;  // NoData that keeps us from PASS
-  std::size_t failing = 0;
-  for (const auto& r : out.metrics) {
-    const bool fail = r.outcome == classification::high || r.outcome == classification::low;
-    failing += fail;
-    if (fail && r.critical) out.critical_failures.push_back(r.name);
-    if (r.outcome == classification::no_data && r.must_have_data) blocking.push_back(r.name);
-  }
-  auto names = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
-    return s;
-  };
-  if (!out.critical_failures.empty()) {
-    out.verdict = decision::rollback;
-    out.reasons.push_back("critical metric failed: " + names(out.critical_failures));
-  } else if (std::isnan(out.score)) {
-    out.verdict = decision::hold;
-    out.reasons.push_back("no metric had enough data to score: " + names(blocking));
-  } else if (failing == 0 && blocking.empty() && out.score >= cfg.pass_threshold) {
-    out.verdict = decision::pass;
-    out.reasons.push_back("all metrics passed (score " + num(out.score) + ")");
-  } else if (out.score < cfg.marginal_threshold) {
-    out.verdict = decision::rollback;
-    out.reasons.push_back("score " + num(out.score) + " is below the marginal threshold " +
-                          num(cfg.marginal_threshold));
-  } else {
-    out.verdict = decision::hold;
-    if (failing > 0) {
-      out.reasons.push_back(std::to_string(failing) + " metric(s) failed; score " + num(out.score) +
-                            " is between the thresholds " + num(cfg.marginal_threshold) + " and " +
-                            num(cfg.pass_threshold));
-    }
-    if (!blocking.empty()) out.reasons.push_back("need more data for: " + names(blocking));
-    if (out.reasons.empty()) {
-      out.reasons.push_back("score " + num(out.score) + " is below the pass threshold " +
-                            num(cfg.pass_threshold));
-    }
-  }
-  return out;
-}
-
-namespace {
-ojson number_or_null(double v) {
-  return std::isfinite(v) ? ojson(v) : ojson(nullptr);
-}
-/// Counts and weights print as integers when they are (2000, not 2000.0).
-ojson count(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return ojson(static_cast<std::int64_t>(v));
-  return ojson(v);
-}
-}  // namespace
-
-std::string to_json(const analysis& a) {
-  ojson metrics = ojson::array();
-  for (const auto& r : a.metrics) {
-    ojson checks = ojson::array();
-    for (const auto& c : r.checks) {
-      checks.push_back({{"check", c.check},
-                        {"label", c.label},
-                        {"classification", to_string(c.outcome)},
-                        {"pValue", number_or_null(c.p_value)},
-                        {"estimate", number_or_null(c.estimate)},
-                        {"lower", number_or_null(c.lower)},
-                        {"upper", number_or_null(c.upper)},
-                        {"allowed", number_or_null(c.allowed)},
-                        {"baseline", number_or_null(c.baseline)},
-                        {"canary", number_or_null(c.canary)},
-                        {"reason", c.reason}});
-    }
-    metrics.push_back({{"name", r.name},
-                       {"kind", r.kind},
-                       {"direction", r.direction},
-                       {"group", r.group},
-                       {"weight", count(r.weight)},
-                       {"critical", r.critical},
-                       {"mustHaveData", r.must_have_data},
-                       {"classification", to_string(r.outcome)},
-                       {"test", r.test.empty() ? ojson(nullptr) : ojson(r.test)},
-                       {"pValue", number_or_null(r.p_value)},
-                       {"estimate", number_or_null(r.estimate)},
-                       {"interval", {number_or_null(r.lower), number_or_null(r.upper)}},
-                       {"baselineCount", count(r.baseline_count)},
-                       {"canaryCount", count(r.canary_count)},
-                       {"reasons", r.reasons},
-                       {"checks", checks}});
-  }
-  ojson groups = ojson::array();
-  for (const auto& g : a.groups) {
-    groups.push_back(
-        {{"name", g.name}, {"weight", count(g.weight)}, {"score", number_or_null(g.score)}});
-  }
-  const ojson out = {{"decision", to_string(a.verdict)},
-                     {"score", number_or_null(a.score)},
-                     {"reasons", a.reasons},
-                     {"criticalFailures", a.critical_failures},
-                     {"groups", groups},
-                     {"metrics", metrics}};
-  return out.dump();
-}
-
-}  // namespace rollgate
+}  // namespace rollgate::detail::canary
