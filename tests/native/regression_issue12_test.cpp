@@ -132,12 +132,11 @@ TEST(Issue12, EveryJsonInputRejectsARepeatedMember) {
   expect_repeat_refused("context", R"({"targetingKey":"a","country":"DE"})",
                         [&](const std::string& text) { rollgate::context::from_json(ev, text); });
 
-  const std::string plan = rollgate::default_plan(rollgate::risk::medium);
+  const std::string plan = rollgate::default_plan(rollgate::risk::medium).to_json();
   expect_repeat_refused("plan", plan,
-                        [](const std::string& text) { rollgate::validate_plan(text); });
-  expect_repeat_refused("state", rollgate::initial_state(0), [&](const std::string& text) {
-    rollgate::next_action(plan, text, "null", 0);
-  });
+                        [](const std::string& text) { rollgate::rollout_plan::parse(text); });
+  expect_repeat_refused("state", rollgate::initial_state(0).to_json(),
+                        [&](const std::string& text) { rollgate::rollout_state::parse(text); });
 
   expect_repeat_refused("canary config", kCanaryConfig,
                         [](const std::string& text) { rollgate::validate_canary_config(text); });
