@@ -163,11 +163,22 @@ async function serve(request, s, url, ctx, progress) {
 
   let body = response.body;
   if (shadowRequest && status !== 0 && served === arm) {
-    let forDiff = null;
-    if (body) [body, forDiff] = body.tee();
-    const servedMeta = { status: response.status, headers: [...response.headers] };
-    // The comparison ends after this response; it arms a flush itself if none is pending then.
-    ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, forDiff).then(() => flushSoon(s)));
+    // Memory per shadowed request is bounded by the diff limit: a body that declares a larger
+    // length is not shadowed at all, and any other is read for the diff at once, into a bounded
+    // buffer that is abandoned past the limit, so the tee never holds more than the limit for it
+    // (an unread tee branch buffers everything the user's branch has been sent).
+    const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
+    const declared = body ? Number(response.headers.get('content-length')) : 0;
+    if (declared > limit) {
+      acc.arm(state.rollout, state.window, arm).shadow.skipped++;
+    } else {
+      let forDiff = null;
+      if (body) [body, forDiff] = body.tee();
+      const servedBytes = readLimited(forDiff, limit).catch(() => null);
+      const servedMeta = { status: response.status, headers: [...response.headers] };
+      // The comparison ends after this response; it arms a flush itself if none is pending then.
+      ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, servedBytes, limit).then(() => flushSoon(s)));
+    }
   }
   scheduleFlush(s, ctx);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
@@ -302,7 +313,7 @@ function cloneForShadow(request, s) {
   return { method: request.method, url: request.url, headers };
 }
 
-async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
+async function shadowCompare(s, state, arm, req, servedMeta, servedRead, limit) {
   const a = () => acc.arm(state.rollout, state.window, arm);
   a().shadow.sent++;
   // Diffy's model: the candidate (shadow) is compared with what was served, and a second request
@@ -319,17 +330,21 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
   };
   try {
     const servedOrigin = arm === 'canary' ? state.origins.canary : state.origins.stable || s.stableOrigin;
-    const [shadowResp, secondaryResp] = await Promise.all([
-      send(state.origins.shadow, 'candidate'),
-      wantNoise ? send(servedOrigin, 'secondary') : null,
-    ]);
-    const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
-    const [servedBytes, shadowBytes, secondaryBytes] = await Promise.all([
-      readLimited(servedBody, limit),
+    const answers = Promise.all([send(state.origins.shadow, 'candidate'), wantNoise ? send(servedOrigin, 'secondary') : null]);
+    const servedBytes = await servedRead;
+    if (servedBytes === null) {
+      // Longer than the limit (found while reading): nothing to diff, stop waiting for the others.
+      controller.abort();
+      answers.catch(() => {});
+      a().shadow.skipped++;
+      return;
+    }
+    const [shadowResp, secondaryResp] = await answers;
+    const [shadowBytes, secondaryBytes] = await Promise.all([
       readLimited(shadowResp.body, limit),
       secondaryResp ? readLimited(secondaryResp.body, limit) : null,
     ]);
-    if (servedBytes === null || shadowBytes === null) {
+    if (shadowBytes === null) {
       a().shadow.skipped++;
       return;
     }
@@ -344,7 +359,6 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
     if (r.equal) arm_.shadow.equal++;
     if (secondary) arm_.shadow.noise++;
   } catch (e) {
-    if (servedBody) servedBody.cancel().catch(() => {});
     a().shadow.failed++;
     logOnce('shadow', 'shadow comparison failed', { error: engine.describeError(e) });
   } finally {
