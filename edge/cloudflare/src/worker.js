@@ -13,6 +13,7 @@ import { readSettings } from './settings.js';
 import { Accumulator } from './metrics.js';
 import { signUnit, verifyUnit, verifyOverride, randomUnit } from './crypto.js';
 import { PREFIX, INTERNAL, corsHeaders, json, readLimited, log } from './http.js';
+import { upstream, flush as deliver } from './flush.js';
 
 export { Coordinator } from './coordinator.js';
 
@@ -254,7 +255,7 @@ function coordinator(s) {
   return s.coordinator.get(s.coordinator.idFromName(s.rolloutName));
 }
 
-/** The coordinator's state, cached for stateTtlMs; throws when the coordinator fails. */
+/** The coordinator's state (through the isolate's aggregator, if any), cached for stateTtlMs; throws when it fails. */
 async function rolloutState(s) {
   const now = Date.now();
   if (cached && now < cached.until) return cached.state;
@@ -263,7 +264,8 @@ async function rolloutState(s) {
     // The TTL runs from before the read, so no isolate acts on a state older than stateTtlMs
     // (counted from when the coordinator answered), however slow the answer was to arrive.
     const asked = Date.now();
-    const r = await coordinator(s).fetch('https://coordinator' + INTERNAL + 'state');
+    const up = upstream(s, acc);
+    const r = await up.stub.fetch('https://coordinator' + up.state);
     if (!r.ok) throw new Error(`coordinator answered ${r.status}`);
     const state = await r.json();
     cached = { state, until: asked + s.stateTtlMs };
@@ -389,30 +391,8 @@ function scheduleFlush(s, ctx) {
 }
 
 async function flush(s) {
-  if (acc.dirty) acc.pending.push(acc.take());
-  while (acc.pending.length > 5) acc.pending.shift(); // bounded: drop the oldest undelivered batch
-  let stub;
-  try {
-    stub = coordinator(s);
-  } catch {
-    return; // no usable binding (counted as a settings problem already)
-  }
-  while (acc.pending.length) {
-    const batch = acc.pending[0];
-    try {
-      const r = await stub.fetch('https://coordinator' + INTERNAL + 'report', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch),
-      });
-      if (!r.ok) throw new Error(`coordinator answered ${r.status}: ${await r.text()}`);
-      acc.pending.shift();
-    } catch (e) {
-      acc.count('flushErrors');
-      logOnce('flush', 'flush to the coordinator failed; will retry', { error: String(e.message || e) });
-      return;
-    }
-  }
+  const e = await deliver(acc, s);
+  if (e) logOnce('flush', 'flush to the coordinator failed; will retry', { error: String(e.message || e) });
 }
 
 // --- /__rollgate/* ----------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+// rollgate edge — an isolate's side of delivery: which Durable Object it reads the rollout state
+// from and flushes its summaries to (the rollout's coordinator, or one of its aggregators), and
+// the in-order, retried delivery of its batches. Used by worker.js, and by the simulation test
+// that runs a thousand isolates' worth of it. SPDX-License-Identifier: MIT
+import { INTERNAL } from './http.js';
+import { batchRequests } from './metrics.js';
+import { DEDUPE_HORIZON_MS } from './coordinator/dedupe.js';
+
+/** Undelivered batches kept per isolate; the oldest is given up (and counted) beyond this. */
+export const PENDING_MAX = 10;
+/** A batch is re-sent for at most this long, well within the time its receiver remembers it. */
+export const RETRY_MS = DEDUPE_HORIZON_MS / 2;
+
+/** The Durable Object name of aggregator `shard` of a rollout. */
+export const aggregatorName = (rollout, shard) => `${rollout}:agg:${shard}`;
+
+/**
+ * Where this isolate's state reads and flushes go. With `s.aggregators` > 0, to one aggregator,
+ * picked at random once per isolate (isolate ids are random, so shards stay even), and always
+ * the same one: each receiver sees an isolate's batches in order, which is what dedupe needs.
+ */
+export function upstream(s, acc) {
+  const ns = s.coordinator;
+  if (s.aggregators > 0) {
+    if (acc.shard === undefined) acc.shard = Math.floor(Math.random() * s.aggregators);
+    const shard = acc.shard % s.aggregators;
+    const q = `?shard=${shard}`; // the aggregator learns its shard from its first request
+    return { stub: ns.get(ns.idFromName(aggregatorName(s.rolloutName, shard))), state: INTERNAL + 'agg/state' + q, report: INTERNAL + 'agg/report' + q };
+  }
+  return { stub: ns.get(ns.idFromName(s.rolloutName)), state: INTERNAL + 'state', report: INTERNAL + 'report' };
+}
+
+/** Gives up batches beyond PENDING_MAX or older than RETRY_MS, counting them and their requests. */
+function dropStale(acc, now) {
+  while (acc.pending.length > PENDING_MAX || (acc.pending.length && now - acc.pending[0].sentAt > RETRY_MS)) {
+    const lost = acc.pending.shift();
+    acc.counters.droppedBatches++;
+    acc.counters.droppedRequests += batchRequests(lost);
+    acc.dirty = true;
+  }
+}
+
+/**
+ * Sends the isolate's summaries: what was counted since the last flush becomes a new batch, and
+ * the undelivered ones go first, one at a time and in order, each with its own id until its
+ * receiver has stored it (answers 2xx). Returns the error that stopped it, or null.
+ */
+export async function flush(acc, s) {
+  if (acc.dirty) acc.pending.push(acc.take());
+  dropStale(acc, Date.now());
+  let up;
+  try {
+    up = upstream(s, acc);
+  } catch (e) {
+    return e; // no usable binding (counted as a settings problem already)
+  }
+  while (acc.pending.length) {
+    const batch = acc.pending[0];
+    try {
+      const r = await up.stub.fetch('https://coordinator' + up.report, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      if (!r.ok) throw new Error(`coordinator answered ${r.status}: ${(await r.text()).slice(0, 200)}`);
+      acc.pending.shift();
+    } catch (e) {
+      acc.count('flushErrors');
+      return e;
+    }
+  }
+  return null;
+}
