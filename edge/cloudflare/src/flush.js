@@ -6,8 +6,6 @@ import { INTERNAL } from './http.js';
 import { batchRequests } from './metrics.js';
 import { DEDUPE_HORIZON_MS } from './coordinator/dedupe.js';
 
-/** Undelivered batches kept per isolate; the oldest is given up (and counted) beyond this. */
-export const PENDING_MAX = 10;
 /** A batch is re-sent for at most this long, well within the time its receiver remembers it. */
 export const RETRY_MS = DEDUPE_HORIZON_MS / 2;
 
@@ -30,9 +28,9 @@ export function upstream(s, acc) {
   return { stub: ns.get(ns.idFromName(s.rolloutName)), state: INTERNAL + 'state', report: INTERNAL + 'report' };
 }
 
-/** Gives up batches beyond PENDING_MAX or older than RETRY_MS, counting them and their requests. */
+/** Gives up a batch re-sent for longer than RETRY_MS, counting it and its requests. */
 function dropStale(acc, now) {
-  while (acc.pending.length > PENDING_MAX || (acc.pending.length && now - acc.pending[0].sentAt > RETRY_MS)) {
+  while (acc.pending.length && now - acc.pending[0].sentAt > RETRY_MS) {
     const lost = acc.pending.shift();
     acc.counters.droppedBatches++;
     acc.counters.droppedRequests += batchRequests(lost);
@@ -41,12 +39,13 @@ function dropStale(acc, now) {
 }
 
 /**
- * Sends the isolate's summaries: what was counted since the last flush becomes a new batch, and
- * the undelivered ones go first, one at a time and in order, each with its own id until its
- * receiver has stored it (answers 2xx). Returns the error that stopped it, or null.
+ * Sends the isolate's summaries. At most one batch is undelivered at a time: it is re-sent with
+ * the same id until its receiver has stored it (answers 2xx), and meanwhile what is counted stays
+ * in the accumulator, merged, to become the next batch (sent right after it). So an outage of the
+ * receiver costs neither counts nor memory, however long it lasts (up to RETRY_MS). Callers run
+ * one flush at a time. Returns the error that stopped it, or null.
  */
 export async function flush(acc, s) {
-  if (acc.dirty) acc.pending.push(acc.take());
   dropStale(acc, Date.now());
   let up;
   try {
@@ -54,7 +53,12 @@ export async function flush(acc, s) {
   } catch (e) {
     return e; // no usable binding (counted as a settings problem already)
   }
-  while (acc.pending.length) {
+  // The undelivered batch, if any, then what was counted until now (at most two sends).
+  for (let round = 0; round < 2; round++) {
+    if (acc.pending.length === 0) {
+      if (!acc.dirty) break;
+      acc.pending.push(acc.take());
+    }
     const batch = acc.pending[0];
     try {
       const r = await up.stub.fetch('https://coordinator' + up.report, {

@@ -15,8 +15,8 @@ export function emptyCounters() {
   return {
     failOpen: { settings: 0, coordinator: 0, state: 0, evaluation: 0, internal: 0 },
     flushErrors: 0,
-    // Undelivered batches given up (more than PENDING_MAX waiting, or older than the dedupe
-    // horizon), and the requests they counted: the only way an isolate loses counts (flush.js).
+    // Undelivered batches given up (re-sent for longer than flush.js RETRY_MS), and the requests
+    // they counted: the only way an isolate loses counts.
     droppedBatches: 0,
     droppedRequests: 0,
     overrides: 0,
@@ -72,9 +72,10 @@ export class Accumulator {
     this.windows = new Map(); // `${rollout}\u0000${window}` → { rollout, window, arms }
     this.counters = emptyCounters();
     this.dirty = false;
-    this.pending = []; // batches whose delivery failed, re-sent first (the coordinator dedupes)
+    this.pending = []; // the batch whose delivery failed (at most one), re-sent first (receivers dedupe)
     this.flushing = null;
-    this.timer = false;
+    this.timer = 0; // when the waiting flush timer was armed (0: none)
+    this.sending = 0; // when the delivery under way started (0: none)
   }
 
   get isolate() {

@@ -371,18 +371,29 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedRead, limit) 
 // --- flushing -------------------------------------------------------------------------------------
 
 /**
- * Makes sure a flush is due within flushIntervalMs of the first unflushed count: one timer per
+ * Makes sure a flush starts within flushIntervalMs after every count: one waiting timer per
  * isolate, held open by the waitUntil of the request that armed it (Workers have no timers
- * outside requests). Returns the timer's promise, or null when one is already armed.
+ * outside requests). A count made while a flush is sending arms the next timer, whose flush waits
+ * for that one to end (deliveries stay one at a time and in order), so the last requests before a
+ * quiet spell are never left behind. A timer or delivery whose request was cancelled counts as
+ * gone after STALE_MS. Returns the timer's promise, or null when one is already waiting.
  */
+const STALE_MS = 30000;
 function flushSoon(s) {
-  if (acc.timer || (!acc.dirty && acc.pending.length === 0)) return null;
-  acc.timer = true;
-  return new Promise((resolve) => setTimeout(resolve, s.flushIntervalMs))
-    .then(() => flush(s))
-    .finally(() => {
-      acc.timer = false;
-    });
+  const now = Date.now();
+  if ((acc.timer && now - acc.timer < s.flushIntervalMs + STALE_MS) || (!acc.dirty && acc.pending.length === 0)) return null;
+  acc.timer = now;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(s.flushIntervalMs).then(async () => {
+    acc.timer = 0; // counts from here on arm the next timer
+    while (acc.sending && Date.now() - acc.sending < STALE_MS) await sleep(20);
+    acc.sending = Date.now();
+    try {
+      await flush(s);
+    } finally {
+      acc.sending = 0;
+    }
+  });
 }
 
 function scheduleFlush(s, ctx) {

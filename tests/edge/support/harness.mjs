@@ -116,13 +116,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
 });
 
 /**
- * Starts workerd with the given services (see workerd-config.mjs) and waits until every socket
- * answers. Returns {stop, logs, ports}. The process runs in its own process group; `stop` kills the
+ * Starts workerd with the given services (see workerd-config.mjs; `storage: {localDisk: dir}`
+ * keeps Durable Objects on disk, so a restart on the same dir finds them) and waits until every
+ * socket answers. Returns {stop, logs, ports}. The process runs in its own process group; `stop` kills the
  * group, and a hard timeout kills it anyway.
  */
-export async function startWorkerd({ services, vars, hardTimeoutMs = 110000, probe = 'http' }) {
+export async function startWorkerd({ services, vars, storage, hardTimeoutMs = 110000, probe = 'http' }) {
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-edge-'));
-  const file = writeConfig(join(edgeDir, '.tmp', `${process.pid}-${Date.now()}.capnp`), { services, vars });
+  const file = writeConfig(join(edgeDir, '.tmp', `${process.pid}-${Date.now()}.capnp`), { services, vars, storage });
   // workerd runs under a small shell watchdog in its own process group: stop() kills the group,
   // and if this test process dies without running any hook (SIGKILL), the watchdog notices
   // within a second and kills workerd, so no test ever leaves a workerd behind.
