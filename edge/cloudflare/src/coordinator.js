@@ -26,11 +26,9 @@ import { validateSpec, httpError, reportLimitsOf } from './coordinator/spec.js';
 import { storeChunked, loadChunked, Saver } from './coordinator/storage.js';
 import { Dedupe, parseBatchId } from './coordinator/dedupe.js';
 import { Aggregator, AGG_KEY, AGG_PREFIX } from './coordinator/aggregator.js';
-import { BUDGET, HISTORY_MAX, ISOLATES_MAX, ID_MAX, capReasons, boundAnalysis, storedArm, objectText } from './coordinator/bounds.js';
+import { BUDGET, HISTORY_MAX, ISOLATES_MAX, ID_MAX, REPORT_BODY_MAX, capReasons, boundAnalysis, storedArm, objectText } from './coordinator/bounds.js';
 
 const KEY = 'rollout';
-/** Largest summary a worker or an aggregator may post. */
-export const REPORT_BODY_MAX = 8 << 20;
 
 export class Coordinator {
   constructor(state, env) {

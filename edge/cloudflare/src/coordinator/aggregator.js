@@ -18,7 +18,7 @@ import { INTERNAL, json, readJson, log } from '../http.js';
 import { emptyArms, freeArms, mergeArm } from './arms.js';
 import { Dedupe, parseBatchId } from './dedupe.js';
 import { storeChunked, Saver } from './storage.js';
-import { BUDGET, storedArm, objectText } from './bounds.js';
+import { BUDGET, REPORT_BODY_MAX, storedArm, objectText } from './bounds.js';
 
 export const AGG_KEY = 'aggregator';
 export const AGG_PREFIX = INTERNAL + 'agg/';
@@ -26,7 +26,6 @@ export const AGG_PREFIX = INTERNAL + 'agg/';
 const WINDOWS_MAX = 4;
 /** A flush not acknowledged within this long is answered 503: its isolate retries it later. */
 const WAIT_MAX_MS = 10000;
-const REPORT_BODY_MAX = 8 << 20;
 
 /** A generation of merged flushes: acknowledged together once they are in a stored batch. */
 function generation() {

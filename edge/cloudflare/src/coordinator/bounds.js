@@ -35,6 +35,9 @@ export const BUDGET = {
   reportNoExamples: 128 * Ki, // a stored report without examples (windows, aggregators)
 };
 
+/** Largest summary a worker or an aggregator may post (HTTP body, bytes). */
+export const REPORT_BODY_MAX = 8 << 20;
+
 /** A record never exceeds this (checked at every save; see docs/edge.md for the sum). */
 export const RECORD_BOUND = 2048 * Ki;
 
