@@ -70,7 +70,7 @@ test('split: fresh units land in canary at the configured 20% (binomial toleranc
     const s = (await h.admin(ctx.port, 'GET', 'status')).body;
     return s.srm && s.srm.stableUnits + s.srm.canaryUnits >= n ? s : null;
   }, 5000);
-  assert.ok(st, `the coordinator evaluated the split: ${JSON.stringify((await h.admin(ctx.port, 'GET', 'status')).body.srm)} ${JSON.stringify((await h.admin(ctx.port, 'GET', 'status')).body.metrics.window)}`);
+  assert.ok(st, 'the coordinator evaluated the split');
   assert.equal(st.srm.checked, true);
   assert.deepEqual([st.srm.stableUnits, st.srm.canaryUnits], [stable, canary]);
   assert.equal(st.srm.canaryPercent, 20);
