@@ -16,8 +16,13 @@ const q = (s) => JSON.stringify(String(s)); // capnp text strings use the same e
  * @param {{
  *   services: Array<{name: string, port: number, vars?: Record<string,string>, script?: 'worker'|'passthrough',
  *                    coordinator?: boolean,         // false: no coordinator binding at all
- *                    coordinatorClass?: string}>,   // bind to a namespace of another class name
+ *                    coordinatorClass?: string,     // bind to a namespace of another class name
+ *                    entry?: string,                // main module instead of worker.mjs (which it may
+ *                                                   // import as './worker.mjs'); it exports the
+ *                                                   // service's fetch handler and the Coordinator class
+ *                    external?: Record<string,string>}>, // service bindings to "host:port" HTTP servers
  *   vars: Record<string,string>,   // bindings shared by every rollgate service (settings + secrets)
+ *   storage?: {localDisk: string}, // Durable Object storage on disk in that directory (default: in memory)
  * }} opts  The first service with script 'worker' hosts the Coordinator class.
  */
 export function writeConfig(file, opts) {
@@ -27,6 +32,10 @@ export function writeConfig(file, opts) {
   const services = [];
   const sockets = [];
   const workers = [];
+  const storage = opts.storage && opts.storage.localDisk ? `(localDisk = "rollgate-do-disk")` : '(inMemory = void)';
+  if (opts.storage && opts.storage.localDisk) {
+    services.push(`(name = "rollgate-do-disk", disk = (path = ${q(resolve(opts.storage.localDisk))}, writable = true))`);
+  }
   opts.services.forEach((svc, i) => {
     const script = svc.script || 'worker';
     const id = `w${i}`;
@@ -36,6 +45,11 @@ export function writeConfig(file, opts) {
     const bindings = Object.entries(vars)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `(name = ${q(k)}, text = ${q(v)})`);
+    for (const [binding, address] of Object.entries(svc.external || {})) {
+      const ext = `${svc.name}-${binding}`;
+      services.push(`(name = ${q(ext)}, external = (address = ${q(address)}, http = ()))`);
+      bindings.push(`(name = ${q(binding)}, service = ${q(ext)})`);
+    }
     let dobj = '';
     if (script === 'worker' && svc.coordinatorClass) {
       // Its own namespace of another class: used by the tests to get a coordinator that fails.
@@ -46,14 +60,16 @@ export function writeConfig(file, opts) {
       if (svc === host) {
         bindings.push(`(name = "ROLLGATE_COORDINATOR", durableObjectNamespace = "Coordinator")`);
         dobj = `durableObjectNamespaces = [(className = "Coordinator", uniqueKey = "rollgate-coordinator")],
-  durableObjectStorage = (inMemory = void),`;
+  durableObjectStorage = ${storage},`;
       } else {
         bindings.push(`(name = "ROLLGATE_COORDINATOR", durableObjectNamespace = (serviceName = ${q(host.name)}, className = "Coordinator"))`);
       }
     }
+    const entry = svc.entry ? `(name = "entry.mjs", esModule = embed ${q(rel(resolve(svc.entry)))}),
+    ` : '';
     const modules =
       script === 'worker'
-        ? `(name = "worker.mjs", esModule = embed ${q(rel(join(distDir, 'worker.mjs')))}),
+        ? `${entry}(name = "worker.mjs", esModule = embed ${q(rel(join(distDir, 'worker.mjs')))}),
     (name = "rollgate.wasm", wasm = embed ${q(rel(join(distDir, 'rollgate.wasm')))})`
         : `(name = "passthrough.mjs", esModule = embed ${q(rel(join(distDir, 'passthrough.mjs')))})`;
     workers.push(`const ${id} :Workerd.Worker = (

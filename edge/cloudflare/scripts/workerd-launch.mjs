@@ -249,8 +249,8 @@ export function launchWorkerd({ config, bin = workerdBin, args = [], ...opts }) 
  * workerd-config.mjs takes them, the config in a temporary folder removed on stop. Every other
  * option goes to launchWorkerd.
  */
-export async function launchEdge({ services, vars, ...opts }) {
+export async function launchEdge({ services, vars, storage, ...opts }) {
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-workerd-'));
-  const config = writeConfig(join(dir, 'config.capnp'), { services, vars });
+  const config = writeConfig(join(dir, 'config.capnp'), { services, vars, storage });
   return launchWorkerd({ config, ports: services.map((s) => s.port), removeOnStop: [dir], ...opts });
 }

@@ -9,32 +9,55 @@
 // storage and bookkeeping. Workers read its state through GET /__rollgate/internal/state (cached
 // a few seconds) and post summaries to POST /__rollgate/internal/report; both paths are reachable
 // only through the Durable Object binding (the worker answers 404 to them from outside).
+//
+// The same class also plays the aggregator (coordinator/aggregator.js) for objects named
+// "<rollout>:agg:<n>", which only ever receive /__rollgate/internal/agg/* requests.
+//
+// Storage: the record is bounded (coordinator/bounds.js) and saved by group commit
+// (coordinator/storage.js): a summary is acknowledged once a save that holds it has ended, so an
+// acknowledged summary survives a restart, and a retried one is recognised (coordinator/dedupe.js).
 import * as engine from './engine.js';
 import { readSettings } from './settings.js';
 import { checkBearer } from './crypto.js';
-import { ARMS, emptyCounters } from './metrics.js';
+import { ARMS, emptyCounters, addCounters } from './metrics.js';
 import { INTERNAL, PREFIX, corsHeaders, json, readJson, log } from './http.js';
-import { emptyArms, freeArms, mergeArm, verdictsOf, armSummary, judgeInput, rehydrate, dehydrate } from './coordinator/arms.js';
-import { validateSpec, httpError } from './coordinator/spec.js';
-import { storeChunked, loadChunked } from './coordinator/storage.js';
+import { emptyArms, freeArms, mergeArm, verdictsOf, armSummary, judgeInput, rehydrate } from './coordinator/arms.js';
+import { validateSpec, httpError, reportLimitsOf } from './coordinator/spec.js';
+import { storeChunked, loadChunked, Saver } from './coordinator/storage.js';
+import { Dedupe, parseBatchId } from './coordinator/dedupe.js';
+import { Aggregator, AGG_KEY, AGG_PREFIX } from './coordinator/aggregator.js';
+import { BUDGET, HISTORY_MAX, ISOLATES_MAX, ID_MAX, REPORT_BODY_MAX, capReasons, boundAnalysis, storedArm, objectText } from './coordinator/bounds.js';
 
 const KEY = 'rollout';
-const HISTORY_MAX = 500;
-const SEEN_MAX = 4096;
-const ISOLATES_MAX = 500;
 
 export class Coordinator {
   constructor(state, env) {
     this.state = state;
     this.env = env;
-    this.r = null; // the persisted record (JSON)
+    this.r = null; // the persisted record, without its arms and dedupe table
     this.live = null; // { window: {stable, canary}, total: {stable, canary} } with live WASM objects
-    this.seen = new Set();
+    this.dedupe = new Dedupe();
+    this.agg = null; // set when this object is an aggregator
+    const s = readSettings(env);
+    this.saver = new Saver(() => this.serialise(), (text) => storeChunked(state.storage, KEY, text), s.commitMs);
+    this.historySize = new WeakMap(); // history entry → its JSON length (bounds the history's size)
     state.blockConcurrencyWhile(async () => {
       await engine.initEngine();
-      this.r = await loadChunked(state.storage, KEY);
-      this.live = this.r ? rehydrate(this.r.arms) : null;
-      if (this.r) for (const b of this.r.seen || []) this.seen.add(b);
+      const agg = await loadChunked(state.storage, AGG_KEY);
+      if (agg) {
+        this.agg = new Aggregator(state, env, agg);
+        return;
+      }
+      const r = await loadChunked(state.storage, KEY);
+      if (!r) return;
+      this.live = rehydrate(r.arms, r.rollout ? reportLimitsOf(r.rollout.shadow) : undefined);
+      this.dedupe = new Dedupe(r.dedupe);
+      delete r.arms;
+      delete r.dedupe;
+      delete r.seen; // the set of batch ids of earlier versions
+      this.r = r;
+      // After a restart the alarm may be gone with the process: the loop must go on.
+      if (this.running() && (await state.storage.getAlarm()) === null) await state.storage.setAlarm(Date.now() + r.rollout.evaluationIntervalMs);
     });
   }
 
@@ -42,13 +65,14 @@ export class Coordinator {
 
   async fetch(request) {
     const url = new URL(request.url);
+    if (url.pathname.startsWith(AGG_PREFIX)) return (this.agg ||= new Aggregator(this.state, this.env, null)).fetch(request, url);
     const s = readSettings(this.env);
     const cors = corsHeaders(s.corsOrigin);
     try {
       this.settle(Date.now());
       if (url.pathname === INTERNAL + 'state' && request.method === 'GET') return json(this.workerState());
       if (url.pathname === INTERNAL + 'report' && request.method === 'POST') {
-        return json(await this.ingest(await readJson(request, 8 << 20)));
+        return json(await this.ingest(await readJson(request, REPORT_BODY_MAX)));
       }
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
       if (!(await checkBearer(request, s.adminToken))) {
@@ -60,7 +84,7 @@ export class Coordinator {
         const body = await readJson(request);
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw httpError('body must be a JSON object');
         if (route === 'start') return json(await this.start(body), 200, cors);
-        const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : undefined;
+        const reason = typeof body.reason === 'string' ? body.reason.slice(0, 200) : undefined;
         return json(await this.command(route, reason), 200, cors);
       }
       return json({ error: 'not found' }, 404, cors);
@@ -76,15 +100,24 @@ export class Coordinator {
     }
   }
 
+  /**
+   * Evaluates and reschedules itself whatever happens: a failed evaluation is recorded, a failed
+   * save is counted (storage.saveErrors in the status) and tried again, and neither stops the loop.
+   */
   async alarm() {
+    if (this.agg) return this.agg.alarm();
     if (!this.r || !this.r.rollout) return;
     try {
       this.evaluate(Date.now());
     } catch (e) {
       this.record({ actor: 'coordinator', action: 'error', reasons: [engine.describeError(e)] }, true);
+    } finally {
+      try {
+        await this.saver.commit(true); // never throws
+      } finally {
+        if (this.running()) await this.state.storage.setAlarm(Date.now() + this.r.rollout.evaluationIntervalMs);
+      }
     }
-    await this.persist(); // also whatever ingest() left dirty
-    if (this.running()) await this.state.storage.setAlarm(Date.now() + this.r.rollout.evaluationIntervalMs);
   }
 
   running() {
@@ -120,7 +153,10 @@ export class Coordinator {
     const r = this.r;
     if (!r || !r.rollout || !r.action || !r.action.pending) return;
     const act = engine.settleRollout(r.rollout.plan, r.machine, now);
-    if (act) this.apply(act, now);
+    if (act) {
+      this.apply(act, now);
+      this.saver.touch();
+    }
   }
 
   /** Stores an action of the core: its state, what workers serve, and a fresh window if asked. */
@@ -137,7 +173,7 @@ export class Coordinator {
       servingPercent: act.servingPercent,
       servingCoverage: act.servingCoverage,
       pending: act.pending,
-      reasons: act.reasons,
+      reasons: capReasons(act.reasons),
     };
     const changed = !before || before.stage !== act.stage || before.status !== act.status ||
       before.servingCoverage !== act.servingCoverage || JSON.stringify(before.pending) !== JSON.stringify(act.pending);
@@ -148,18 +184,26 @@ export class Coordinator {
 
   // --- merging summaries ------------------------------------------------------------------------------
 
+  /**
+   * Merges one summary (an isolate's, or an aggregator's merged one) and answers once it is
+   * stored. A retry of a merged batch is answered without merging, once that batch is stored.
+   */
   async ingest(batch) {
-    if (!batch || typeof batch.batch !== 'string' || !Array.isArray(batch.windows)) throw httpError('malformed report');
-    if (this.seen.has(batch.batch)) return { ok: true, duplicate: true };
+    const id = batch && parseBatchId(batch.batch);
+    if (!id || !Array.isArray(batch.windows)) throw httpError('malformed report');
     const r = this.r;
     if (!r) return { ok: true, ignored: 'no rollout' };
-    this.remember(batch.batch);
+    if (this.dedupe.seen(id.source, id.seq)) {
+      await this.saver.settled();
+      return { ok: true, duplicate: true };
+    }
+    const now = Date.now();
+    this.dedupe.accept(id.source, id.seq, now);
     addCounters(r.counters, batch.counters);
-    const isoId = String(batch.isolate).slice(0, 64);
-    if (!r.isolates[isoId]) forgetOldestIsolate(r.isolates);
-    const iso = (r.isolates[isoId] ||= { batches: 0, requests: 0, lastAt: 0 });
-    iso.batches++;
-    iso.lastAt = Date.now();
+    const src = this.source(String(batch.isolate || id.source).slice(0, ID_MAX), now);
+    src.batches++;
+    if (batch.sources) src.isolates = batch.sources.isolates | 0;
+    const limits = reportLimitsOf(r.rollout && r.rollout.shadow);
     for (const w of batch.windows) {
       if (!r.rollout || w.rollout !== r.rollout.id) continue; // an earlier rollout's traffic
       const current = w.window === r.machine.window;
@@ -167,26 +211,34 @@ export class Coordinator {
       for (const arm of ARMS) {
         const a = w.arms && w.arms[arm];
         if (!a) continue;
-        iso.requests += a.requests | 0;
+        src.requests += a.requests | 0;
         const problems = [];
-        mergeArm(this.live.total[arm], a, problems);
-        if (current) mergeArm(this.live.window[arm], a, problems);
+        mergeArm(this.live.total[arm], a, problems, limits);
+        if (current) mergeArm(this.live.window[arm], a, problems, limits);
         if (problems.length) {
           r.rejectedParts = (r.rejectedParts || 0) + problems.length;
-          log('error', 'coordinator rejected part of a summary', { isolate: batch.isolate, arm, problems });
+          log('error', 'coordinator rejected part of a summary', { source: id.source, arm, problems });
         }
       }
     }
-    // Persist at most once a second under load; the alarm persists whatever is left. A Durable
-    // Object is not evicted while isolates keep talking to it, so at most that second is at risk.
-    if (Date.now() - (this.persistedAt || 0) >= 1000) await this.persist();
-    else this.dirty = true;
+    await this.saver.commit();
     return { ok: true };
   }
 
-  remember(id) {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value);
+  /** The status' entry of one source (isolate or aggregator); the table keeps the most recent. */
+  source(id, now) {
+    const t = this.r.isolates;
+    if (!t[id]) {
+      const ids = Object.keys(t);
+      if (ids.length >= ISOLATES_MAX) {
+        let oldest = ids[0];
+        for (const k of ids) if (t[k].lastAt < t[oldest].lastAt) oldest = k;
+        delete t[oldest];
+      }
+      t[id] = { batches: 0, requests: 0, lastAt: 0 };
+    }
+    t[id].lastAt = now;
+    return t[id];
   }
 
   // --- deciding --------------------------------------------------------------------------------------
@@ -200,7 +252,7 @@ export class Coordinator {
       baseline: judgeInput(w.stable),
       canary: judgeInput(w.canary),
       units: { stable: w.stable.newUnits, canary: w.canary.newUnits },
-    }, { now, announceMs: readSettings(this.env).stateTtlMs, srmAlpha: r.rollout.srmAlpha });
+    }, { now, announceMs: readSettings(this.env).announceMs, srmAlpha: r.rollout.srmAlpha });
     r.srm = step.srm;
     if (step.analysis) r.lastAnalysis = step.analysis;
     const counts = { stable: w.stable.requests, canary: w.canary.requests, stableErrors: w.stable.errors, canaryErrors: w.canary.errors };
@@ -222,6 +274,7 @@ export class Coordinator {
     const a = r.action || {};
     // percent: the stage's target after the decision (an announced increase is served later).
     const e = { at: new Date().toISOString(), stage: a.stage, percent: a.percent, servingPercent: a.servingPercent, status: a.status, ...entry };
+    e.reasons = capReasons(e.reasons);
     const last = r.history[r.history.length - 1];
     if (!changed && last && last.action === e.action && JSON.stringify(last.reasons) === JSON.stringify(e.reasons)) {
       last.repeats = (last.repeats || 1) + 1;
@@ -230,8 +283,26 @@ export class Coordinator {
       return;
     }
     r.history.push(e);
-    if (r.history.length > HISTORY_MAX) r.history.splice(0, r.history.length - HISTORY_MAX);
+    this.boundHistory();
     log('info', 'rollgate decision', { rollout: r.rollout && r.rollout.id, ...e });
+  }
+
+  /** At most HISTORY_MAX entries and BUDGET.history characters: the oldest go first (counted). */
+  boundHistory() {
+    const h = this.r.history;
+    let size = 0;
+    let keep = 0;
+    for (let i = h.length - 1; i >= 0 && keep < HISTORY_MAX; i--) {
+      let n = i === h.length - 1 ? undefined : this.historySize.get(h[i]);
+      if (n === undefined) this.historySize.set(h[i], (n = JSON.stringify(h[i]).length + 1));
+      if (size + n > BUDGET.history && keep > 0) break;
+      size += n;
+      keep++;
+    }
+    if (keep < h.length) {
+      this.r.historyDropped = (this.r.historyDropped || 0) + h.length - keep;
+      h.splice(0, h.length - keep);
+    }
   }
 
   /** The core opened a new measurement window: the current window's aggregates start over. */
@@ -261,6 +332,7 @@ export class Coordinator {
       // Versions only grow, across rollouts too: workers compare them.
       version: (prev ? prev.version : 0) + 1,
       history: [],
+      historyDropped: 0,
       isolates: {},
       counters: emptyCounters(),
       late: 0,
@@ -270,7 +342,7 @@ export class Coordinator {
     this.live = { window: emptyArms(), total: emptyArms() };
     this.apply(act, now); // window ids restart with each rollout: workers key them by rollout id
     this.record({ actor: 'operator', action: 'start', reasons: [`rollout ${spec.id} started`, ...spec.notes, ...act.reasons] }, true);
-    await this.persist();
+    await this.saver.commit(true);
     await this.state.storage.setAlarm(now + spec.evaluationIntervalMs);
     return this.workerState();
   }
@@ -283,7 +355,7 @@ export class Coordinator {
     const act = engine.applyCommand(r.rollout.plan, r.machine, kind, now, reason || '');
     this.apply(act, now);
     this.record({ actor: 'operator', action: kind, from: before, reasons: act.reasons }, true);
-    await this.persist();
+    await this.saver.commit(true);
     if (this.running()) await this.state.storage.setAlarm(now + r.rollout.evaluationIntervalMs);
     return this.workerState();
   }
@@ -292,7 +364,7 @@ export class Coordinator {
 
   status() {
     const r = this.r;
-    if (!r) return { state: { status: 'idle' }, history: [] };
+    if (!r) return { state: { status: 'idle' }, history: [], storage: this.saver.status() };
     const a = r.action;
     const view = (arms) => Object.fromEntries(ARMS.map((x) => [x, armSummary(arms[x])]));
     const wire = (arms, f) => Object.fromEntries(ARMS.map((x) => [x, f(arms[x])]));
@@ -331,40 +403,28 @@ export class Coordinator {
       counters: r.counters,
       lateReports: r.late,
       rejectedParts: r.rejectedParts || 0, // sketches or reports in summaries the core rejected
+      // What is stored: size and bound, saves and failed saves, and what the bound trimmed.
+      storage: { ...this.saver.status(), trimmed: r.trimmed || {}, historyDropped: r.historyDropped || 0 },
+      dedupe: this.dedupe.stats(),
       history: r.history,
     };
   }
 
   // --- storage -------------------------------------------------------------------------------------
 
-  async persist() {
-    if (!this.r) return;
+  /**
+   * The record as stored, within bounds.js's budgets: window reports without examples (the
+   * totals keep them within their budget), the history and the last analysis bounded.
+   */
+  serialise() {
     const r = this.r;
-    r.seen = [...this.seen].slice(-1024);
-    r.arms = dehydrate(this.live);
-    this.dirty = false;
-    this.persistedAt = Date.now();
-    await storeChunked(this.state.storage, KEY, r);
-  }
-}
-
-// --- bookkeeping ---------------------------------------------------------------------------------------
-
-/** Isolates come and go by the thousand: the status lists the most recent ISOLATES_MAX. */
-function forgetOldestIsolate(isolates) {
-  const ids = Object.keys(isolates);
-  if (ids.length < ISOLATES_MAX) return;
-  let oldest = ids[0];
-  for (const id of ids) if (isolates[id].lastAt < isolates[oldest].lastAt) oldest = id;
-  delete isolates[oldest];
-}
-
-function addCounters(into, from) {
-  if (!from || typeof from !== 'object') return;
-  for (const [k, v] of Object.entries(from)) {
-    if (v && typeof v === 'object') {
-      into[k] ||= {};
-      addCounters(into[k], v);
-    } else if (Number.isFinite(v)) into[k] = (into[k] || 0) + v;
+    if (!r) return JSON.stringify({ dedupe: this.dedupe.entries() });
+    this.boundHistory();
+    const trim = {};
+    const part = (arms, examples) => objectText(Object.fromEntries(ARMS.map((a) => [a, storedArm(arms[a], examples, trim)])));
+    const arms = objectText({ window: part(this.live.window, false), total: part(this.live.total, true) });
+    r.trimmed = trim;
+    const meta = JSON.stringify({ ...r, lastAnalysis: boundAnalysis(r.lastAnalysis) });
+    return `${meta.slice(0, -1)},"arms":${arms},"dedupe":${JSON.stringify(this.dedupe.entries())}}`;
   }
 }

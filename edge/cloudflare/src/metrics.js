@@ -15,10 +15,34 @@ export function emptyCounters() {
   return {
     failOpen: { settings: 0, coordinator: 0, state: 0, evaluation: 0, internal: 0 },
     flushErrors: 0,
+    // Undelivered batches given up (re-sent for longer than flush.js RETRY_MS), and the requests
+    // they counted: the only way an isolate loses counts.
+    droppedBatches: 0,
+    droppedRequests: 0,
     overrides: 0,
     tamperedCookies: 0,
     tamperedOverrides: 0,
   };
+}
+
+/**
+ * Adds a flush's counters into `into`, for the keys of emptyCounters() only: what a summary may
+ * add to a stored record is fixed, whatever it holds.
+ */
+export function addCounters(into, from) {
+  if (!from || typeof from !== 'object') return;
+  for (const [k, v] of Object.entries(into)) {
+    const x = from[k];
+    if (v && typeof v === 'object') addCounters(v, x);
+    else if (Number.isFinite(x) && x > 0) into[k] = v + Math.floor(x);
+  }
+}
+
+/** Requests counted in a flush's windows (for the status and for dropped batches). */
+export function batchRequests(batch) {
+  let n = 0;
+  for (const w of (batch && batch.windows) || []) for (const a of ARMS) n += (w.arms && w.arms[a] && w.arms[a].requests) | 0;
+  return n;
 }
 
 /** One arm's summary, as workers accumulate it and the coordinator merges it. */
@@ -48,9 +72,10 @@ export class Accumulator {
     this.windows = new Map(); // `${rollout}\u0000${window}` → { rollout, window, arms }
     this.counters = emptyCounters();
     this.dirty = false;
-    this.pending = []; // batches whose delivery failed, re-sent first (the coordinator dedupes)
+    this.pending = []; // the batch whose delivery failed (at most one), re-sent first (receivers dedupe)
     this.flushing = null;
-    this.timer = false;
+    this.timer = 0; // when the waiting flush timer was armed (0: none)
+    this.sending = 0; // when the delivery under way started (0: none)
   }
 
   get isolate() {

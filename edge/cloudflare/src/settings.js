@@ -65,6 +65,10 @@ export function readSettings(env) {
     flushIntervalMs: int('ROLLGATE_FLUSH_MS', 5000, 50, 60000),
     shadowTimeoutMs: int('ROLLGATE_SHADOW_TIMEOUT_MS', 10000, 100, 30000),
     maxDiffBytes: int('ROLLGATE_MAX_DIFF_BYTES', 1048576, 1024, 16777216),
+    // 0: every isolate reads state from and flushes to the rollout's coordinator. n > 0: isolates
+    // talk to n aggregator objects instead (each isolate to one of them, picked at random once),
+    // which merge and forward one summary per interval (docs/edge.md, "At scale").
+    aggregators: int('ROLLGATE_AGGREGATORS', 0, 0, 1024),
     corsOrigin: str('ROLLGATE_CORS_ORIGIN', '*'),
     cookieSecret: secret('ROLLGATE_COOKIE_SECRET'),
     overrideSecret: secret('ROLLGATE_OVERRIDE_SECRET'),
@@ -72,6 +76,14 @@ export function readSettings(env) {
     coordinator: env.ROLLGATE_COORDINATOR,
     problems,
   };
+  // Derived timings (plumbing, not policy). A flush is acknowledged once it is stored: stores are
+  // grouped, at most one per commitMs, so a flush waits at most that long for its answer; an
+  // aggregator forwards its merged summary as often, and caches the state a quarter of the TTL
+  // (a reader's state is then at most stateTtlMs + aggregatorStateMs old: the announcement lead).
+  s.commitMs = Math.min(1000, s.flushIntervalMs);
+  s.forwardMs = Math.min(1000, s.flushIntervalMs);
+  s.aggregatorStateMs = s.aggregators > 0 ? Math.min(1000, Math.floor(s.stateTtlMs / 4)) : 0;
+  s.announceMs = s.stateTtlMs + s.aggregatorStateMs;
   if (!s.coordinator || typeof s.coordinator.idFromName !== 'function') {
     problems.push('binding ROLLGATE_COORDINATOR (Durable Object namespace) is missing');
   }

@@ -13,6 +13,7 @@ import { readSettings } from './settings.js';
 import { Accumulator } from './metrics.js';
 import { signUnit, verifyUnit, verifyOverride, randomUnit } from './crypto.js';
 import { PREFIX, INTERNAL, corsHeaders, json, readLimited, log } from './http.js';
+import { upstream, flush as deliver } from './flush.js';
 
 export { Coordinator } from './coordinator.js';
 
@@ -163,11 +164,22 @@ async function serve(request, s, url, ctx, progress) {
 
   let body = response.body;
   if (shadowRequest && status !== 0 && served === arm) {
-    let forDiff = null;
-    if (body) [body, forDiff] = body.tee();
-    const servedMeta = { status: response.status, headers: [...response.headers] };
-    // The comparison ends after this response; it arms a flush itself if none is pending then.
-    ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, forDiff).then(() => flushSoon(s)));
+    // Memory per shadowed request is bounded by the diff limit: a body that declares a larger
+    // length is not shadowed at all, and any other is read for the diff at once, into a bounded
+    // buffer that is abandoned past the limit, so the tee never holds more than the limit for it
+    // (an unread tee branch buffers everything the user's branch has been sent).
+    const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
+    const declared = body ? Number(response.headers.get('content-length')) : 0;
+    if (declared > limit) {
+      acc.arm(state.rollout, state.window, arm).shadow.skipped++;
+    } else {
+      let forDiff = null;
+      if (body) [body, forDiff] = body.tee();
+      const servedBytes = readLimited(forDiff, limit).catch(() => null);
+      const servedMeta = { status: response.status, headers: [...response.headers] };
+      // The comparison ends after this response; it arms a flush itself if none is pending then.
+      ctx.waitUntil(shadowCompare(s, state, arm, shadowRequest, servedMeta, servedBytes, limit).then(() => flushSoon(s)));
+    }
   }
   scheduleFlush(s, ctx);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
@@ -243,7 +255,7 @@ function coordinator(s) {
   return s.coordinator.get(s.coordinator.idFromName(s.rolloutName));
 }
 
-/** The coordinator's state, cached for stateTtlMs; throws when the coordinator fails. */
+/** The coordinator's state (through the isolate's aggregator, if any), cached for stateTtlMs; throws when it fails. */
 async function rolloutState(s) {
   const now = Date.now();
   if (cached && now < cached.until) return cached.state;
@@ -252,7 +264,8 @@ async function rolloutState(s) {
     // The TTL runs from before the read, so no isolate acts on a state older than stateTtlMs
     // (counted from when the coordinator answered), however slow the answer was to arrive.
     const asked = Date.now();
-    const r = await coordinator(s).fetch('https://coordinator' + INTERNAL + 'state');
+    const up = upstream(s, acc);
+    const r = await up.stub.fetch('https://coordinator' + up.state);
     if (!r.ok) throw new Error(`coordinator answered ${r.status}`);
     const state = await r.json();
     cached = { state, until: asked + s.stateTtlMs };
@@ -302,7 +315,7 @@ function cloneForShadow(request, s) {
   return { method: request.method, url: request.url, headers };
 }
 
-async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
+async function shadowCompare(s, state, arm, req, servedMeta, servedRead, limit) {
   const a = () => acc.arm(state.rollout, state.window, arm);
   a().shadow.sent++;
   // Diffy's model: the candidate (shadow) is compared with what was served, and a second request
@@ -319,17 +332,21 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
   };
   try {
     const servedOrigin = arm === 'canary' ? state.origins.canary : state.origins.stable || s.stableOrigin;
-    const [shadowResp, secondaryResp] = await Promise.all([
-      send(state.origins.shadow, 'candidate'),
-      wantNoise ? send(servedOrigin, 'secondary') : null,
-    ]);
-    const limit = state.shadow.maxBodyBytes || s.maxDiffBytes;
-    const [servedBytes, shadowBytes, secondaryBytes] = await Promise.all([
-      readLimited(servedBody, limit),
+    const answers = Promise.all([send(state.origins.shadow, 'candidate'), wantNoise ? send(servedOrigin, 'secondary') : null]);
+    const servedBytes = await servedRead;
+    if (servedBytes === null) {
+      // Longer than the limit (found while reading): nothing to diff, stop waiting for the others.
+      controller.abort();
+      answers.catch(() => {});
+      a().shadow.skipped++;
+      return;
+    }
+    const [shadowResp, secondaryResp] = await answers;
+    const [shadowBytes, secondaryBytes] = await Promise.all([
       readLimited(shadowResp.body, limit),
       secondaryResp ? readLimited(secondaryResp.body, limit) : null,
     ]);
-    if (servedBytes === null || shadowBytes === null) {
+    if (shadowBytes === null) {
       a().shadow.skipped++;
       return;
     }
@@ -344,7 +361,6 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
     if (r.equal) arm_.shadow.equal++;
     if (secondary) arm_.shadow.noise++;
   } catch (e) {
-    if (servedBody) servedBody.cancel().catch(() => {});
     a().shadow.failed++;
     logOnce('shadow', 'shadow comparison failed', { error: engine.describeError(e) });
   } finally {
@@ -355,18 +371,29 @@ async function shadowCompare(s, state, arm, req, servedMeta, servedBody) {
 // --- flushing -------------------------------------------------------------------------------------
 
 /**
- * Makes sure a flush is due within flushIntervalMs of the first unflushed count: one timer per
+ * Makes sure a flush starts within flushIntervalMs after every count: one waiting timer per
  * isolate, held open by the waitUntil of the request that armed it (Workers have no timers
- * outside requests). Returns the timer's promise, or null when one is already armed.
+ * outside requests). A count made while a flush is sending arms the next timer, whose flush waits
+ * for that one to end (deliveries stay one at a time and in order), so the last requests before a
+ * quiet spell are never left behind. A timer or delivery whose request was cancelled counts as
+ * gone after STALE_MS. Returns the timer's promise, or null when one is already waiting.
  */
+const STALE_MS = 30000;
 function flushSoon(s) {
-  if (acc.timer || (!acc.dirty && acc.pending.length === 0)) return null;
-  acc.timer = true;
-  return new Promise((resolve) => setTimeout(resolve, s.flushIntervalMs))
-    .then(() => flush(s))
-    .finally(() => {
-      acc.timer = false;
-    });
+  const now = Date.now();
+  if ((acc.timer && now - acc.timer < s.flushIntervalMs + STALE_MS) || (!acc.dirty && acc.pending.length === 0)) return null;
+  acc.timer = now;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(s.flushIntervalMs).then(async () => {
+    acc.timer = 0; // counts from here on arm the next timer
+    while (acc.sending && Date.now() - acc.sending < STALE_MS) await sleep(20);
+    acc.sending = Date.now();
+    try {
+      await flush(s);
+    } finally {
+      acc.sending = 0;
+    }
+  });
 }
 
 function scheduleFlush(s, ctx) {
@@ -375,30 +402,8 @@ function scheduleFlush(s, ctx) {
 }
 
 async function flush(s) {
-  if (acc.dirty) acc.pending.push(acc.take());
-  while (acc.pending.length > 5) acc.pending.shift(); // bounded: drop the oldest undelivered batch
-  let stub;
-  try {
-    stub = coordinator(s);
-  } catch {
-    return; // no usable binding (counted as a settings problem already)
-  }
-  while (acc.pending.length) {
-    const batch = acc.pending[0];
-    try {
-      const r = await stub.fetch('https://coordinator' + INTERNAL + 'report', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch),
-      });
-      if (!r.ok) throw new Error(`coordinator answered ${r.status}: ${await r.text()}`);
-      acc.pending.shift();
-    } catch (e) {
-      acc.count('flushErrors');
-      logOnce('flush', 'flush to the coordinator failed; will retry', { error: String(e.message || e) });
-      return;
-    }
-  }
+  const e = await deliver(acc, s);
+  if (e) logOnce('flush', 'flush to the coordinator failed; will retry', { error: String(e.message || e) });
 }
 
 // --- /__rollgate/* ----------------------------------------------------------------------------------

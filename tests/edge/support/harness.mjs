@@ -89,12 +89,13 @@ export async function startOrigin(name, behave = {}) {
 }
 
 /**
- * Starts workerd with the given services (see workerd-config.mjs) and waits until every socket
- * answers: edge/cloudflare/scripts/workerd-launch.mjs does it (own process group, always stopped:
- * stop(), process exit, a hard timeout). Returns {stop, logs, pid, workerdPid, rssKb}.
+ * Starts workerd with the given services (see workerd-config.mjs; `storage: {localDisk: dir}`
+ * keeps Durable Objects on disk, so a restart on the same dir finds them) and waits until every
+ * socket answers: edge/cloudflare/scripts/workerd-launch.mjs does it (own process group, always
+ * stopped: stop(), process exit, a hard timeout). Returns {stop, logs, pid, workerdPid, rssKb}.
  */
-export function startWorkerd({ services, vars, hardTimeoutMs = 110000, probe = 'http' }) {
-  return launchEdge({ services, vars, hardTimeoutMs, probe, startTimeoutMs: 15000, args: ['--verbose'] });
+export function startWorkerd({ services, vars, storage, hardTimeoutMs = 110000, probe = 'http' }) {
+  return launchEdge({ services, vars, storage, hardTimeoutMs, probe, startTimeoutMs: 15000, args: ['--verbose'] });
 }
 
 /** Settings every rollgate service gets in the tests (short TTLs so the suite stays fast). */

@@ -3,6 +3,7 @@
 // reports) live here and are freed here. SPDX-License-Identifier: MIT
 import * as engine from '../engine.js';
 import { ARMS, newArm } from '../metrics.js';
+import { reportLimitsProblem } from './bounds.js';
 
 export function emptyArms() {
   return { stable: newArm(), canary: newArm() };
@@ -20,9 +21,11 @@ const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
 /**
  * Adds one worker summary (wire form) into a live aggregate. Counts always merge; a sketch or
  * report the core rejects is skipped and counted in `problems` (when given), so one bad part
- * never loses a batch's counts.
+ * never loses a batch's counts. The aggregate's sketch always has the edge's parameters and its
+ * report the given `limits` (or, without them, the first report's, within the edge's caps): the
+ * core refuses to merge others, which is what bounds their size (bounds.js).
  */
-export function mergeArm(into, a, problems) {
+export function mergeArm(into, a, problems, limits) {
   into.requests += count(a.requests);
   into.newUnits += count(a.newUnits);
   into.errors += count(a.errors);
@@ -32,27 +35,27 @@ export function mergeArm(into, a, problems) {
   if (a.latency) {
     try {
       const s = engine.sketchFromWire(a.latency);
-      if (into.sketch) {
-        try {
-          into.sketch.merge(s);
-        } finally {
-          engine.freeSketch(s);
-        }
-      } else into.sketch = s;
+      try {
+        into.sketch ||= engine.newSketch();
+        into.sketch.merge(s);
+      } finally {
+        engine.freeSketch(s);
+      }
     } catch (e) {
       if (problems) problems.push('latency: ' + engine.describeError(e));
     }
   }
   if (a.mismatches) {
     try {
+      const why = limits ? null : reportLimitsProblem(a.mismatches.limits);
+      if (why) throw new Error(why);
       const m = engine.reportFromWire(a.mismatches);
-      if (into.report) {
-        try {
-          into.report.merge(m);
-        } finally {
-          engine.freeReport(m);
-        }
-      } else into.report = m;
+      try {
+        into.report ||= engine.newMismatchReport(limits || a.mismatches.limits);
+        into.report.merge(m);
+      } finally {
+        engine.freeReport(m);
+      }
     } catch (e) {
       if (problems) problems.push('mismatches: ' + engine.describeError(e));
     }
@@ -67,20 +70,6 @@ export function verdictsOf(a, shadow) {
   } catch (e) {
     return { error: engine.describeError(e) };
   }
-}
-
-/** An arm in the wire form workers flush (metrics.js), for storage. */
-export function armToWire(a) {
-  return {
-    requests: a.requests,
-    newUnits: a.newUnits,
-    statuses: a.statuses,
-    errors: a.errors,
-    networkErrors: a.networkErrors,
-    shadow: a.shadow,
-    latency: a.sketch ? engine.sketchToWire(a.sketch) : null,
-    mismatches: a.report ? engine.reportToWire(a.report) : null,
-  };
 }
 
 /** An arm as the status shows it. */
@@ -108,16 +97,10 @@ export function judgeInput(a) {
 }
 
 /** Both parts' arms from their stored wire form. */
-export function rehydrate(stored) {
+export function rehydrate(stored, limits) {
   const live = { window: emptyArms(), total: emptyArms() };
   for (const part of ['window', 'total']) {
-    for (const a of ARMS) if (stored && stored[part] && stored[part][a]) mergeArm(live[part][a], stored[part][a]);
+    for (const a of ARMS) if (stored && stored[part] && stored[part][a]) mergeArm(live[part][a], stored[part][a], null, limits);
   }
   return live;
-}
-
-/** Both parts' arms in their wire form, for storage. */
-export function dehydrate(live) {
-  const part = (arms) => Object.fromEntries(ARMS.map((a) => [a, armToWire(arms[a])]));
-  return { window: part(live.window), total: part(live.total) };
 }

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 import * as engine from '../engine.js';
 import { MEASURED } from './arms.js';
+import { BUDGET, REPORT_CAPS, REPORT_DEFAULTS } from './bounds.js';
 
 const DEFAULT_EVAL_MS = 10000;
 
@@ -54,14 +55,29 @@ function shadowOf(sh) {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 16777216) throw httpError('shadow.maxBodyBytes out of range');
   const noiseRate = sh.noiseRate === undefined ? 1 : sh.noiseRate;
   if (typeof noiseRate !== 'number' || !(noiseRate >= 0 && noiseRate <= 1)) throw httpError('shadow.noiseRate must be in [0, 1]');
-  // The report's limits and the noise thresholds are the core's to check: build one and judge it.
-  const probe = engine.underPointer('/shadow/report', () => engine.newMismatchReport(sh.report));
+  const report = reportLimitsOf(sh);
+  // The edge stores reports: its caps bound them (coordinator/bounds.js). Within those, the
+  // limits and the noise thresholds are the core's to check: build one and judge it.
+  for (const [k, cap] of Object.entries(REPORT_CAPS)) {
+    if (report[k] > cap) throw httpError(`shadow.report.${k} must be at most ${cap} at the edge (stored reports are bounded)`, 400, { pointer: `/shadow/report/${k}` });
+  }
+  const probe = engine.underPointer('/shadow/report', () => engine.newMismatchReport(report));
   try {
     if (sh.thresholds !== undefined) engine.underPointer('/shadow/thresholds', () => engine.reportVerdicts(probe, sh.thresholds));
   } finally {
     engine.freeReport(probe);
   }
-  return { sampleRate, noiseRate, methods: methods.map((m) => m.toUpperCase()), diff, report: sh.report, thresholds: sh.thresholds, maxBodyBytes };
+  return { sampleRate, noiseRate, methods: methods.map((m) => m.toUpperCase()), diff, report, thresholds: sh.thresholds, maxBodyBytes };
+}
+
+/**
+ * The MismatchReport limits of a rollout's dark launch: the body's `shadow.report`, completed
+ * with the edge's defaults (smaller than the core's, so that stored reports stay small).
+ */
+export function reportLimitsOf(shadow) {
+  const given = (shadow && shadow.report) || {};
+  if (typeof given !== 'object' || Array.isArray(given)) throw httpError('shadow.report must be an object', 400, { pointer: '/shadow/report' });
+  return { ...REPORT_DEFAULTS, ...given };
 }
 
 /** Checks a start request and fills in defaults. Plan problems throw RollgateError (→ 400). */
@@ -86,5 +102,8 @@ export function validateSpec(body, settings) {
   }
   const srmAlpha = body.srmAlpha === undefined ? 0.001 : body.srmAlpha;
   if (typeof srmAlpha !== 'number' || !(srmAlpha > 0 && srmAlpha < 1)) throw httpError('srmAlpha must be in (0, 1)');
-  return { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha, notes };
+  const spec = { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha, notes };
+  const size = JSON.stringify(spec).length;
+  if (size > BUDGET.spec) throw httpError(`the rollout is ${size} characters as JSON; at most ${BUDGET.spec} are stored`, 413);
+  return spec;
 }
