@@ -9,9 +9,27 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as engine from '../../edge/cloudflare/src/engine.js';
 import * as cf from '../../edge/cloudflare/src/crypto.js';
+import { Accumulator } from '../../edge/cloudflare/src/metrics.js';
 import { startService, OVERRIDE_SECRET } from './support/fixtures.mjs';
+import { loadSelftest } from './support/selftest.mjs';
 
 await engine.initEngine();
+test('a flush is field for field what a Cloudflare isolate sends for the same request (metrics.js take())', () => {
+  const st = loadSelftest();
+  for (const [status, ms, canary] of [[200, 12.5, false], [503, 80, true], [0, 3, true], [404, 0, false]]) {
+    const acc = new Accumulator();
+    acc.recordRequest('checkout-v2', 3, canary ? 'canary' : 'stable', status, ms, true);
+    const want = acc.take();
+    const got = st.flush(status, ms, canary);
+    for (const k of ['isolate', 'batch', 'sentAt']) {
+      assert.equal(typeof got[k], typeof want[k], k);
+      delete got[k];
+      delete want[k];
+    }
+    assert.deepEqual(got, want, `status ${status}, ${ms} ms, ${canary ? 'canary' : 'stable'}`);
+  }
+});
+
 let svc;
 before(async () => {
   svc = await startService({ coverage: 30000, options: { workers: 4, pop: 'FRA', hostname: 'cache-fra-001' } });

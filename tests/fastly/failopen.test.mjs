@@ -91,8 +91,11 @@ test('a coordinator that cannot be reached, answers an error, refuses the token 
     const r = await get();
     assert.deepEqual([r.status, r.arm, r.fallback, r.body.origin], [200, 'stable', 'coordinator', 'stable'], why);
     assert.equal(r.cookie, null);
-    const log = await lastLog();
-    assert.deepEqual([log.kind, log.why], ['coordinator', why]);
+    await svc.h.idle();
+    // (A flush that the coordinator refuses adds a "flush" line after it.)
+    const log = svc.h.logs.find((l) => l.kind === 'coordinator');
+    assert.deepEqual([log?.kind, log?.why], ['coordinator', why]);
+    svc.h.logs.length = 0;
     if (why.includes('unhealthy')) assert.equal(svc.coordinator.stateReads, reads, 'an unhealthy coordinator is not asked');
   }
   // The flushes reached the coordinator wherever it took them (its error answering the state, and
@@ -251,4 +254,17 @@ test('a client cannot claim to be a shadow request or carry an override to an or
   assert.equal(seen.headers['x-rollgate-shadow'], undefined);
   assert.equal(seen.headers['x-rollgate-override'], undefined);
   assert.equal((await lastFlush()).counters.tamperedOverrides, 1);
+});
+
+test('the state is cached by the POP for the TTL, and a coordinator error is not: each request asks again', async () => {
+  svc.h.setConfig('rollgate_config', 'ROLLGATE_STATE_TTL_MS', '60000');
+  svc.h.purgeCache();
+  const reads = svc.coordinator.stateReads;
+  for (let i = 0; i < 20; i++) assert.equal((await get()).fallback, null);
+  assert.equal(svc.coordinator.stateReads - reads, 1, 'one read for 20 requests within the TTL');
+  svc.coordinator.status = 503;
+  svc.h.purgeCache();
+  const before = svc.coordinator.stateReads;
+  for (let i = 0; i < 5; i++) assert.equal((await get()).fallback, 'coordinator');
+  assert.equal(svc.coordinator.stateReads - before, 5, 'Fastly caches no 5xx: every request asks, and fails open');
 });

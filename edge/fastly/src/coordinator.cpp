@@ -36,8 +36,8 @@ std::string authority_of(std::string_view uri) {
 }
 
 // One request to the coordinator: its status and body (bounded), or 0 when it was not reached.
-int call(const settings& s, std::string_view method, const std::string& url,
-         std::string_view body, bool cached, std::string& answer) {
+int call(const settings& s, std::string_view method, const std::string& url, std::string_view body,
+         bool cached, std::string& answer) {
   const std::optional<host::handle> req = host::new_request(method, url);
   if (!req) return 0;
   (void)host::request_header_insert(*req, "authorization", "Bearer " + s.peer_token);
@@ -63,8 +63,8 @@ int call(const settings& s, std::string_view method, const std::string& url,
 }  // namespace
 
 std::string peer_base(const settings& s, std::string_view downstream_uri) {
-  const std::string host = s.coordinator_host.empty() ? authority_of(downstream_uri)
-                                                      : s.coordinator_host;
+  const std::string host =
+      s.coordinator_host.empty() ? authority_of(downstream_uri) : s.coordinator_host;
   return "https://" + host + "/__rollgate/peer/";
 }
 
@@ -94,8 +94,9 @@ bool post_report(const settings& s, std::string_view base, std::string_view flus
     std::string answer;
     const int status = call(s, "POST", url, flush, false, answer);
     if (status >= 200 && status < 300) return true;
-    why = status == 0 ? std::string("coordinator unreachable")
-                      : "coordinator answered " + std::to_string(status) + ": " + answer.substr(0, 200);
+    why = status == 0
+              ? std::string("coordinator unreachable")
+              : "coordinator answered " + std::to_string(status) + ": " + answer.substr(0, 200);
   }
   return false;
 }

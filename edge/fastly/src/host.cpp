@@ -175,8 +175,7 @@ void close_body(handle body) {
 
 std::optional<handle> send_async(handle req, handle body, std::string_view backend) {
   handle pending = abi::kInvalidHandle;
-  if (fastly_http_req__send_async(req, body, backend.data(), backend.size(), &pending) !=
-      abi::ok) {
+  if (fastly_http_req__send_async(req, body, backend.data(), backend.size(), &pending) != abi::ok) {
     return std::nullopt;
   }
   return pending;
@@ -236,8 +235,7 @@ std::vector<std::pair<std::string, std::string>> response_headers(handle resp) {
   for (const std::string& name : *names) {
     const auto values =
         read_values([&](char* b, std::size_t n, std::uint32_t c, std::int64_t* e, std::size_t* w) {
-          return fastly_http_resp__header_values_get(resp, name.data(), name.size(), b, n, c, e,
-                                                     w);
+          return fastly_http_resp__header_values_get(resp, name.data(), name.size(), b, n, c, e, w);
         });
     if (!values) continue;
     if (name == "set-cookie") {

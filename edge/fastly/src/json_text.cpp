@@ -26,7 +26,7 @@ std::string json_string(std::string_view s) {
 
 std::string json_number(double x) {
   if (!std::isfinite(x)) return "null";  // as JSON.stringify writes NaN and infinities
-  if (x == 0) return "0";  // also -0, which JSON.stringify writes as 0
+  if (x == 0) return "0";                // also -0, which JSON.stringify writes as 0
   char buf[40];
   if (x == std::floor(x) && std::fabs(x) < 9007199254740992.0) {
     std::snprintf(buf, sizeof buf, "%.0f", x);

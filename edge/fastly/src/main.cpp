@@ -85,7 +85,7 @@ std::optional<host::handle> forward_body(const host::message& down, bool safe) {
 // Sends one request to a backend with pass: Fastly's readthrough cache keys by URL and Host,
 // not by arm, so a cached page of one arm would be served to the other (README, "Caching").
 host::status send_pass(host::handle req, host::handle body, std::string_view backend,
-                  host::message& resp) {
+                       host::message& resp) {
   (void)host::cache_pass(req);
   return host::send(req, body, backend, resp);
 }
@@ -206,9 +206,8 @@ void proxy(instance& in, const rollout_state& state, const decision& d,
       return;
     }
     std::string copy;
-    const double limit = state.shadow->max_body_bytes > 0
-                             ? state.shadow->max_body_bytes
-                             : static_cast<double>(s.max_diff_bytes);
+    const double limit = state.shadow->max_body_bytes > 0 ? state.shadow->max_body_bytes
+                                                          : static_cast<double>(s.max_diff_bytes);
     const copy_end end = stream_to_client(resp.body, *out, limit, copy);
     // The client has the whole response now; the comparison cannot delay it.
     launch->finish(s, *state.shadow, in.sum.arm(state, d.canary), copy, end);

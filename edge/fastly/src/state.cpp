@@ -60,7 +60,8 @@ shadow_config read_shadow(const json& shadow, double rate, const json& methods) 
     limit("maxExamples", c.max_examples);
     limit("maxExampleLength", c.max_example_length);
   }
-  if (const json* max = member(shadow, "maxBodyBytes"); finite_number(max) && max->get<double>() > 0) {
+  if (const json* max = member(shadow, "maxBodyBytes");
+      finite_number(max) && max->get<double>() > 0) {
     c.max_body_bytes = max->get<double>();
   }
   return c;

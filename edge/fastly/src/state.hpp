@@ -2,8 +2,9 @@
 /// @file state.hpp
 /// @brief The rollout state the service acts on: the JSON of the coordinator's
 /// `GET /__rollgate/internal/state` (docs/edge.md), as the Cloudflare worker's
-/// `/__rollgate/peer/state` hands it to the service (coordinator.hpp). Checked as worker.js's checkState checks it, so a state one provider
-/// refuses is refused by the other too, and applied at a clock time as worker.js's inForce does.
+/// `/__rollgate/peer/state` hands it to the service (coordinator.hpp). Checked as worker.js's
+/// checkState checks it, so a state one provider refuses is refused by the other too, and applied
+/// at a clock time as worker.js's inForce does.
 #ifndef ROLLGATE_FASTLY_STATE_HPP
 #define ROLLGATE_FASTLY_STATE_HPP
 
@@ -39,8 +40,8 @@ struct rollout_state {
   double window = 0;
   std::uint32_t coverage = 0;  ///< share served by the canary, out of rollgate::kScale
   std::string salt;            ///< bucketing salt; required when coverage > 0
-  bool has_canary = false;  ///< `origins.canary` is set: the rollout has a canary arm
-  bool has_shadow = false;  ///< `origins.shadow` is set: the rollout may shadow requests
+  bool has_canary = false;     ///< `origins.canary` is set: the rollout has a canary arm
+  bool has_shadow = false;     ///< `origins.shadow` is set: the rollout may shadow requests
   std::optional<next_step> next;
   std::optional<shadow_config> shadow;  ///< a truthy `shadow`
 };

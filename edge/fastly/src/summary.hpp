@@ -36,9 +36,9 @@ struct shadow_counts {
 /// @brief One arm's summary (metrics.js newArm()).
 struct arm_summary {
   std::uint64_t requests = 0;
-  std::uint64_t new_units = 0;  ///< fresh units minted for these requests: the SRM's sample
+  std::uint64_t new_units = 0;     ///< fresh units minted for these requests: the SRM's sample
   std::uint64_t statuses[5] = {};  ///< 1xx .. 5xx
-  std::uint64_t errors = 0;         ///< 5xx answers and unreachable backends
+  std::uint64_t errors = 0;        ///< 5xx answers and unreachable backends
   std::uint64_t network_errors = 0;
   std::optional<rollgate::quantile_sketch> latency;  ///< ms to the response head
   std::optional<rollgate::mismatch_report> mismatches;
