@@ -1,10 +1,10 @@
 #include "rollgate/bucket.hpp"
 
-#include <cmath>    // std::isfinite, std::llround
-#include <cstdio>   // std::snprintf
-#include <cstdlib>  // std::strtod
+#include <cmath>     // std::isfinite, std::llround
+#include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::strtod
 #include <optional>  // std::optional
-#include <string>   // std::string (error messages)
+#include <string>    // std::string (error messages)
 
 #include "rollgate/error.hpp"  // rollgate::problem (nothing here throws: bucket_throwing.cpp)
 
@@ -98,18 +98,19 @@ std::optional<problem> try_percent_to_scale(std::string_view percent, std::uint3
     while (i < s.size() && is_digit(s[i])) ++i;
   }
   if (int_end == 0 || i != s.size() || (frac_begin > int_end && i == frac_begin)) {
-    return problem{"rollgate.bucket.301", "",
-                quoted(percent) + " is not a percentage: expected a decimal number such as 12.5"};
+    return problem{
+        "rollgate.bucket.301", "",
+        quoted(percent) + " is not a percentage: expected a decimal number such as 12.5"};
   }
   if (negative)
     return problem{"rollgate.bucket.302", "",
-                quoted(percent) + " is negative: a percentage is 0 to 100"};
+                   quoted(percent) + " is negative: a percentage is 0 to 100"};
   // Decimals past the third are allowed only if they are zeros: they add no precision, and
   // refusing "12.5000" would be pedantic, but "12.0005" cannot be represented and is refused.
   for (std::size_t k = frac_begin + 3; k < s.size() && frac_begin > int_end; ++k) {
     if (s[k] != '0') {
       return problem{"rollgate.bucket.303", "",
-                  quoted(percent) + " has more than 3 decimals: the finest step is 0.001%"};
+                     quoted(percent) + " has more than 3 decimals: the finest step is 0.001%"};
     }
   }
   std::size_t lead = 0;
@@ -130,7 +131,7 @@ std::optional<problem> try_percent_to_scale(std::string_view percent, std::uint3
   }
   if (value > kScale) {
     return problem{"rollgate.bucket.302", "",
-                quoted(percent) + " is above 100: a percentage is 0 to 100"};
+                   quoted(percent) + " is above 100: a percentage is 0 to 100"};
   }
   out = static_cast<std::uint32_t>(value);
   return std::nullopt;
@@ -162,9 +163,8 @@ std::uint32_t exact_units(double value, double unit) noexcept {
   return kScale + 1;
 }
 
-std::optional<problem> share_to_scale(double value, double top, const char* top_text,
-                                      double unit, const char* what, const char* decimals,
-                                      std::uint32_t& out) {
+std::optional<problem> share_to_scale(double value, double top, const char* top_text, double unit,
+                                      const char* what, const char* decimals, std::uint32_t& out) {
   if (!std::isfinite(value)) {
     return problem{"rollgate.bucket.301", "",
                    shortest(value) + " is not a " + what + ": expected a finite number"};
@@ -201,9 +201,8 @@ std::optional<problem> try_rate_to_scale(double rate, std::uint32_t& out) {
 std::optional<problem> try_check_coverage(std::uint32_t coverage) {
   if (coverage > kScale) {
     return problem{"rollgate.bucket.304", "",
-                   "coverage " + std::to_string(coverage) + " is above " +
-                       std::to_string(kScale) + " (100%): coverage is an integer out of " +
-                       std::to_string(kScale)};
+                   "coverage " + std::to_string(coverage) + " is above " + std::to_string(kScale) +
+                       " (100%): coverage is an integer out of " + std::to_string(kScale)};
   }
   return std::nullopt;
 }
