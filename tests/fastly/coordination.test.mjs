@@ -13,72 +13,22 @@
 //     coordinator's totals are exactly the sum of both CDNs' requests, per arm.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as edge from '../edge/support/harness.mjs';
-import { startFastly } from './support/harness.mjs';
-import { PEER_TOKEN } from './support/coordinator.mjs';
+import { startBoth, bothCdns, edge, PEER_TOKEN, TTL } from './support/two-cdns.mjs';
 
-edge.requireRuntime();
 const timeout = 60000;
-const TTL = 1000; // ROLLGATE_STATE_TTL_MS on both CDNs: Fastly's cache TTL is whole seconds
-const ctx = {};
+let ctx;
+let start;
+let totalsReach;
+let status;
 
 before(async () => {
-  edge.buildWorker();
-  ctx.stable = await edge.startOrigin('stable');
-  ctx.canary = await edge.startOrigin('canary');
-  ctx.cf = await edge.freePort();
-  ctx.cfNoPeer = await edge.freePort();
-  ctx.workerd = await edge.startWorkerd({
-    services: [
-      { name: 'edge', port: ctx.cf },
-      { name: 'nopeer', port: ctx.cfNoPeer, vars: { ROLLGATE_PEER_TOKEN: undefined } },
-    ],
-    // The coordinator announces increases ROLLGATE_STATE_TTL_MS ahead; the Fastly service's
-    // TTL must not be longer, or a POP could miss the announcement (README, "Coordination").
-    vars: edge.baseVars(ctx.stable.url, { ROLLGATE_PEER_TOKEN: PEER_TOKEN, ROLLGATE_STATE_TTL_MS: String(TTL) }),
-  });
-  ctx.fastly = await startFastly({
-    backends: { stable: ctx.stable.url, canary: ctx.canary.url, coordinator: `http://127.0.0.1:${ctx.cf}` },
-    configStores: { rollgate_config: { ROLLGATE_ROLLOUT: 'test', ROLLGATE_STATE_TTL_MS: String(TTL) } },
-    secretStores: {
-      // The same secrets as the worker's: a cookie minted by one CDN is honoured by the other.
-      rollgate_secrets: { ROLLGATE_COOKIE_SECRET: edge.COOKIE_SECRET, ROLLGATE_OVERRIDE_SECRET: edge.OVERRIDE_SECRET, ROLLGATE_PEER_TOKEN: PEER_TOKEN },
-    },
-    workers: 4,
-  });
-  ctx.fastlyPort = ctx.fastly.port;
+  ctx = await startBoth({ noPeerService: true });
+  ({ start, totalsReach, status } = ctx);
 });
 
 after(async () => {
-  await ctx.fastly?.close();
-  await ctx.workerd?.stop();
-  await ctx.stable?.close();
-  await ctx.canary?.close();
+  await ctx?.stop();
 });
-
-const status = async () => (await edge.admin(ctx.cf, 'GET', 'status')).body;
-
-/** Starts a rollout and waits until both CDNs' caches hold it. */
-async function start(id, percents = [50, 100]) {
-  const r = await edge.admin(ctx.cf, 'POST', 'start', {
-    id,
-    origins: { canary: ctx.canary.url },
-    plan: edge.testPlan({ minDurationMs: 3600000, percents }),
-    evaluationIntervalMs: 60000,
-  });
-  assert.equal(r.status, 200, r.text);
-  await new Promise((res) => setTimeout(res, TTL + 100));
-  return r.body;
-}
-
-/** Polls the coordinator until the total requests of the rollout reach `n`. */
-async function totalsReach(n) {
-  return edge.until(async () => {
-    const s = await status();
-    const t = s.metrics.total;
-    return t.stable.requests + t.canary.requests >= n ? s : null;
-  }, 8000, 100);
-}
 
 test('the peer routes need their token, refuse another rollout, and exist only with ROLLGATE_PEER_TOKEN', { timeout }, async () => {
   const call = (port, path, token, init = {}) =>
@@ -176,49 +126,5 @@ test('a rollback by the coordinator reaches the service within the state TTL', {
 });
 
 test('one rollout served by both CDNs at once: the same arm per unit, and the coordinator\'s totals are exactly the sum', { timeout }, async () => {
-  await start('two-cdns');
-  const stableHits = ctx.stable.hits;
-  const canaryHits = ctx.canary.hits;
-  // Known users on both CDNs (by header), and fresh visitors that get a cookie from one CDN and
-  // come back through the other.
-  const users = Array.from({ length: 150 }, (_, i) => `both-${i}`);
-  const [viaCf, viaFastly] = await Promise.all([
-    edge.pool(users.length, 4, (i) => edge.get(ctx.cf, '/both', { 'x-user-id': users[i] })),
-    edge.pool(users.length, 4, (i) => edge.get(ctx.fastlyPort, '/both', { 'x-user-id': users[i] })),
-  ]);
-  for (let i = 0; i < users.length; i++) {
-    assert.equal(viaFastly[i].arm, viaCf[i].arm, `unit ${users[i]}: Fastly ${viaFastly[i].arm}, Cloudflare ${viaCf[i].arm}`);
-  }
-  const freshCf = await edge.pool(30, 4, () => edge.get(ctx.cf, '/fresh'));
-  const freshFastly = await edge.pool(30, 4, () => edge.get(ctx.fastlyPort, '/fresh'));
-  const back = await Promise.all([
-    ...freshCf.map((r) => edge.get(ctx.fastlyPort, '/back', { cookie: r.cookie }).then((b) => [r, b])),
-    ...freshFastly.map((r) => edge.get(ctx.cf, '/back', { cookie: r.cookie }).then((b) => [r, b])),
-  ]);
-  for (const [first, again] of back) {
-    assert.ok(first.cookie, 'a fresh visitor got a cookie');
-    assert.equal(again.cookie, null, 'the other CDN honoured it and minted no other');
-    assert.equal(again.arm, first.arm, 'and served the same arm');
-  }
-  const all = [...viaCf, ...viaFastly, ...freshCf, ...freshFastly, ...back.map(([, b]) => b)];
-  const sent = { stable: 0, canary: 0 };
-  for (const r of all) {
-    assert.equal(r.status, 200);
-    sent[r.arm]++;
-  }
-  assert.equal(sent.stable + sent.canary, 420);
-  await ctx.fastly.idle();
-  const st = await totalsReach(420);
-  assert.ok(st, 'both CDNs\' summaries reached the coordinator');
-  // Give a late flush the chance to show up: the totals must not move past the exact sum.
-  await new Promise((res) => setTimeout(res, 500));
-  const final = await status();
-  const t = final.metrics.total;
-  assert.deepEqual([t.stable.requests, t.canary.requests], [sent.stable, sent.canary], 'exact totals per arm');
-  assert.deepEqual([ctx.stable.hits - stableHits, ctx.canary.hits - canaryHits], [sent.stable, sent.canary], 'and what the origins saw');
-  assert.equal(t.stable.newUnits + t.canary.newUnits, 60, 'each fresh visitor is one minted unit, on one CDN');
-  assert.equal(t.stable.latencyMs.count + t.canary.latencyMs.count, 420);
-  const perCdn = { fastly: 0, cloudflare: 0 };
-  for (const [id, iso] of Object.entries(final.isolates)) perCdn[id.startsWith('fastly:') ? 'fastly' : 'cloudflare'] += iso.requests;
-  assert.deepEqual(perCdn, { fastly: 150 + 30 + 30, cloudflare: 150 + 30 + 30 });
+  await bothCdns(ctx, 'two-cdns');
 });

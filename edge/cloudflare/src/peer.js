@@ -6,12 +6,14 @@
 //
 // Both need `Authorization: Bearer <ROLLGATE_PEER_TOKEN>` (constant-time compare), a token of its
 // own so that a peer can read the state and add summaries but not steer the rollout (that is the
-// admin token's). Without ROLLGATE_PEER_TOKEN the routes do not exist (404, as before). The
-// request goes to this worker's own rollout (ROLLGATE_ROLLOUT) through the Durable Object stub,
-// exactly as an isolate calls it, so the coordinator cannot tell a peer's summaries from an
-// isolate's; a peer configured for another rollout gets 409, never another rollout's state.
-import { INTERNAL, PREFIX, json } from './http.js';
+// admin token's). Without ROLLGATE_PEER_TOKEN the routes do not exist (404, as before). Each
+// call goes to this worker's own rollout (ROLLGATE_ROLLOUT) exactly where an isolate's would go
+// (flush.js upstream: the coordinator, or a random one of its aggregators), through the Durable
+// Object stub, so the coordinator cannot tell a peer's summaries from an isolate's; a peer
+// configured for another rollout gets 409, never another rollout's state.
+import { PREFIX, json } from './http.js';
 import { checkBearer } from './crypto.js';
+import { upstream } from './flush.js';
 
 export const PEER = PREFIX + 'peer/';
 
@@ -34,9 +36,10 @@ export async function peer(request, s, url) {
     return json({ error: 'coordinator binding missing' }, 503);
   }
   try {
-    const stub = s.coordinator.get(s.coordinator.idFromName(s.rolloutName));
+    // A peer's call is one isolate's: its own random shard (each Fastly flush is its own source).
+    const up = upstream(s, {});
     const init = method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: request.body };
-    return await stub.fetch('https://coordinator' + INTERNAL + route, init);
+    return await up.stub.fetch('https://coordinator' + up[route], init);
   } catch (e) {
     return json({ error: 'coordinator unavailable', detail: String(e.message || e) }, 503);
   }

@@ -23,7 +23,6 @@
 #include "shadow.hpp"
 #include "state.hpp"
 #include "summary.hpp"
-#include "tokens.hpp"  // uuid_v4
 
 namespace rollgate_fastly {
 namespace {
@@ -301,9 +300,18 @@ void flush(instance& in) {
   // per request, nodes stay (and the status keeps the most recent 500 isolates).
   const std::string isolate =
       std::string("fastly:") + (pop ? pop : "?") + ":" + (node ? node : "?");
+  // The coordinator dedupes batches by "<source>:<seq>", a source's sequence increasing
+  // (coordinator/dedupe.js). An instance has no sequence of its own, so each is a source of one
+  // batch: a random id (at most 64 characters) and seq 1, re-sent as it is by the one retry.
   std::uint8_t random[16];
   if (!host::random_bytes(random, sizeof random)) return;
-  const std::string batch = isolate + ":" + uuid_v4(random);
+  static const char* const kHex = "0123456789abcdef";
+  std::string batch = "fastly-";
+  for (std::uint8_t b : random) {
+    batch += kHex[b >> 4];
+    batch += kHex[b & 15];
+  }
+  batch += ":1";
   std::string why;
   if (!post_report(in.s, peer_base(in.s, in.uri), in.sum.to_json(isolate, batch, now_ms()), why)) {
     log_problem("flush to the coordinator failed", "flush", why);

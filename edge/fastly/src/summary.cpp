@@ -65,7 +65,8 @@ bool summary::dirty() const {
   for (std::uint64_t n : c.fail_open) {
     if (n) return true;
   }
-  return c.flush_errors || c.overrides || c.tampered_cookies || c.tampered_overrides;
+  return c.flush_errors || c.dropped_batches || c.dropped_requests || c.overrides ||
+         c.tampered_cookies || c.tampered_overrides;
 }
 
 std::string summary::to_json(std::string_view isolate, std::string_view batch,
@@ -79,7 +80,10 @@ std::string summary::to_json(std::string_view isolate, std::string_view batch,
   for (int k = 0; k < 5; ++k) {
     out += std::string(k ? ",\"" : "\"") + kKinds[k] + "\":" + count(c.fail_open[k]);
   }
-  out += "},\"flushErrors\":" + count(c.flush_errors) + ",\"overrides\":" + count(c.overrides) +
+  out += "},\"flushErrors\":" + count(c.flush_errors) +
+         ",\"droppedBatches\":" + count(c.dropped_batches) +
+         ",\"droppedRequests\":" + count(c.dropped_requests) +
+         ",\"overrides\":" + count(c.overrides) +
          ",\"tamperedCookies\":" + count(c.tampered_cookies) +
          ",\"tamperedOverrides\":" + count(c.tampered_overrides) + "},\"windows\":[";
   if (has_window_) {

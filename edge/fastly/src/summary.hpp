@@ -7,8 +7,8 @@
 ///
 /// Wire format (docs/edge.md, "Internal: POST /__rollgate/internal/report"), field for field the
 /// one metrics.js take() writes:
-///   {"isolate", "batch", "sentAt", "counters": {"failOpen": {...}, "flushErrors", "overrides",
-///    "tamperedCookies", "tamperedOverrides"},
+///   {"isolate", "batch", "sentAt", "counters": {"failOpen": {...}, "flushErrors",
+///    "droppedBatches", "droppedRequests", "overrides", "tamperedCookies", "tamperedOverrides"},
 ///    "windows": [{"rollout", "window", "arms": {"stable": ArmSummary, "canary": ArmSummary}}]}
 ///   ArmSummary = {"requests", "newUnits", "statuses": {"1xx".."5xx"}, "errors", "networkErrors",
 ///                 "latency": <the core's sketch JSON> | null,
@@ -52,6 +52,8 @@ enum class fail_kind { settings, coordinator, state, evaluation, internal };
 struct counters {
   std::uint64_t fail_open[5] = {};  ///< indexed by fail_kind
   std::uint64_t flush_errors = 0;
+  std::uint64_t dropped_batches = 0;  ///< always 0 here: an instance keeps no batch to give up
+  std::uint64_t dropped_requests = 0;
   std::uint64_t overrides = 0;
   std::uint64_t tampered_cookies = 0;
   std::uint64_t tampered_overrides = 0;
