@@ -96,8 +96,9 @@ if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f edge/fastly/CMakeLists.txt ]; then
       -DCMAKE_TOOLCHAIN_FILE="$root/edge/fastly/cmake/wasm32-wasi.cmake" >/dev/null
   fi
   say "building the Fastly Compute service (wasm32-wasi)"
-  cmake --build build/fastly -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
-  test "${PIPESTATUS[0]}" -eq 0
+  # The filter must not hide a failed build: under pipefail, `|| true` after the pipeline would
+  # swallow cmake's status too, so only grep's "no lines" is forgiven.
+  cmake --build build/fastly -j"$jobs" 2>&1 | { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true; }
 fi
 # --- 6. package clients ---------------------------------------------------------------------------
 for client in "${client_packages[@]}"; do

@@ -1,11 +1,12 @@
 #include "rollgate/bucket.hpp"
 
-#include <cmath>    // std::isfinite, std::llround
-#include <cstdio>   // std::snprintf
-#include <cstdlib>  // std::strtod
-#include <string>   // std::string (error messages)
+#include <cmath>     // std::isfinite, std::llround
+#include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::strtod
+#include <optional>  // std::optional
+#include <string>    // std::string (error messages)
 
-#include "rollgate/error.hpp"  // rollgate::error
+#include "rollgate/error.hpp"  // rollgate::problem (nothing here throws: bucket_throwing.cpp)
 
 // xxHash is embedded: XXH_INLINE_ALL keeps its symbols private to this unit, so rollgate neither
 // links libxxhash nor clashes with a user's own copy of it.
@@ -81,7 +82,7 @@ bool is_digit(char c) noexcept {
 }
 }  // namespace
 
-std::uint32_t percent_to_scale(std::string_view percent) {
+std::optional<problem> try_percent_to_scale(std::string_view percent, std::uint32_t& out) {
   std::string_view s = percent;
   if (!s.empty() && s.back() == '%') s.remove_suffix(1);
   const bool negative = !s.empty() && s.front() == '-';
@@ -97,18 +98,19 @@ std::uint32_t percent_to_scale(std::string_view percent) {
     while (i < s.size() && is_digit(s[i])) ++i;
   }
   if (int_end == 0 || i != s.size() || (frac_begin > int_end && i == frac_begin)) {
-    throw error("rollgate.bucket.301", "",
-                quoted(percent) + " is not a percentage: expected a decimal number such as 12.5");
+    return problem{
+        "rollgate.bucket.301", "",
+        quoted(percent) + " is not a percentage: expected a decimal number such as 12.5"};
   }
   if (negative)
-    throw error("rollgate.bucket.302", "",
-                quoted(percent) + " is negative: a percentage is 0 to 100");
+    return problem{"rollgate.bucket.302", "",
+                   quoted(percent) + " is negative: a percentage is 0 to 100"};
   // Decimals past the third are allowed only if they are zeros: they add no precision, and
   // refusing "12.5000" would be pedantic, but "12.0005" cannot be represented and is refused.
   for (std::size_t k = frac_begin + 3; k < s.size() && frac_begin > int_end; ++k) {
     if (s[k] != '0') {
-      throw error("rollgate.bucket.303", "",
-                  quoted(percent) + " has more than 3 decimals: the finest step is 0.001%");
+      return problem{"rollgate.bucket.303", "",
+                     quoted(percent) + " has more than 3 decimals: the finest step is 0.001%"};
     }
   }
   std::size_t lead = 0;
@@ -128,10 +130,11 @@ std::uint32_t percent_to_scale(std::string_view percent) {
     }
   }
   if (value > kScale) {
-    throw error("rollgate.bucket.302", "",
-                quoted(percent) + " is above 100: a percentage is 0 to 100");
+    return problem{"rollgate.bucket.302", "",
+                   quoted(percent) + " is above 100: a percentage is 0 to 100"};
   }
-  return static_cast<std::uint32_t>(value);
+  out = static_cast<std::uint32_t>(value);
+  return std::nullopt;
 }
 
 namespace {
@@ -160,67 +163,77 @@ std::uint32_t exact_units(double value, double unit) noexcept {
   return kScale + 1;
 }
 
-std::uint32_t share_to_scale(double value, double top, const char* top_text, double unit,
-                             const char* what, const char* decimals) {
+std::optional<problem> share_to_scale(double value, double top, const char* top_text, double unit,
+                                      const char* what, const char* decimals, std::uint32_t& out) {
   if (!std::isfinite(value)) {
-    throw error("rollgate.bucket.301", "",
-                shortest(value) + " is not a " + what + ": expected a finite number");
+    return problem{"rollgate.bucket.301", "",
+                   shortest(value) + " is not a " + what + ": expected a finite number"};
   }
-  if (value == 0) return 0;  // also -0
+  if (value == 0) {  // also -0
+    out = 0;
+    return std::nullopt;
+  }
   if (value < 0 || value > top) {
-    throw error(
+    return problem{
         "rollgate.bucket.302", "",
-        shortest(value) + " is outside 0 to " + top_text + ": a " + what + " is 0 to " + top_text);
+        shortest(value) + " is outside 0 to " + top_text + ": a " + what + " is 0 to " + top_text};
   }
   const std::uint32_t n = exact_units(value, unit);
   if (n > kScale) {
-    throw error(
+    return problem{
         "rollgate.bucket.303", "",
-        shortest(value) + " has more than " + decimals + " decimals: the finest step is 0.001%");
+        shortest(value) + " has more than " + decimals + " decimals: the finest step is 0.001%"};
   }
-  return n;
+  out = n;
+  return std::nullopt;
 }
 
 }  // namespace
 
-std::uint32_t percent_to_scale(double percent) {
-  return share_to_scale(percent, 100.0, "100", 1000.0, "percentage", "3");
+std::optional<problem> try_percent_to_scale(double percent, std::uint32_t& out) {
+  return share_to_scale(percent, 100.0, "100", 1000.0, "percentage", "3", out);
 }
 
-std::uint32_t rate_to_scale(double rate) {
-  return share_to_scale(rate, 1.0, "1", 100000.0, "rate", "5");
+std::optional<problem> try_rate_to_scale(double rate, std::uint32_t& out) {
+  return share_to_scale(rate, 1.0, "1", 100000.0, "rate", "5", out);
 }
 
-void check_coverage(std::uint32_t coverage) {
+std::optional<problem> try_check_coverage(std::uint32_t coverage) {
   if (coverage > kScale) {
-    throw error("rollgate.bucket.304", "",
-                "coverage " + std::to_string(coverage) + " is above " + std::to_string(kScale) +
-                    " (100%): coverage is an integer out of " + std::to_string(kScale));
+    return problem{"rollgate.bucket.304", "",
+                   "coverage " + std::to_string(coverage) + " is above " + std::to_string(kScale) +
+                       " (100%): coverage is an integer out of " + std::to_string(kScale)};
   }
+  return std::nullopt;
 }
 
-void check_weights(const std::uint32_t* weights, std::size_t count) {
+std::optional<problem> try_check_weights(const std::uint32_t* weights, std::size_t count) {
   if (count == 0) {
-    throw error("rollgate.bucket.305", "", "weights must not be empty");
+    return problem{"rollgate.bucket.305", "", "weights must not be empty"};
   }
   std::uint64_t sum = 0;  // 64 bits: count * 0xFFFFFFFF cannot wrap for any real count
   for (std::size_t i = 0; i < count; ++i) sum += weights[i];
   if (sum != kScale) {
-    throw error("rollgate.bucket.305", "",
-                "weights sum to " + std::to_string(sum) + ", expected " + std::to_string(kScale) +
-                    " (100%)");
+    return problem{"rollgate.bucket.305", "",
+                   "weights sum to " + std::to_string(sum) + ", expected " +
+                       std::to_string(kScale) + " (100%)"};
   }
+  return std::nullopt;
 }
 
-bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage) {
-  check_coverage(coverage);
-  return bucketer(salt).in_coverage(unit, coverage);
+std::optional<problem> try_in_rollout(std::string_view unit, std::string_view salt,
+                                      std::uint32_t coverage, bool& out) {
+  if (auto p = try_check_coverage(coverage)) return p;
+  out = bucketer(salt).in_coverage(unit, coverage);
+  return std::nullopt;
 }
 
-std::size_t pick_variant(std::string_view unit, std::string_view salt, const std::uint32_t* weights,
-                         std::size_t count) {
-  check_weights(weights, count);
-  return bucketer(salt).pick_variant(unit, weights, count);
+std::optional<problem> try_pick_variant(std::string_view unit, std::string_view salt,
+                                        const std::uint32_t* weights, std::size_t count,
+                                        std::size_t& out) {
+  if (auto p = try_check_weights(weights, count)) return p;
+  out = bucketer(salt).pick_variant(unit, weights, count);
+  return std::nullopt;
 }
 
 }  // namespace rollgate

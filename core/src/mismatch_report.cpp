@@ -1,15 +1,18 @@
+// The mismatch report without exceptions: every rejection is a problem returned by a try_
+// function (mismatch_report_throwing.cpp throws them), and judge() with its statistics is
+// mismatch_report_judge.cpp, so a build without exceptions or Boost (the wasm32-wasi Fastly
+// service) compiles this file alone.
 #include "rollgate/mismatch_report.hpp"
 
 #include <algorithm>  // std::min, std::max
 #include <cmath>      // std::exp, std::sqrt, std::erfc, std::isfinite
 #include <set>        // std::set
 #include <tuple>      // std::tie
-
-#include <boost/math/special_functions/gamma.hpp>  // boost::math::lgamma (thread-safe, unlike std::lgamma's signgam)
+#include <utility>    // std::move
 
 #include "detail/diff_text.hpp"
-#include "detail/json_input.hpp"
-#include "rollgate/bucket.hpp"  // rollgate::xxh3_64 orders the kept examples
+#include "detail/json_input.hpp"  // try_parse_json
+#include "rollgate/bucket.hpp"    // rollgate::xxh3_64 orders the kept examples
 #include "rollgate/error.hpp"
 
 namespace rollgate {
@@ -46,41 +49,6 @@ std::uint64_t example_hash(const mismatch_example& e) {
 bool example_less(const mismatch_example& a, std::uint64_t ha, const mismatch_example& b,
                   std::uint64_t hb) {
   return std::tie(ha, a.old_value, a.new_value) < std::tie(hb, b.old_value, b.new_value);
-}
-
-double log_choose(double n, double k) {
-  return boost::math::lgamma(n + 1) - boost::math::lgamma(k + 1) - boost::math::lgamma(n - k + 1);
-}
-
-// P(X >= r) for X ~ Hypergeometric(population R + N, K = r + n marked, R drawn): the one-sided
-// Fisher exact test of "the candidate stream differs more often than the noise stream".
-double fisher_greater(std::uint64_t r, std::uint64_t R, std::uint64_t n, std::uint64_t N) {
-  if (r == 0) return 1.0;
-  if (N == 0) return 0.0;  // no noise data: under a noise rate of 0 any difference is impossible
-  const double pop = static_cast<double>(R) + static_cast<double>(N);
-  const std::uint64_t K = r + n;
-  const std::uint64_t hi = std::min(K, R);
-  if (hi - r > 100000) {
-    // Very large counts: the normal approximation of the two-proportion test is accurate there
-    // and keeps judge() fast.
-    const double p1 = static_cast<double>(r) / static_cast<double>(R);
-    const double p2 = static_cast<double>(n) / static_cast<double>(N);
-    const double pooled = static_cast<double>(K) / pop;
-    const double se = std::sqrt(pooled * (1 - pooled) *
-                                (1.0 / static_cast<double>(R) + 1.0 / static_cast<double>(N)));
-    if (!(se > 0)) return p1 > p2 ? 0.0 : 1.0;
-    return 0.5 * std::erfc((p1 - p2) / se / std::sqrt(2.0));
-  }
-  const double Kd = static_cast<double>(K);
-  const double Rd = static_cast<double>(R);
-  const double base = log_choose(pop, Rd);
-  double p = 0;
-  for (std::uint64_t x = r; x <= hi; ++x) {
-    const double xd = static_cast<double>(x);
-    if (Rd - xd > pop - Kd) continue;  // impossible draw
-    p += std::exp(log_choose(Kd, xd) + log_choose(pop - Kd, Rd - xd) - base);
-  }
-  return std::min(1.0, std::max(0.0, p));
 }
 
 // --- from_json reading helpers: every problem is recorded, none thrown early. ---
@@ -144,9 +112,15 @@ struct reader {
 
 }  // namespace
 
-mismatch_report::mismatch_report(report_limits limits) : limits_(limits) {
-  auto p = limit_problems(limits, "/limits");
-  if (!p.empty()) throw error(p);
+mismatch_report::mismatch_report() = default;
+
+std::vector<problem> mismatch_report::try_create(report_limits limits, mismatch_report& out) {
+  std::vector<problem> p = limit_problems(limits, "/limits");
+  if (p.empty()) {
+    out = mismatch_report();
+    out.limits_ = limits;
+  }
+  return p;
 }
 
 field_counts* mismatch_report::slot(const std::string& field, std::uint64_t differed,
@@ -220,16 +194,23 @@ void mismatch_report::add_verdict(bool equal, bool noise) {
   count(r, noise);
 }
 
-diff_result mismatch_report::add_responses(const response& served, const response& shadow,
-                                           const response* secondary, const diff_options& options) {
+std::vector<problem> mismatch_report::try_add_responses(const response& served,
+                                                        const response& shadow,
+                                                        const response* secondary,
+                                                        const diff_options& options,
+                                                        diff_result* candidate_out) {
   // Both diffs first, so invalid options change nothing.
-  diff_result candidate = diff_responses(served, shadow, options);
+  diff_result candidate;
+  std::vector<problem> problems = try_diff_responses(served, shadow, options, candidate);
+  if (!problems.empty()) return problems;
   if (secondary) {
-    const diff_result noise = diff_responses(served, *secondary, options);
+    diff_result noise;
+    (void)try_diff_responses(served, *secondary, options, noise);  // same options: valid
     count(noise, true);
   }
   count(candidate, false);
-  return candidate;
+  if (candidate_out) *candidate_out = std::move(candidate);
+  return problems;
 }
 
 void mismatch_report::add_run(std::uint64_t control_ns, std::uint64_t candidate_ns,
@@ -241,23 +222,22 @@ void mismatch_report::add_run(std::uint64_t control_ns, std::uint64_t candidate_
   if (slow) ++experiments_.slow;
 }
 
-void mismatch_report::merge(const mismatch_report& other) {
+std::optional<problem> mismatch_report::try_merge(const mismatch_report& other) {
   if (other.limits_.max_paths != limits_.max_paths ||
       other.limits_.max_examples != limits_.max_examples ||
       other.limits_.max_example_length != limits_.max_example_length) {
-    throw error("rollgate.diff.712", "/limits",
-                "cannot merge reports with different limits (maxPaths " +
-                    std::to_string(limits_.max_paths) + " vs " +
-                    std::to_string(other.limits_.max_paths) + ", maxExamples " +
-                    std::to_string(limits_.max_examples) + " vs " +
-                    std::to_string(other.limits_.max_examples) + ", maxExampleLength " +
-                    std::to_string(limits_.max_example_length) + " vs " +
-                    std::to_string(other.limits_.max_example_length) + ")");
+    return problem{"rollgate.diff.712", "/limits",
+                   "cannot merge reports with different limits (maxPaths " +
+                       std::to_string(limits_.max_paths) + " vs " +
+                       std::to_string(other.limits_.max_paths) + ", maxExamples " +
+                       std::to_string(limits_.max_examples) + " vs " +
+                       std::to_string(other.limits_.max_examples) + ", maxExampleLength " +
+                       std::to_string(limits_.max_example_length) + " vs " +
+                       std::to_string(other.limits_.max_example_length) + ")"};
   }
   if (&other == this) {
     const mismatch_report copy = other;
-    merge(copy);
-    return;
+    return try_merge(copy);
   }
   comparisons_ += other.comparisons_;
   noise_comparisons_ += other.noise_comparisons_;
@@ -274,44 +254,7 @@ void mismatch_report::merge(const mismatch_report& other) {
     if (!f) continue;
     for (const auto& e : counts.examples) add_example(*f, e);
   }
-}
-
-std::vector<field_verdict> mismatch_report::judge(const noise_thresholds& t) const {
-  std::vector<problem> problems;
-  auto fraction = [&](double v, const char* name) {
-    if (!(v >= 0 && v < 1)) {
-      problems.push_back({"rollgate.diff.703", std::string("/") + name,
-                          std::string(name) + " must be in [0, 1), not " + std::to_string(v)});
-    }
-  };
-  fraction(t.relative, "relative");
-  fraction(t.absolute, "absolute");
-  if (!(t.significance > 0 && t.significance <= 1)) {
-    problems.push_back({"rollgate.diff.703", "/significance",
-                        "significance must be in (0, 1], not " + std::to_string(t.significance)});
-  }
-  if (!problems.empty()) throw error(problems);
-  std::vector<field_verdict> out;
-  out.reserve(fields_.size());
-  for (const auto& [field, c] : fields_) {
-    field_verdict v;
-    v.field = field;
-    v.comparisons = comparisons_;
-    v.differed = c.differed;
-    v.noise_comparisons = noise_comparisons_;
-    v.noise_differed = c.noise_differed;
-    v.rate = comparisons_ ? static_cast<double>(c.differed) / static_cast<double>(comparisons_) : 0;
-    v.noise_rate = noise_comparisons_ ? static_cast<double>(c.noise_differed) /
-                                            static_cast<double>(noise_comparisons_)
-                                      : 0;
-    v.absolute = v.rate - v.noise_rate;
-    v.relative = (v.rate + v.noise_rate) > 0 ? v.absolute / (v.rate + v.noise_rate) : 0;
-    v.p_value = fisher_greater(c.differed, comparisons_, c.noise_differed, noise_comparisons_);
-    v.real = c.differed >= t.min_differences && v.rate > v.noise_rate && v.relative > t.relative &&
-             v.absolute > t.absolute && v.p_value < t.significance;
-    out.push_back(std::move(v));
-  }
-  return out;
+  return std::nullopt;
 }
 
 std::string verdicts_to_json(const std::vector<field_verdict>& verdicts) {
@@ -363,20 +306,21 @@ std::string mismatch_report::to_json() const {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-mismatch_report mismatch_report::from_json(std::string_view json_text) {
-  const json doc = detail::parse_json(json_text, "mismatch report");
+std::vector<problem> mismatch_report::try_from_json(std::string_view json_text,
+                                                    mismatch_report& out) {
+  json doc;
+  if (auto p = detail::try_parse_json(json_text, "mismatch report", doc)) return {std::move(*p)};
   if (!doc.is_object()) {
-    throw error(
-        "rollgate.diff.702", "",
-        std::string("a mismatch report must be an object, not ") + detail::json_type_name(doc));
+    return {
+        {"rollgate.diff.702", "",
+         std::string("a mismatch report must be an object, not ") + detail::json_type_name(doc)}};
   }
   auto fmt = doc.find("format");
   auto ver = doc.find("version");
   if (fmt == doc.end() || *fmt != kFormat || ver == doc.end() || *ver != 1) {
-    throw error(
-        "rollgate.diff.710", fmt == doc.end() || *fmt != kFormat ? "/format" : "/version",
-        "not a mismatch report of version 1 (expected \"format\": \"rollgate.mismatch_report\" "
-        "and \"version\": 1)");
+    return {{"rollgate.diff.710", fmt == doc.end() || *fmt != kFormat ? "/format" : "/version",
+             "not a mismatch report of version 1 (expected \"format\": "
+             "\"rollgate.mismatch_report\" and \"version\": 1)"}};
   }
   reader rd;
   rd.unknown(doc, "",
@@ -398,8 +342,9 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
     rd.problems.insert(rd.problems.end(), lp.begin(), lp.end());
     limits_ok = rd.problems.size() == before;
   }
-  if (!limits_ok) throw error(rd.problems);  // nothing below is checkable without valid limits
-  mismatch_report r(limits);
+  if (!limits_ok) return rd.problems;  // nothing below is checkable without valid limits
+  mismatch_report r;
+  r.limits_ = limits;
   rd.u64(doc, "", "comparisons", r.comparisons_, true);
   rd.u64(doc, "", "noiseComparisons", r.noise_comparisons_, true);
   rd.u64(doc, "", "truncatedComparisons", r.truncated_, false);
@@ -501,8 +446,8 @@ mismatch_report mismatch_report::from_json(std::string_view json_text) {
       }
     }
   }
-  if (!rd.problems.empty()) throw error(rd.problems);
-  return r;
+  if (rd.problems.empty()) out = std::move(r);
+  return rd.problems;
 }
 
 }  // namespace rollgate

@@ -5,9 +5,12 @@
 //    valid cookie, and no unit, which mints one): per request, the time to instantiate the
 //    module, the time the instance ran, the part of it spent blocked on I/O (backends, client),
 //    and the rest: the guest's CPU plus the emulated hostcalls. Also hostcalls per request.
-// 2. The hot path alone, in the self-test module: cookie HMAC verify, minting a signed unit, and
-//    the arm decision (coverage draw), each timed over many iterations (docs/edge.md gives the
-//    Cloudflare worker's figures for the same steps inside workerd).
+//    Each request also reads the state (from the POP's cache after the first) and flushes its
+//    summary to a stand-in coordinator, as the service does.
+// 2. The hot path alone, in the self-test module: cookie HMAC verify, minting a signed unit, the
+//    arm decision (coverage draw), and counting one request with its flush (summary, latency
+//    sketch, JSON), each timed over many iterations (tests/bench/edge/hotpath.mjs measures the
+//    Cloudflare worker's same steps inside workerd).
 // V8 runs the module here; Compute runs it under Wasmtime, so these figures are indicative.
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -82,3 +85,4 @@ console.log(`hot path in the self-test module (${ITERATIONS} iterations each, in
 time('cookie HMAC verify', () => st.verifyUnit(COOKIE_SECRET, signed));
 time('mint a signed unit (HMAC + base64url)', (i) => st.signUnit(COOKIE_SECRET, `u-${i}`));
 time('arm decision (coverage draw)', (i) => st.arm(`u-${i}`, 'checkout-v2', 50));
+time('count one request + its flush JSON', (i) => st.flush(200, 5 + (i % 50), i % 2 === 0));

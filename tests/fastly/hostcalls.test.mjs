@@ -15,7 +15,7 @@ function host({ calls = [], reply = () => ({}) } = {}) {
   };
   const env = {
     request: { method: 'POST', uri: 'http://example.com/p?q=1', headers: [['host', 'example.com'], ['x-a', '1'], ['x-a', '2'], ['cookie', 'c=1']], hasBody: true },
-    backends: { stable: true },
+    backends: { stable: {}, sick: { health: 'unhealthy' }, fine: { health: 'healthy' } },
     configStores: { cfg: { key: 'value' } },
     secretStores: { sec: { s: 'shh' } },
   };
@@ -209,4 +209,66 @@ test('body reads drain bytes and remote streams in order, then answer 0', () => 
   }
   assert.equal(got, 'frontremote');
   assert.equal(x.fastly_http_body.read(x.u32(20), 100, 3, 8), STATUS.badf, 'the appended body was consumed');
+});
+
+test('cache_override_set records pass or a TTL on the request, and the send carries it; unknown flags are inval', () => {
+  const calls = [];
+  const x = host({ calls, reply: (op) => (op === 'send' ? { ok: true, status: 200, headers: [], stream: 'r1' } : {}) });
+  x.fastly_http_req.new(0);
+  const req = x.u32(0);
+  assert.equal(x.fastly_http_req.cache_override_set(req, 16, 0, 0), STATUS.inval);
+  assert.equal(x.fastly_http_req.cache_override_set(req, 2, 5, 0), STATUS.ok);
+  x.fastly_http_body.new(4);
+  const [be, bel] = x.put(200, 'stable');
+  assert.equal(x.fastly_http_req.send(req, x.u32(4), be, bel, 8, 12), STATUS.ok);
+  assert.deepEqual(calls.find((c) => c.op === 'send').args.cache, { pass: false, ttl: 5, swr: null, pci: false });
+  x.fastly_http_req.new(0);
+  assert.equal(x.fastly_http_req.cache_override_set(x.u32(0), 1, 0, 0), STATUS.ok);
+  assert.equal(x.fastly_http_req.cache_override_set(999, 1, 0, 0), STATUS.badf);
+});
+
+test('async_io.select: pending requests and bodies, the index of the ready one, u32::MAX on timeout; others badf', () => {
+  const calls = [];
+  let answer = { index: 1 };
+  const x = host({ calls, reply: (op) => (op === 'sendAsync' ? { id: 7 } : op === 'select' ? answer : {}) });
+  x.fastly_http_req.new(0);
+  x.fastly_http_body.new(4);
+  const [be, bel] = x.put(200, 'stable');
+  assert.equal(x.fastly_http_req.send_async(x.u32(0), x.u32(4), be, bel, 8), STATUS.ok);
+  const pending = x.u32(8);
+  x.fastly_http_req.body_downstream_get(12, 16);
+  const body = x.u32(16);
+  const dv = new DataView(x.mem.buffer);
+  dv.setUint32(400, pending, true);
+  dv.setUint32(404, body, true);
+  assert.equal(x.fastly_async_io.select(400, 2, 250, 20), STATUS.ok);
+  assert.equal(x.u32(20), 1);
+  assert.deepEqual(calls.find((c) => c.op === 'select').args, { items: [{ pending: 7 }, { stream: 'down' }], timeoutMs: 250 });
+  answer = { index: -1 };
+  assert.equal(x.fastly_async_io.select(400, 2, 250, 20), STATUS.ok);
+  assert.equal(x.u32(20), 0xffffffff);
+  assert.equal(x.fastly_async_io.select(400, 0, 250, 20), STATUS.inval, 'an empty list');
+  dv.setUint32(408, x.u32(12), true); // the downstream request handle: not an async item
+  assert.equal(x.fastly_async_io.select(408, 1, 0, 20), STATUS.badf);
+  assert.equal(x.fastly_async_io.select(402, 1, 0, 20), STATUS.badalign);
+  // A body whose bytes are held by the host is ready without asking the main thread.
+  x.fastly_http_body.new(24);
+  const held = x.u32(24);
+  const [d, dl] = x.put(300, 'abc');
+  x.fastly_http_body.write(held, d, dl, 0, 28);
+  answer = { index: 0 };
+  assert.equal(x.fastly_async_io.is_ready(held, 20), STATUS.ok);
+  assert.equal(x.u32(20), 1);
+  assert.deepEqual(calls[calls.length - 1].args, { items: [{ ready: true }], poll: true });
+});
+
+test('backend.is_healthy: unknown without a health check, healthy, unhealthy; an unknown backend is inval', () => {
+  const x = host();
+  for (const [name, want] of [['stable', 0], ['fine', 1], ['sick', 2]]) {
+    const [p, l] = x.put(200, name);
+    assert.equal(x.fastly_backend.is_healthy(p, l, 8), STATUS.ok);
+    assert.equal(x.u32(8), want, name);
+  }
+  const [p, l] = x.put(200, 'nope');
+  assert.equal(x.fastly_backend.is_healthy(p, l, 8), STATUS.inval);
 });

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { startFastly } from './support/harness.mjs';
 import { startOrigin } from './support/origins.mjs';
 import { rolloutState, secrets } from './support/fixtures.mjs';
+import { startCoordinator } from './support/coordinator.mjs';
 
 // An origin whose answers wait for the test: it sends a first chunk, then waits for `release()`
 // before the rest. Request bodies: it reports the first chunk it received through `firstPart`.
@@ -44,19 +45,28 @@ function gatedOrigin() {
   );
 }
 
+/** The coordinator's next state, seen at once (the harness's cached one is purged). */
+function setState(state) {
+  coordinator.state = state;
+  h.purgeCache();
+}
+
 /** Rejects after `ms` with `what`: turns a would-be hang (a buffered stream) into a failure. */
 const within = (ms, what, p) =>
   Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())]);
 
 let gate;
 let stable;
+let coordinator;
 let h;
 before(async () => {
   gate = await gatedOrigin();
   stable = await startOrigin('stable');
+  coordinator = await startCoordinator();
+  coordinator.state = rolloutState(0);
   h = await startFastly({
-    backends: { stable: stable.url, canary: gate.url },
-    configStores: { rollgate_config: {}, rollgate_state: { default: JSON.stringify(rolloutState(0)) } },
+    backends: { stable: stable.url, canary: gate.url, coordinator: coordinator.url },
+    configStores: { rollgate_config: {} },
     secretStores: secrets(),
   });
 });
@@ -64,11 +74,12 @@ after(async () => {
   gate?.release();
   await h?.close();
   await stable?.close();
+  await coordinator?.close();
   await new Promise((res) => gate.server.close(res));
 });
 
 test('the response body streams: the client reads the first chunk while the origin still holds the rest', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100000)));
+  setState(rolloutState(100000));
   const r = await fetch(h.url + '/slow');
   assert.equal(r.headers.get('x-rollgate-arm'), 'canary');
   const reader = r.body.getReader();
@@ -81,7 +92,7 @@ test('the response body streams: the client reads the first chunk while the orig
 });
 
 test('the request body streams: the origin gets the first part before the client has sent the rest', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(100000)));
+  setState(rolloutState(100000));
   const url = new URL(h.url + '/upload');
   const req = request({ hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'transfer-encoding': 'chunked' } });
   const answer = new Promise((res, rej) => {
@@ -99,7 +110,7 @@ test('the request body streams: the origin gets the first part before the client
 });
 
 test('a large body arrives intact, and HEAD answers without one', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0)));
+  setState(rolloutState(0));
   const r = await fetch(h.url + '/big?bytes=3000001');
   const body = Buffer.from(await r.arrayBuffer());
   const want = Buffer.alloc(3000001);
@@ -131,7 +142,7 @@ for (const [arm, coverage] of [
   ['canary', 100000],
 ]) {
   test(`upstream, a ${arm} request keeps method, path, query and every header value, adds the arm and x-forwarded-host`, async () => {
-    h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(coverage)));
+    setState(rolloutState(coverage));
     // The canary here is the gated origin, which echoes nothing: send canary traffic to the
     // plain origin under the canary name for this test.
     h.setBackend('canary', stable.url);
@@ -161,7 +172,7 @@ for (const [arm, coverage] of [
 }
 
 test('downstream, the origin\'s headers and cookies stay, hop-by-hop headers go, and the minted cookie is added', async () => {
-  h.setConfig('rollgate_state', 'default', JSON.stringify(rolloutState(0)));
+  setState(rolloutState(0));
   const r = await fetch(h.url + '/setcookie');
   await r.arrayBuffer();
   assert.equal(r.headers.get('x-origin'), 'stable');

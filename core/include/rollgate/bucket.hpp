@@ -32,8 +32,11 @@
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t, std::uint32_t
+#include <optional>     // std::optional
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
+
+#include "rollgate/error.hpp"  // rollgate::problem
 
 namespace rollgate {
 
@@ -111,6 +114,10 @@ double draw_fraction(std::uint64_t draw) noexcept;
 ///         100), rollgate.bucket.303 (more than 3 decimals: the finest step is 0.001%). The error
 ///         has an empty pointer; callers that know where the text came from rethrow with theirs.
 std::uint32_t percent_to_scale(std::string_view percent);
+/// @brief percent_to_scale without exceptions (the same rule and the same problems).
+/// @return nullopt with the share in `out`, or the problem percent_to_scale throws (`out`
+///         unchanged).
+std::optional<problem> try_percent_to_scale(std::string_view percent, std::uint32_t& out);
 
 /// @brief percent_to_scale for a percentage held as a binary double (a JSON number, a JavaScript
 ///        number): the same rule, 0 to 100 with at most 3 decimals, read through the nearest
@@ -121,6 +128,9 @@ std::uint32_t percent_to_scale(std::string_view percent);
 /// @throws rollgate::error rollgate.bucket.301 (NaN or an infinity), rollgate.bucket.302 (below 0
 ///         or above 100), rollgate.bucket.303 (more than 3 decimals); the pointer is empty.
 std::uint32_t percent_to_scale(double percent);
+/// @brief percent_to_scale(double) without exceptions: nullopt with the share in `out`, or the
+///        problem it throws (`out` unchanged).
+std::optional<problem> try_percent_to_scale(double percent, std::uint32_t& out);
 
 /// @brief The same rule for a share written as a fraction of 1 (0.125 = 12.5%): 0 to 1 with at
 ///        most 5 decimals (the finest step, 0.001%, is 0.00001), read through the nearest double.
@@ -128,25 +138,38 @@ std::uint32_t percent_to_scale(double percent);
 /// @throws rollgate::error rollgate.bucket.301 (NaN or an infinity), rollgate.bucket.302 (below 0
 ///         or above 1), rollgate.bucket.303 (more than 5 decimals); the pointer is empty.
 std::uint32_t rate_to_scale(double rate);
+/// @brief rate_to_scale without exceptions: nullopt with the share in `out`, or the problem.
+std::optional<problem> try_rate_to_scale(double rate, std::uint32_t& out);
 
 /// @brief Checks a coverage given by a caller (not a compiled config): at most kScale (100%).
 /// @throws rollgate::error rollgate.bucket.304 when coverage > kScale
 void check_coverage(std::uint32_t coverage);
+/// @brief check_coverage without exceptions: the problem it throws, or nullopt.
+std::optional<problem> try_check_coverage(std::uint32_t coverage);
 
 /// @brief Checks weights given by a caller: at least one, summing to exactly kScale (100%), as
 ///        pick_variant needs (a remainder would silently fall to the last variant).
 /// @throws rollgate::error rollgate.bucket.305 when weights is empty or does not sum to kScale
 void check_weights(const std::uint32_t* weights, std::size_t count);
+/// @brief check_weights without exceptions: the problem it throws, or nullopt.
+std::optional<problem> try_check_weights(const std::uint32_t* weights, std::size_t count);
 
 /// @brief The checked one-shot form of bucketer(salt).in_coverage(unit, coverage).
 /// @throws rollgate::error rollgate.bucket.304 (see check_coverage)
 bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage);
+/// @brief in_rollout without exceptions: nullopt with the answer in `out`, or the problem.
+std::optional<problem> try_in_rollout(std::string_view unit, std::string_view salt,
+                                      std::uint32_t coverage, bool& out);
 
 /// @brief The checked one-shot form of bucketer(salt).pick_variant(unit, weights, count).
 /// @return an index in [0, count)
 /// @throws rollgate::error rollgate.bucket.305 (see check_weights)
 std::size_t pick_variant(std::string_view unit, std::string_view salt, const std::uint32_t* weights,
                          std::size_t count);
+/// @brief pick_variant without exceptions: nullopt with the index in `out`, or the problem.
+std::optional<problem> try_pick_variant(std::string_view unit, std::string_view salt,
+                                        const std::uint32_t* weights, std::size_t count,
+                                        std::size_t& out);
 
 /// @brief Plain XXH3-64 of bytes with a seed: exposed so other components (and benchmarks) use
 ///        the same hash without linking xxHash themselves.

@@ -22,6 +22,13 @@
 /// - Inputs are parsed with rollgate's bounded parser (64 MB, 256 levels), and the walk itself
 ///   uses an explicit stack, so no input can overflow the call stack.
 /// - At most max_differences are listed; the rest are counted in diff_result::omitted.
+///
+/// @par Errors as values
+/// Each function that rejects its input has a try_ form that returns every problem it would
+/// throw (same codes, pointers and messages; an empty list means success) and writes its result
+/// through an out-parameter, which a failure leaves unchanged. The throwing forms are thin
+/// wrappers (core/src/diff/throwing.cpp) that a build without exceptions (the wasm32-wasi Fastly
+/// service) leaves out.
 #ifndef ROLLGATE_DIFF_HPP
 #define ROLLGATE_DIFF_HPP
 
@@ -30,6 +37,8 @@
 #include <string_view>  // std::string_view
 #include <utility>      // std::pair
 #include <vector>       // std::vector
+
+#include "rollgate/error.hpp"  // rollgate::problem
 
 namespace rollgate {
 
@@ -117,10 +126,15 @@ struct diff_options {
 ///         rollgate.diff.701 (unknown member), .702 (wrong type), .703 (value out of range),
 ///         .704 (bad path pattern), .705 (missing member)
 diff_options parse_diff_options(std::string_view json_text);
+/// @brief parse_diff_options without exceptions.
+/// @return every problem it would throw; when there is none, the options are in `out`
+std::vector<problem> try_parse_diff_options(std::string_view json_text, diff_options& out);
 
 /// @brief Checks options built in code (the same checks parse_diff_options makes).
 /// @throws rollgate::error rollgate.diff.703, .704, .705 with pointers into the options schema
 void validate_diff_options(const diff_options& options);
+/// @brief validate_diff_options without exceptions: every problem it would throw.
+std::vector<problem> try_validate_diff_options(const diff_options& options);
 
 /// @brief Compares two JSON documents.
 /// @param old_json the result of the old (serving) path; @param new_json the new path's result
@@ -130,6 +144,10 @@ void validate_diff_options(const diff_options& options);
 ///         invalid options
 diff_result diff_json(std::string_view old_json, std::string_view new_json,
                       const diff_options& options = {});
+/// @brief diff_json without exceptions.
+/// @return every problem it would throw; when there is none, the differences are in `out`
+std::vector<problem> try_diff_json(std::string_view old_json, std::string_view new_json,
+                                   const diff_options& options, diff_result& out);
 
 /// @brief A result that is not (only) a JSON document: an HTTP-like response.
 struct response {
@@ -149,6 +167,11 @@ struct response {
 ///         a JSON body that does not parse is compared by bytes)
 diff_result diff_responses(const response& old_response, const response& new_response,
                            const diff_options& options = {});
+/// @brief diff_responses without exceptions.
+/// @return every problem it would throw (invalid options); when there is none, the differences
+///   are in `out`
+std::vector<problem> try_diff_responses(const response& old_response, const response& new_response,
+                                        const diff_options& options, diff_result& out);
 
 /// @brief The result as JSON text: {"equal": bool, "differences": [{"path", "field", "kind",
 ///        "old", "new", "truncated"}, ...], "omitted": n} ("old"/"new" absent when the value is

@@ -31,17 +31,26 @@
 /// order: counts add, the kept fields are the max_paths smallest (byte order) and the others'
 /// counts go to "other", and the kept examples per field are the max_examples with the smallest
 /// XXH3-64 of their text. Reports merge only with equal limits.
+///
+/// @par Errors as values
+/// Each function that rejects its input has a try_ form that returns the problem(s) it would
+/// throw (same codes, pointers and messages) and leaves the report unchanged when it fails. The
+/// throwing forms are thin wrappers (core/src/mismatch_report_throwing.cpp) that a build without
+/// exceptions (the wasm32-wasi Fastly service) leaves out, with judge() and its statistics
+/// (core/src/mismatch_report_judge.cpp), which that build does not need.
 #ifndef ROLLGATE_MISMATCH_REPORT_HPP
 #define ROLLGATE_MISMATCH_REPORT_HPP
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <map>          // std::map
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
-#include "rollgate/diff.hpp"  // rollgate::diff_result
+#include "rollgate/diff.hpp"   // rollgate::diff_result
+#include "rollgate/error.hpp"  // rollgate::problem
 
 namespace rollgate {
 
@@ -103,9 +112,15 @@ struct experiment_counts {
 /// @brief A mergeable, bounded aggregate of comparisons. Not thread-safe: one per worker/thread.
 class mismatch_report {
  public:
+  /// @brief An empty report with the default limits.
+  mismatch_report();
   /// @brief An empty report.
   /// @throws rollgate::error rollgate.diff.703 when a limit is out of its range
-  explicit mismatch_report(report_limits limits = {});
+  explicit mismatch_report(report_limits limits);
+  /// @brief The constructor without exceptions.
+  /// @return no problem, and `out` replaced by an empty report; or one rollgate.diff.703 per limit
+  ///   out of its range, `out` unchanged
+  static std::vector<problem> try_create(report_limits limits, mismatch_report& out);
 
   /// @brief Records one primary-vs-candidate comparison.
   /// A result with omitted differences also counts in truncated_comparisons() (its unlisted
@@ -123,6 +138,12 @@ class mismatch_report {
   /// @throws rollgate::error rollgate.diff.703..705 for invalid options (bodies never throw)
   diff_result add_responses(const response& served, const response& shadow,
                             const response* secondary, const diff_options& options = {});
+  /// @brief add_responses without exceptions.
+  /// @return every problem it would throw (nothing recorded then); when there is none, the
+  ///   served-vs-shadow differences are in `*candidate` (when given)
+  std::vector<problem> try_add_responses(const response& served, const response& shadow,
+                                         const response* secondary, const diff_options& options,
+                                         diff_result* candidate = nullptr);
   /// @brief Records one experiment run's timing; candidate_threw runs count no comparison.
   void add_run(std::uint64_t control_ns, std::uint64_t candidate_ns, bool candidate_threw,
                bool slow);
@@ -130,11 +151,17 @@ class mismatch_report {
   /// @brief Adds `other`'s counts, as if this report had seen both streams.
   /// @throws rollgate::error rollgate.diff.712 when the limits differ
   void merge(const mismatch_report& other);
+  /// @brief merge without exceptions: the problem it would throw, or nullopt when merged.
+  std::optional<problem> try_merge(const mismatch_report& other);
 
   /// @brief Every kept field's verdict, in byte order of the field (as JSON: verdicts_to_json).
   /// @throws rollgate::error rollgate.diff.703 for thresholds out of range (relative and
   ///         absolute in [0, 1), significance in (0, 1])
   std::vector<field_verdict> judge(const noise_thresholds& thresholds = {}) const;
+  /// @brief judge without exceptions: every problem it would throw; when there is none, the
+  ///   verdicts are in `out`.
+  std::vector<problem> try_judge(const noise_thresholds& thresholds,
+                                 std::vector<field_verdict>& out) const;
 
   /// @brief The report as JSON text (format "rollgate.mismatch_report", version 1; docs/diff.md).
   ///        Keys are camelCase like every rollgate format ("noiseComparisons", "limits":
@@ -145,6 +172,9 @@ class mismatch_report {
   ///         .702 (wrong type), .703 (value out of range), .704 (bad field path),
   ///         .705 (missing member), .710 (not a version 1 report), .711 (inconsistent counts)
   static mismatch_report from_json(std::string_view json_text);
+  /// @brief from_json without exceptions: every problem it would throw; when there is none, the
+  ///   report is in `out`.
+  static std::vector<problem> try_from_json(std::string_view json_text, mismatch_report& out);
 
   const report_limits& limits() const noexcept { return limits_; }
   std::uint64_t comparisons() const noexcept { return comparisons_; }

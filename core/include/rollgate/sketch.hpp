@@ -26,14 +26,23 @@
 /// nearest zero) are folded into the lowest kept index, max_index - max_buckets + 1, so high
 /// latency quantiles (p95, p99) keep their guarantee and only the smallest magnitudes lose it.
 /// The result depends only on the multiset of values, not on the order of adds and merges.
+///
+/// @par Errors as values
+/// Every function that rejects its input has a try_ form that returns the problem(s) instead of
+/// throwing them: the same codes, pointers and messages (the throwing forms are thin wrappers,
+/// in core/src/sketch/throwing.cpp, which a build without exceptions, such as the wasm32-wasi
+/// Fastly service, leaves out). A try_ function that fails leaves its object unchanged.
 #ifndef ROLLGATE_SKETCH_HPP
 #define ROLLGATE_SKETCH_HPP
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t, std::int32_t
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
+
+#include "rollgate/error.hpp"  // rollgate::problem
 
 namespace rollgate {
 
@@ -43,12 +52,18 @@ class quantile_sketch {
   static constexpr double kDefaultRelativeAccuracy = 0.01;
   static constexpr std::size_t kDefaultMaxBuckets = 2048;
 
+  /// @brief An empty sketch with the default accuracy (1%) and bucket budget (2048).
+  quantile_sketch() noexcept;
   /// @brief An empty sketch.
-  /// @param relative_accuracy a in [1e-5, 0.5]: the relative error bound (default 1%)
+  /// @param relative_accuracy a in [1e-5, 0.5]: the relative error bound
   /// @param max_buckets bucket budget per sign, in [16, 65536]
   /// @throws rollgate::error rollgate.stats.406 (accuracy or budget out of range)
-  explicit quantile_sketch(double relative_accuracy = kDefaultRelativeAccuracy,
-                           std::size_t max_buckets = kDefaultMaxBuckets);
+  explicit quantile_sketch(double relative_accuracy, std::size_t max_buckets = kDefaultMaxBuckets);
+  /// @brief The constructor without exceptions.
+  /// @return no problem, and `out` replaced by an empty sketch; or the problems
+  ///   (rollgate.stats.406, one per parameter out of range), `out` unchanged
+  static std::vector<problem> try_create(double relative_accuracy, std::size_t max_buckets,
+                                         quantile_sketch& out);
 
   /// @brief Adds one value.
   /// @throws rollgate::error rollgate.stats.402 (NaN), .403 (infinite), .405 (count would exceed
@@ -61,15 +76,25 @@ class quantile_sketch {
   /// anything.
   /// @throws rollgate::error rollgate.stats.402, .403, .405
   void add_all(const std::vector<double>& values);
+  /// @brief add(value) without exceptions: the problem it would throw, or nullopt when added.
+  std::optional<problem> try_add(double value);
+  /// @brief add(value, count) without exceptions.
+  std::optional<problem> try_add(double value, std::uint64_t count);
+  /// @brief add_all without exceptions: every problem it would throw (none when all were added).
+  std::vector<problem> try_add_all(const std::vector<double>& values);
 
   /// @brief Merges another sketch into this one: same as one sketch of both inputs.
   /// @throws rollgate::error rollgate.stats.411 (different relative accuracy or bucket budget),
   ///   .405 (merged count would exceed 2^53)
   void merge(const quantile_sketch& other);
+  /// @brief merge without exceptions: the problem it would throw, or nullopt when merged.
+  std::optional<problem> try_merge(const quantile_sketch& other);
 
   /// @brief Approximate quantile (see the guarantee above).
   /// @throws rollgate::error rollgate.stats.412 (empty sketch), .409 (q outside [0, 1])
   double quantile(double q) const;
+  /// @brief quantile without exceptions: nullopt with the quantile in `out`, or the problem.
+  std::optional<problem> try_quantile(double q, double& out) const;
 
   std::uint64_t count() const noexcept { return count_; }  ///< number of values added
   bool empty() const noexcept { return count_ == 0; }
@@ -92,12 +117,17 @@ class quantile_sketch {
   /// @throws rollgate::error rollgate.json.101-103 (not JSON), rollgate.stats.410 (wrong shape,
   ///   with the pointer of the first bad field; every problem is reported)
   static quantile_sketch from_json(std::string_view json);
+  /// @brief from_json without exceptions: no problem and the sketch in `out`, or every problem
+  ///   from_json would throw (`out` unchanged).
+  static std::vector<problem> try_from_json(std::string_view json, quantile_sketch& out);
 
   /// @brief Compact binary form, base64-encoded (docs/statistics.md, "Sketch binary").
   std::string to_base64() const;
   /// @brief Parses and validates the base64 form.
   /// @throws rollgate::error rollgate.stats.410
   static quantile_sketch from_base64(std::string_view text);
+  /// @brief from_base64 without exceptions: nullopt and the sketch in `out`, or the problem.
+  static std::optional<problem> try_from_base64(std::string_view text, quantile_sketch& out);
 
   /// @brief Same parameters, count, zero count, min, max, collapsed flag and buckets. The sum is
   /// not compared: floating-point addition depends on the order of adds and merges.
@@ -122,7 +152,7 @@ class quantile_sketch {
   void add_key(store& s, std::int32_t key, std::uint64_t n);
   std::int32_t key_of(double magnitude) const noexcept;
   double value_of(std::int32_t key) const noexcept;
-  void check_compatible(const quantile_sketch& other) const;
+  std::optional<problem> incompatibility(const quantile_sketch& other) const;
 
   double alpha_;
   double gamma_;

@@ -1,10 +1,15 @@
 #include "detail/json_input.hpp"
 
-#include <string>   // std::string, std::to_string
-#include <utility>  // std::move
-#include <vector>   // std::vector
+#include <optional>  // std::optional
+#include <string>    // std::string, std::to_string
+#include <utility>   // std::move
+#include <vector>    // std::vector
 
-#include "rollgate/error.hpp"
+#include "rollgate/error.hpp"  // rollgate::problem
+
+// Nothing in this file throws (the wasm32-wasi build compiles it without exceptions):
+// try_parse_json reports every failure as a problem, and parse_json, which throws it, lives in
+// json_input_throwing.cpp.
 
 namespace rollgate::detail {
 namespace {
@@ -16,6 +21,7 @@ using json = nlohmann::json;
 /// nlohmann keeps the last of repeated members, other parsers the first, so
 /// `"enabled": false, "enabled": true` would serve a killed flag here and not elsewhere; checking
 /// here covers every document rollgate reads (rollgate.json.104, pointer at the member).
+/// It stops the parse (returns false) at the first failure and keeps what it was.
 class strict_builder {
  public:
   using number_integer_t = json::number_integer_t;
@@ -41,7 +47,7 @@ class strict_builder {
   bool key(string_t& name) {
     auto& members = stack_.back()->get_ref<json::object_t&>();
     const auto [it, inserted] = members.emplace(name, nullptr);
-    if (!inserted) duplicate(name);
+    if (!inserted) return duplicate(name);
     member_ = &it->second;
     keys_.back() = &it->first;
     return true;
@@ -53,12 +59,34 @@ class strict_builder {
   }
   bool end_array() { return close(); }
 
-  /// Syntax errors stay nlohmann's exceptions: parse_json turns them into rollgate.json.101.
+  /// A syntax error: nlohmann hands over the exception it would throw, with its byte offset.
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::json::parse_error& e) {
+    failed_ = failure::syntax;
+    byte_ = e.byte;
+    what_ = e.what();
+    return false;
+  }
+  /// Another nlohmann error on bad input: out_of_range.406 for a number too large for a double
+  /// ("1e400", found by tests/fuzz/fuzz_json_input).
   template <class Exception>
   bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
                    const Exception& e) {
-    throw e;
+    failed_ = failure::other;
+    what_ = e.what();
+    return false;
   }
+
+  enum class failure { none, syntax, other, duplicate };
+  failure failed() const noexcept { return failed_; }
+  std::size_t byte() const noexcept { return byte_; }
+  /// nlohmann's message without its "[json.exception.x.n] " id.
+  std::string detail() const {
+    const auto close = what_.find("] ");
+    return close == std::string::npos ? what_ : what_.substr(close + 2);
+  }
+  /// The repeated member's problem (failed() == duplicate).
+  const problem& duplicate_problem() const noexcept { return duplicate_; }
 
  private:
   template <class Value>
@@ -97,7 +125,7 @@ class strict_builder {
 
   // The pointer of the repeated member: each open container's place in its parent (the current
   // member's key, or the last element's index), then the name itself.
-  [[noreturn]] void duplicate(const std::string& name) const {
+  bool duplicate(const std::string& name) {
     std::string pointer;
     for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
       if (stack_[i]->is_object()) {
@@ -107,10 +135,12 @@ class strict_builder {
       }
     }
     pointer = pointer_append(pointer, name);
-    throw error("rollgate.json.104", pointer,
-                subject_ +
-                    " names this member twice in one object; JSON parsers disagree on which copy "
-                    "wins, so rollgate accepts neither");
+    failed_ = failure::duplicate;
+    duplicate_ = {"rollgate.json.104", pointer,
+                  subject_ +
+                      " names this member twice in one object; JSON parsers disagree on which "
+                      "copy wins, so rollgate accepts neither"};
+    return false;
   }
 
   json& root_;
@@ -118,14 +148,17 @@ class strict_builder {
   std::vector<json*> stack_;              // open arrays and objects, outermost first
   std::vector<const std::string*> keys_;  // per open object: the member being read
   json* member_ = nullptr;                // where the value after a key goes
+  failure failed_ = failure::none;
+  std::size_t byte_ = 0;
+  std::string what_;
+  problem duplicate_;
 };
 
 /// "config is not valid JSON at byte N: <what>", N counted as nlohmann counts (bytes read up to
 /// and including the offending one).
-[[noreturn]] void syntax_error(const std::string& subject, std::size_t byte,
-                               const std::string& what) {
-  throw error("rollgate.json.101", "",
-              subject + " is not valid JSON at byte " + std::to_string(byte) + ": " + what);
+problem syntax_error(const std::string& subject, std::size_t byte, const std::string& what) {
+  return {"rollgate.json.101", "",
+          subject + " is not valid JSON at byte " + std::to_string(byte) + ": " + what};
 }
 
 }  // namespace
@@ -168,17 +201,19 @@ std::size_t json_depth(std::string_view text, std::size_t stop_after) {
   return deepest;
 }
 
-nlohmann::json parse_json(std::string_view text, std::string_view what, const json_limits& limits) {
+std::optional<problem> try_parse_json(std::string_view text, std::string_view what,
+                                      nlohmann::json& out, const json_limits& limits) {
   const std::string subject(what);
   if (text.size() > limits.max_bytes) {
-    throw error("rollgate.json.103", "",
-                subject + " is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                    std::to_string(limits.max_bytes) + " bytes");
+    return problem{"rollgate.json.103", "",
+                   subject + " is " + std::to_string(text.size()) +
+                       " bytes, more than the limit of " + std::to_string(limits.max_bytes) +
+                       " bytes"};
   }
   if (json_depth(text, limits.max_depth) > limits.max_depth) {
-    throw error("rollgate.json.102", "",
-                subject + " nests arrays/objects deeper than the limit of " +
-                    std::to_string(limits.max_depth) + " levels");
+    return problem{"rollgate.json.102", "",
+                   subject + " nests arrays/objects deeper than the limit of " +
+                       std::to_string(limits.max_depth) + " levels"};
   }
   // nlohmann's lexer takes a NUL byte for the end of the input (a convenience for C strings), so
   // everything after one would be ignored: `{"flags":[]}` NUL `garbage` parsed as valid. A raw NUL
@@ -186,34 +221,32 @@ nlohmann::json parse_json(std::string_view text, std::string_view what, const js
   // is a syntax error unless the text already failed before it.
   const std::size_t nul = text.find('\0');
   const auto nul_error = [&](bool after_document) {
-    syntax_error(subject, nul + 1,
-                 after_document ? "unexpected NUL byte (U+0000) after the document; only "
-                                  "whitespace may follow it"
-                                : "unexpected NUL byte (U+0000); JSON text cannot contain one "
-                                  "(inside a string it is written \\u0000)");
+    return syntax_error(subject, nul + 1,
+                        after_document
+                            ? "unexpected NUL byte (U+0000) after the document; only "
+                              "whitespace may follow it"
+                            : "unexpected NUL byte (U+0000); JSON text cannot contain one "
+                              "(inside a string it is written \\u0000)");
   };
   json doc;
-  try {
-    strict_builder builder(doc, subject);
-    nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
-  } catch (const nlohmann::json::parse_error& e) {
-    if (nul != std::string_view::npos && e.byte > nul) nul_error(false);
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ..."; keep
-    // the part after the id and state the byte offset, which is what an editor can jump to.
-    std::string detail = e.what();
-    const auto close = detail.find("] ");
-    if (close != std::string::npos) detail = detail.substr(close + 2);
-    syntax_error(subject, e.byte, detail);
-  } catch (const nlohmann::json::exception& e) {
-    // Not a parse_error but still bad input: out_of_range.406 for a number too large for a
-    // double ("1e400"). Found by tests/fuzz/fuzz_json_input; it escaped as a non-rollgate error.
-    std::string detail = e.what();
-    const auto close = detail.find("] ");
-    if (close != std::string::npos) detail = detail.substr(close + 2);
-    throw error("rollgate.json.101", "", subject + " is not valid JSON: " + detail);
+  strict_builder builder(doc, subject);
+  nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+  switch (builder.failed()) {
+    case strict_builder::failure::none:
+      break;
+    case strict_builder::failure::duplicate:
+      return builder.duplicate_problem();
+    case strict_builder::failure::syntax:
+      if (nul != std::string_view::npos && builder.byte() > nul) return nul_error(false);
+      // nlohmann's "parse error at line 1, column 5: ..." with the byte offset, which is what an
+      // editor can jump to.
+      return syntax_error(subject, builder.byte(), builder.detail());
+    case strict_builder::failure::other:
+      return problem{"rollgate.json.101", "", subject + " is not valid JSON: " + builder.detail()};
   }
-  if (nul != std::string_view::npos) nul_error(true);
-  return doc;
+  if (nul != std::string_view::npos) return nul_error(true);
+  out = std::move(doc);
+  return std::nullopt;
 }
 
 std::string pointer_append(std::string_view base, std::string_view token) {

@@ -10,10 +10,13 @@
 #define ROLLGATE_DETAIL_JSON_INPUT_HPP
 
 #include <cstddef>      // std::size_t
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
 #include <nlohmann/json.hpp>  // nlohmann::json
+
+#include "rollgate/error.hpp"  // rollgate::problem
 
 namespace rollgate::detail {
 
@@ -29,6 +32,12 @@ struct json_limits {
 /// big), .104 (a member named twice in one object; the pointer names the member)
 nlohmann::json parse_json(std::string_view text, std::string_view what,
                           const json_limits& limits = {});
+
+/// parse_json without exceptions (what a build without them uses): the same checks, and the
+/// problem parse_json would throw, code, pointer and message alike.
+/// @return nullopt with the document in `out`, or the problem (`out` unchanged)
+std::optional<problem> try_parse_json(std::string_view text, std::string_view what,
+                                      nlohmann::json& out, const json_limits& limits = {});
 
 /// Nesting depth of a JSON text (arrays and objects), ignoring brackets inside strings.
 /// Stops counting once `stop_after` is exceeded and returns stop_after + 1.

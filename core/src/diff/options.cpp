@@ -1,13 +1,15 @@
 // Diff options: parsing from JSON and validation of options built in code (one set of checks
-// for both). See rollgate/diff.hpp and docs/diff.md ("Options").
+// for both). See rollgate/diff.hpp and docs/diff.md ("Options"). Nothing here throws
+// (diff/throwing.cpp has the throwing API).
 #include <algorithm>         // std::min
 #include <cmath>             // std::isfinite
 #include <initializer_list>  // std::initializer_list
 #include <string>            // std::string, std::to_string
+#include <utility>           // std::move
 #include <vector>            // std::vector
 
 #include "detail/diff_text.hpp"   // pattern_problem
-#include "detail/json_input.hpp"  // parse_json, pointer_append, json_type_name
+#include "detail/json_input.hpp"  // try_parse_json, pointer_append, json_type_name
 #include "rollgate/diff.hpp"
 #include "rollgate/error.hpp"
 
@@ -248,23 +250,20 @@ path_rule read_rule(const json& v, const std::string& at, std::vector<problem>& 
   return r;
 }
 
-void throw_if(const std::vector<problem>& problems) {
-  if (!problems.empty()) throw error(problems);
-}
-
 }  // namespace
 
-void validate_diff_options(const diff_options& options) {
-  throw_if(options_problems(options));
+std::vector<problem> try_validate_diff_options(const diff_options& options) {
+  return options_problems(options);
 }
 
-diff_options parse_diff_options(std::string_view json_text) {
-  const json doc = detail::parse_json(json_text, "diff options");
+std::vector<problem> try_parse_diff_options(std::string_view json_text, diff_options& out) {
+  json doc;
+  if (auto p = detail::try_parse_json(json_text, "diff options", doc)) return {std::move(*p)};
   std::vector<problem> problems;
   diff_options o;
   if (!doc.is_object()) {
-    throw error("rollgate.diff.702", "",
-                std::string("diff options must be an object, not ") + detail::json_type_name(doc));
+    return {{"rollgate.diff.702", "",
+             std::string("diff options must be an object, not ") + detail::json_type_name(doc)}};
   }
   for (const auto& [name, value] : doc.items()) {
     const std::string at = detail::pointer_append("", name);
@@ -315,8 +314,8 @@ diff_options parse_diff_options(std::string_view json_text) {
     for (const auto& u : unique) seen = seen || u.pointer == p.pointer;
     if (!seen) unique.push_back(std::move(p));
   }
-  throw_if(unique);
-  return o;
+  if (unique.empty()) out = std::move(o);
+  return unique;
 }
 
 }  // namespace rollgate

@@ -1,9 +1,10 @@
 // Comparing two HTTP responses (status, content type, headers, body): see rollgate/diff.hpp and
 // docs/diff.md ("Responses").
-#include <cstdio>  // std::snprintf
-#include <string>  // std::string, std::to_string
+#include <cstdio>   // std::snprintf
+#include <string>   // std::string, std::to_string
+#include <utility>  // std::move
 
-#include "detail/json_input.hpp"  // parse_json
+#include "detail/json_input.hpp"  // try_parse_json
 #include "diff/strings.hpp"
 #include "diff/walker.hpp"
 #include "rollgate/bucket.hpp"  // rollgate::xxh3_64
@@ -62,19 +63,16 @@ bool parse_body(const response& r, json& out) {
   if (!mentions_json(r.content_type.empty() ? header_value(r, "content-type") : r.content_type)) {
     return false;
   }
-  try {
-    out = detail::parse_json(r.body, "body");
-    return true;
-  } catch (const error&) {
-    return false;  // compared by bytes instead; see diff_responses' contract
-  }
+  // A body that does not parse is compared by bytes instead; see diff_responses' contract.
+  return !detail::try_parse_json(r.body, "body", out);
 }
 
 }  // namespace
 
-diff_result diff_responses(const response& old_response, const response& new_response,
-                           const diff_options& options) {
-  validate_diff_options(options);
+std::vector<problem> try_diff_responses(const response& old_response, const response& new_response,
+                                        const diff_options& options, diff_result& result) {
+  std::vector<problem> problems = try_validate_diff_options(options);
+  if (!problems.empty()) return problems;
   diff_result out;
   detail::diff::walker w(options, out);
   w.run(json(old_response.status), json(new_response.status), "/status");
@@ -93,7 +91,8 @@ diff_result diff_responses(const response& old_response, const response& new_res
     w.emit_text(difference_kind::value_changed, "/body", "/body",
                 body_descriptor(old_response.body), body_descriptor(new_response.body));
   }
-  return out;
+  result = std::move(out);
+  return problems;
 }
 
 }  // namespace rollgate

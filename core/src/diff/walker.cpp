@@ -10,7 +10,7 @@
 
 #include "detail/diff_text.hpp"   // utf8_prefix_length, truncate_text
 #include "detail/diff_walk.hpp"   // diff_values
-#include "detail/json_input.hpp"  // parse_json, pointer_append
+#include "detail/json_input.hpp"  // try_parse_json, pointer_append
 #include "diff/strings.hpp"
 #include "rollgate/bucket.hpp"  // rollgate::xxh3_64
 #include "rollgate/error.hpp"
@@ -386,24 +386,16 @@ void walker::keyed_step(const task& t, const std::string& key) {
 
 using nlohmann::json;
 
-diff_result diff_json(std::string_view old_json, std::string_view new_json,
-                      const diff_options& options) {
-  validate_diff_options(options);
+std::vector<problem> try_diff_json(std::string_view old_json, std::string_view new_json,
+                                   const diff_options& options, diff_result& out) {
+  std::vector<problem> problems = try_validate_diff_options(options);
+  if (!problems.empty()) return problems;
   // Parse both before comparing so that both documents' problems are reported together.
-  std::vector<problem> problems;
   json a, b;
-  try {
-    a = detail::parse_json(old_json, "old document");
-  } catch (const error& e) {
-    problems.insert(problems.end(), e.problems().begin(), e.problems().end());
-  }
-  try {
-    b = detail::parse_json(new_json, "new document");
-  } catch (const error& e) {
-    problems.insert(problems.end(), e.problems().begin(), e.problems().end());
-  }
-  if (!problems.empty()) throw error(problems);
-  return detail::diff_values(a, b, options);
+  if (auto p = detail::try_parse_json(old_json, "old document", a)) problems.push_back(*p);
+  if (auto p = detail::try_parse_json(new_json, "new document", b)) problems.push_back(*p);
+  if (problems.empty()) out = detail::diff_values(a, b, options);
+  return problems;
 }
 
 diff_result detail::diff_values(const json& old_value, const json& new_value,

@@ -9,8 +9,10 @@
 #include <cstdint>      // std::uint8_t, std::uint32_t, std::uint64_t, std::int64_t
 #include <cstring>      // std::memcpy
 #include <limits>       // std::numeric_limits
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <utility>      // std::move
 
 #include "rollgate/error.hpp"
 #include "rollgate/sketch.hpp"
@@ -161,9 +163,10 @@ std::string quantile_sketch::to_base64() const {
   return base64_encode(b);
 }
 
-quantile_sketch quantile_sketch::from_base64(std::string_view text) {
-  auto fail = [](const std::string& msg) -> quantile_sketch {
-    throw error("rollgate.stats.410", "", "binary sketch: " + msg);
+std::optional<problem> quantile_sketch::try_from_base64(std::string_view text,
+                                                        quantile_sketch& result) {
+  auto fail = [](const std::string& msg) -> std::optional<problem> {
+    return problem{"rollgate.stats.410", "", "binary sketch: " + msg};
   };
   if (text.size() > (std::size_t{64} << 20)) return fail("larger than 64 MiB");
   std::string b;
@@ -186,7 +189,8 @@ quantile_sketch quantile_sketch::from_base64(std::string_view text) {
                 : !(mn == std::numeric_limits<double>::infinity() && mx == -mn))
     return fail("min/max inconsistent with count");
   if (!std::isfinite(sum)) return fail("sum is not finite");
-  quantile_sketch out(alpha, static_cast<std::size_t>(max_b));
+  quantile_sketch out;
+  (void)try_create(alpha, static_cast<std::size_t>(max_b), out);  // both checked above
   std::uint64_t total = zero;
   for (store* s : {&out.positive_, &out.negative_}) {
     const std::int64_t offset = unzigzag(r.u64());
@@ -212,7 +216,8 @@ quantile_sketch quantile_sketch::from_base64(std::string_view text) {
   out.max_ = mx;
   out.sum_ = sum;
   out.collapsed_ = flags == 1;
-  return out;
+  result = std::move(out);
+  return std::nullopt;
 }
 
 }  // namespace rollgate

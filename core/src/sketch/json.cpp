@@ -5,11 +5,12 @@
 #include <cstddef>    // std::size_t, std::ptrdiff_t
 #include <limits>     // std::numeric_limits
 #include <string>     // std::string, std::to_string
+#include <utility>    // std::move
 #include <vector>     // std::vector
 
 #include <nlohmann/json.hpp>  // JSON form
 
-#include "detail/json_input.hpp"  // parse_json: bounded parsing of untrusted text
+#include "detail/json_input.hpp"  // try_parse_json: bounded parsing of untrusted text
 #include "rollgate/error.hpp"
 #include "rollgate/sketch.hpp"
 #include "sketch/limits.hpp"
@@ -128,13 +129,15 @@ std::string quantile_sketch::to_json() const {
   return j.dump();
 }
 
-quantile_sketch quantile_sketch::from_json(std::string_view text) {
-  const json doc = detail::parse_json(text, "sketch");
+std::vector<problem> quantile_sketch::try_from_json(std::string_view text,
+                                                    quantile_sketch& result) {
+  json doc;
+  if (auto p = detail::try_parse_json(text, "sketch", doc)) return {std::move(*p)};
   std::vector<problem> problems;
   json_checker ck{problems};
   if (!doc.is_object()) {
     ck.bad("", std::string("sketch must be a JSON object, got ") + detail::json_type_name(doc));
-    throw error(std::move(problems));
+    return problems;
   }
   static const char* const kKeys[] = {"type",  "version",   "alpha",    "maxBuckets",
                                       "count", "zeroCount", "min",      "max",
@@ -257,8 +260,9 @@ quantile_sketch quantile_sketch::from_json(std::string_view text) {
                            std::to_string(total) + " values");
   }
   (void)minmax_ok;
-  if (!problems.empty()) throw error(std::move(problems));
-  quantile_sketch out(alpha, static_cast<std::size_t>(max_b));
+  if (!problems.empty()) return problems;
+  quantile_sketch out;
+  (void)try_create(alpha, static_cast<std::size_t>(max_b), out);  // both checked above
   (void)alpha_ok;
   out.count_ = count;
   out.zero_count_ = zero;
@@ -268,7 +272,8 @@ quantile_sketch quantile_sketch::from_json(std::string_view text) {
   out.collapsed_ = collapsed;
   out.positive_ = std::move(stores[0]);
   out.negative_ = std::move(stores[1]);
-  return out;
+  result = std::move(out);
+  return problems;
 }
 
 }  // namespace rollgate

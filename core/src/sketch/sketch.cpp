@@ -3,13 +3,15 @@
 // Stores are dense vectors of counts over a contiguous range of bucket indexes: an edge worker's
 // latencies span a few hundred indexes at 1% accuracy, so a dense store is both the smallest
 // wire form and the fastest add (one log, one bounds check, one increment). The wire forms live
-// beside this file: json.cpp and binary.cpp.
+// beside this file: json.cpp and binary.cpp. Nothing here throws: the throwing API is
+// throwing.cpp, over the try_ functions.
 #include "rollgate/sketch.hpp"
 
 #include <algorithm>  // std::max, std::min
 #include <cmath>      // std::log, std::exp, std::ceil, std::isnan, std::isinf
 #include <limits>     // std::numeric_limits
 #include <string>     // std::string, std::to_string
+#include <utility>    // std::move
 
 #include <nlohmann/json.hpp>  // num_text: JSON's shortest round-trip number text
 
@@ -32,20 +34,23 @@ using detail::sketch::kMinAlpha;
 using detail::sketch::kMinBuckets;
 using detail::sketch::num_text;
 
-[[noreturn]] void bad_value(double v, const std::string& pointer) {
-  if (std::isnan(v)) throw error("rollgate.stats.402", pointer, "value is NaN");
-  throw error("rollgate.stats.403", pointer, "value is infinite");
+problem bad_value(double v, const std::string& pointer) {
+  if (std::isnan(v)) return {"rollgate.stats.402", pointer, "value is NaN"};
+  return {"rollgate.stats.403", pointer, "value is infinite"};
 }
 
 }  // namespace
 
-quantile_sketch::quantile_sketch(double relative_accuracy, std::size_t max_buckets)
-    : alpha_(relative_accuracy),
-      gamma_(0),
-      inv_log_gamma_(0),
-      max_buckets_(max_buckets),
+quantile_sketch::quantile_sketch() noexcept
+    : alpha_(kDefaultRelativeAccuracy),
+      gamma_((1 + kDefaultRelativeAccuracy) / (1 - kDefaultRelativeAccuracy)),
+      inv_log_gamma_(1.0 / std::log(gamma_)),
+      max_buckets_(kDefaultMaxBuckets),
       min_(std::numeric_limits<double>::infinity()),
-      max_(-std::numeric_limits<double>::infinity()) {
+      max_(-std::numeric_limits<double>::infinity()) {}
+
+std::vector<problem> quantile_sketch::try_create(double relative_accuracy, std::size_t max_buckets,
+                                                 quantile_sketch& out) {
   std::vector<problem> problems;
   if (!(relative_accuracy >= kMinAlpha && relative_accuracy <= kMaxAlpha))
     problems.push_back(
@@ -55,9 +60,14 @@ quantile_sketch::quantile_sketch(double relative_accuracy, std::size_t max_bucke
     problems.push_back(
         {"rollgate.stats.406", "/maxBuckets",
          "bucket budget must be in [16, 65536], got " + std::to_string(max_buckets)});
-  if (!problems.empty()) throw error(std::move(problems));
-  gamma_ = (1 + alpha_) / (1 - alpha_);
-  inv_log_gamma_ = 1.0 / std::log(gamma_);
+  if (!problems.empty()) return problems;
+  quantile_sketch s;
+  s.alpha_ = relative_accuracy;
+  s.gamma_ = (1 + relative_accuracy) / (1 - relative_accuracy);
+  s.inv_log_gamma_ = 1.0 / std::log(s.gamma_);
+  s.max_buckets_ = max_buckets;
+  out = std::move(s);
+  return problems;
 }
 
 std::int32_t quantile_sketch::key_of(double magnitude) const noexcept {
@@ -114,10 +124,10 @@ void quantile_sketch::add_key(store& s, std::int32_t key, std::uint64_t n) {
   s.counts[static_cast<std::size_t>(k - lo)] += n;
 }
 
-void quantile_sketch::add(double value) {
-  if (!std::isfinite(value)) bad_value(value, "/value");
+std::optional<problem> quantile_sketch::try_add(double value) {
+  if (!std::isfinite(value)) return bad_value(value, "/value");
   if (count_ >= kMaxCount)
-    throw error("rollgate.stats.405", "/value", "sketch count would exceed 2^53");
+    return problem{"rollgate.stats.405", "/value", "sketch count would exceed 2^53"};
   if (value > 0) {
     const std::int32_t k = key_of(value);
     const auto idx = static_cast<std::int64_t>(k) - positive_.offset;
@@ -139,13 +149,14 @@ void quantile_sketch::add(double value) {
   sum_ += value;
   if (value < min_) min_ = value;
   if (value > max_) max_ = value;
+  return std::nullopt;
 }
 
-void quantile_sketch::add(double value, std::uint64_t count) {
-  if (!std::isfinite(value)) bad_value(value, "/value");
-  if (count == 0) return;
+std::optional<problem> quantile_sketch::try_add(double value, std::uint64_t count) {
+  if (!std::isfinite(value)) return bad_value(value, "/value");
+  if (count == 0) return std::nullopt;
   if (count > kMaxCount || count_ > kMaxCount - count)
-    throw error("rollgate.stats.405", "/count", "sketch count would exceed 2^53");
+    return problem{"rollgate.stats.405", "/count", "sketch count would exceed 2^53"};
   if (value > 0)
     add_key(positive_, key_of(value), count);
   else if (value < 0)
@@ -156,9 +167,10 @@ void quantile_sketch::add(double value, std::uint64_t count) {
   sum_ += value * static_cast<double>(count);
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
+  return std::nullopt;
 }
 
-void quantile_sketch::add_all(const std::vector<double>& values) {
+std::vector<problem> quantile_sketch::try_add_all(const std::vector<double>& values) {
   std::vector<problem> problems;
   for (std::size_t i = 0; i < values.size() && problems.size() < 10; ++i) {
     if (std::isnan(values[i]))
@@ -167,32 +179,33 @@ void quantile_sketch::add_all(const std::vector<double>& values) {
       problems.push_back(
           {"rollgate.stats.403", "/values/" + std::to_string(i), "value is infinite"});
   }
-  if (!problems.empty()) throw error(std::move(problems));
+  if (!problems.empty()) return problems;
   if (values.size() > kMaxCount - count_)
-    throw error("rollgate.stats.405", "/values", "sketch count would exceed 2^53");
-  for (double v : values) add(v);
+    return {{"rollgate.stats.405", "/values", "sketch count would exceed 2^53"}};
+  for (double v : values) (void)try_add(v);  // checked above: every value is accepted
+  return problems;
 }
 
-void quantile_sketch::check_compatible(const quantile_sketch& other) const {
+std::optional<problem> quantile_sketch::incompatibility(const quantile_sketch& other) const {
   if (other.alpha_ != alpha_)
-    throw error("rollgate.stats.411", "/alpha",
-                "cannot merge sketches with different relative accuracy (" + num_text(alpha_) +
-                    " and " + num_text(other.alpha_) + ")");
+    return problem{"rollgate.stats.411", "/alpha",
+                   "cannot merge sketches with different relative accuracy (" + num_text(alpha_) +
+                       " and " + num_text(other.alpha_) + ")"};
   if (other.max_buckets_ != max_buckets_)
-    throw error("rollgate.stats.411", "/maxBuckets",
-                "cannot merge sketches with different bucket budgets (" +
-                    std::to_string(max_buckets_) + " and " + std::to_string(other.max_buckets_) +
-                    ")");
+    return problem{"rollgate.stats.411", "/maxBuckets",
+                   "cannot merge sketches with different bucket budgets (" +
+                       std::to_string(max_buckets_) + " and " + std::to_string(other.max_buckets_) +
+                       ")"};
+  return std::nullopt;
 }
 
-void quantile_sketch::merge(const quantile_sketch& other) {
-  check_compatible(other);
+std::optional<problem> quantile_sketch::try_merge(const quantile_sketch& other) {
+  if (auto p = incompatibility(other)) return p;
   if (other.count_ > kMaxCount - count_)
-    throw error("rollgate.stats.405", "/count", "merged sketch count would exceed 2^53");
+    return problem{"rollgate.stats.405", "/count", "merged sketch count would exceed 2^53"};
   if (&other == this) {
     const quantile_sketch copy = other;
-    merge(copy);
-    return;
+    return try_merge(copy);
   }
   auto merge_store = [&](store& into, const store& from) {
     std::size_t a = 0, e = from.counts.size();
@@ -237,12 +250,13 @@ void quantile_sketch::merge(const quantile_sketch& other) {
   sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+  return std::nullopt;
 }
 
-double quantile_sketch::quantile(double q) const {
+std::optional<problem> quantile_sketch::try_quantile(double q, double& out) const {
   if (!(q >= 0 && q <= 1))
-    throw error("rollgate.stats.409", "/q", "quantile must be in [0, 1], got " + num_text(q));
-  if (count_ == 0) throw error("rollgate.stats.412", "", "sketch is empty");
+    return problem{"rollgate.stats.409", "/q", "quantile must be in [0, 1], got " + num_text(q)};
+  if (count_ == 0) return problem{"rollgate.stats.412", "", "sketch is empty"};
   const double rank = std::floor(q * static_cast<double>(count_ - 1));
   double seen = 0;
   double result = max_;
@@ -270,7 +284,8 @@ double quantile_sketch::quantile(double q) const {
       found = true;
     }
   }
-  return std::min(max_, std::max(min_, result));
+  out = std::min(max_, std::max(min_, result));
+  return std::nullopt;
 }
 
 std::size_t quantile_sketch::bucket_count() const noexcept {

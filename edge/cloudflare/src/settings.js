@@ -45,6 +45,12 @@ export function readSettings(env) {
       return undefined;
     }
   };
+  // An optional secret: absent turns its feature off; present, it must be long enough.
+  const optionalSecret = (name) => {
+    const v = str(name, undefined);
+    if (v !== undefined && v.length < 16) problems.push(`secret ${name} is shorter than 16 characters`);
+    return v;
+  };
   const secret = (name) => {
     const v = str(name, undefined);
     if (v === undefined) problems.push(`secret ${name} is missing`);
@@ -73,6 +79,7 @@ export function readSettings(env) {
     cookieSecret: secret('ROLLGATE_COOKIE_SECRET'),
     overrideSecret: secret('ROLLGATE_OVERRIDE_SECRET'),
     adminToken: secret('ROLLGATE_ADMIN_TOKEN'),
+    peerToken: optionalSecret('ROLLGATE_PEER_TOKEN'), // opens /__rollgate/peer/* (peer.js)
     coordinator: env.ROLLGATE_COORDINATOR,
     problems,
   };

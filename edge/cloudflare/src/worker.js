@@ -14,6 +14,7 @@ import { Accumulator } from './metrics.js';
 import { signUnit, verifyUnit, verifyOverride, randomUnit } from './crypto.js';
 import { PREFIX, INTERNAL, corsHeaders, json, readLimited, log } from './http.js';
 import { upstream, flush as deliver } from './flush.js';
+import { PEER, peer } from './peer.js';
 
 export { Coordinator } from './coordinator.js';
 
@@ -36,6 +37,7 @@ export default {
       return bare(request, env, e);
     }
     const url = new URL(request.url);
+    if (url.pathname.startsWith(PEER)) return peer(request, s, url); // a peer CDN's coordinator calls
     if (url.pathname.startsWith(PREFIX)) return control(request, s, url);
     const progress = { sent: false };
     try {

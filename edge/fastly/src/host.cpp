@@ -1,7 +1,10 @@
 // rollgate on Fastly Compute. SPDX-License-Identifier: MIT
 #include "host.hpp"
 
+#include <unistd.h>  // getentropy
+
 #include <cstddef>  // std::size_t
+#include <ctime>    // clock_gettime
 #include <vector>   // std::vector
 
 namespace rollgate_fastly::host {
@@ -136,6 +139,120 @@ std::optional<handle> copy_request(handle req) {
   return copy;
 }
 
+std::optional<handle> new_request(std::string_view method, std::string_view uri) {
+  handle req = abi::kInvalidHandle;
+  if (fastly_http_req__new(&req) != abi::ok) return std::nullopt;
+  if (fastly_http_req__method_set(req, method.data(), method.size()) != abi::ok ||
+      fastly_http_req__uri_set(req, uri.data(), uri.size()) != abi::ok) {
+    (void)fastly_http_req__close(req);
+    return std::nullopt;
+  }
+  return req;
+}
+
+status cache_pass(handle req) {
+  return fastly_http_req__cache_override_set(req, abi::cache_pass, 0, 0);
+}
+
+status cache_ttl(handle req, std::uint32_t seconds) {
+  return fastly_http_req__cache_override_set(req, abi::cache_ttl, seconds, 0);
+}
+
+status write_all(handle body, std::string_view data) {
+  while (!data.empty()) {
+    std::size_t n = 0;
+    const status st = fastly_http_body__write(body, data.data(), data.size(), abi::back, &n);
+    if (st != abi::ok) return st;
+    if (n == 0 || n > data.size()) return abi::error;  // no progress, or a host that overcounts
+    data.remove_prefix(n);
+  }
+  return abi::ok;
+}
+
+void close_body(handle body) {
+  (void)fastly_http_body__close(body);
+}
+
+std::optional<handle> send_async(handle req, handle body, std::string_view backend) {
+  handle pending = abi::kInvalidHandle;
+  if (fastly_http_req__send_async(req, body, backend.data(), backend.size(), &pending) != abi::ok) {
+    return std::nullopt;
+  }
+  return pending;
+}
+
+double monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+namespace {
+
+// Blocks until `item` is ready or `deadline_ms` passes (no deadline when < 0): true when ready.
+bool ready_by(handle item, double deadline_ms) {
+  std::uint32_t timeout = 0;  // 0: no timeout
+  if (deadline_ms >= 0) {
+    const double left = deadline_ms - monotonic_ms();
+    if (left < 1) return false;
+    timeout = left > 4e9 ? 4000000000u : static_cast<std::uint32_t>(left);
+  }
+  std::uint32_t index = abi::kSelectTimedOut;
+  return fastly_async_io__select(&item, 1, timeout, &index) == abi::ok && index == 0;
+}
+
+}  // namespace
+
+status wait(handle pending, double deadline_ms, message& response) {
+  if (!ready_by(pending, deadline_ms)) return abi::again;
+  return fastly_http_req__pending_req_wait(pending, &response.head, &response.body);
+}
+
+read_end read_body(handle body, double limit, double deadline_ms, std::string& out) {
+  char buf[16384];
+  while (true) {
+    if (deadline_ms >= 0 && !ready_by(body, deadline_ms)) return read_end::timed_out;
+    std::size_t n = 0;
+    if (fastly_http_body__read(body, buf, sizeof buf, &n) != abi::ok) return read_end::failed;
+    if (n == 0) return read_end::complete;
+    if (static_cast<double>(out.size() + n) > limit) return read_end::over_limit;
+    out.append(buf, n);
+  }
+}
+
+std::uint16_t response_status(handle resp) {
+  std::uint16_t code = 0;
+  return fastly_http_resp__status_get(resp, &code) == abi::ok ? code : 0;
+}
+
+std::vector<std::pair<std::string, std::string>> response_headers(handle resp) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto names =
+      read_values([&](char* b, std::size_t n, std::uint32_t c, std::int64_t* e, std::size_t* w) {
+        return fastly_http_resp__header_names_get(resp, b, n, c, e, w);
+      });
+  if (!names) return out;
+  for (const std::string& name : *names) {
+    const auto values =
+        read_values([&](char* b, std::size_t n, std::uint32_t c, std::int64_t* e, std::size_t* w) {
+          return fastly_http_resp__header_values_get(resp, name.data(), name.size(), b, n, c, e, w);
+        });
+    if (!values) continue;
+    if (name == "set-cookie") {
+      for (const std::string& v : *values) out.emplace_back(name, v);
+      continue;
+    }
+    std::string joined;
+    for (const std::string& v : *values) joined += (joined.empty() ? "" : ", ") + v;
+    out.emplace_back(name, std::move(joined));
+  }
+  return out;
+}
+
+void close_response(handle resp) {
+  (void)fastly_http_resp__close(resp);
+}
+
 std::optional<handle> new_body() {
   handle b = abi::kInvalidHandle;
   if (fastly_http_body__new(&b) != abi::ok) return std::nullopt;
@@ -163,6 +280,10 @@ void response_header_remove(handle resp, std::string_view name) {
 
 status send_downstream(const message& response) {
   return fastly_http_resp__send_downstream(response.head, response.body, 0);
+}
+
+status send_downstream_streaming(handle resp, handle body) {
+  return fastly_http_resp__send_downstream(resp, body, 1);
 }
 
 void respond_text(std::uint16_t code, std::string_view text, std::string_view arm_header,
@@ -216,6 +337,23 @@ std::optional<std::string> secret_get(handle store, std::string_view key) {
 bool backend_exists(std::string_view name) {
   std::uint32_t exists = 0;
   return fastly_backend__exists(name.data(), name.size(), &exists) == abi::ok && exists == 1;
+}
+
+bool backend_unhealthy(std::string_view name) {
+  std::uint32_t health = abi::health_unknown;
+  return fastly_backend__is_healthy(name.data(), name.size(), &health) == abi::ok &&
+         health == abi::unhealthy;
+}
+
+bool random_bytes(void* out, std::size_t n) {
+  auto* p = static_cast<unsigned char*>(out);
+  while (n > 0) {  // getentropy gives at most 256 bytes per call
+    const std::size_t k = n > 256 ? 256 : n;
+    if (getentropy(p, k) != 0) return false;
+    p += k;
+    n -= k;
+  }
+  return true;
 }
 
 }  // namespace rollgate_fastly::host

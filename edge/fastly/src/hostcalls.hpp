@@ -42,6 +42,12 @@ using handle = std::uint32_t;
 inline constexpr handle kInvalidHandle = 0xFFFFFFFFu;
 /// @brief typenames.witx `$body_write_end`.
 enum body_write_end : std::uint32_t { back = 0, front = 1 };
+/// @brief typenames.witx `$cache_override_tag` (flags): no override is 0.
+enum cache_override : std::uint32_t { cache_pass = 1, cache_ttl = 2 };
+/// @brief typenames.witx `$backend_health`.
+enum backend_health : std::uint32_t { health_unknown = 0, healthy = 1, unhealthy = 2 };
+/// @brief What fastly_async_io.select answers when its timeout passes first (u32::MAX).
+inline constexpr std::uint32_t kSelectTimedOut = 0xFFFFFFFFu;
 
 }  // namespace rollgate_fastly::abi
 
@@ -95,6 +101,14 @@ status fastly_http_req__header_remove(handle req, const char* name, std::size_t 
 ROLLGATE_FASTLY_IMPORT("fastly_http_req", "send")
 status fastly_http_req__send(handle req, handle body, const char* backend, std::size_t backend_len,
                              handle* resp_out, handle* resp_body_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "cache_override_set")
+status fastly_http_req__cache_override_set(handle req, std::uint32_t tag, std::uint32_t ttl,
+                                           std::uint32_t stale_while_revalidate);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "send_async")
+status fastly_http_req__send_async(handle req, handle body, const char* backend,
+                                   std::size_t backend_len, handle* pending_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_req", "pending_req_wait")
+status fastly_http_req__pending_req_wait(handle pending, handle* resp_out, handle* resp_body_out);
 ROLLGATE_FASTLY_IMPORT("fastly_http_req", "close")
 status fastly_http_req__close(handle req);
 
@@ -109,6 +123,19 @@ status fastly_http_resp__header_append(handle resp, const char* name, std::size_
                                        const char* value, std::size_t value_len);
 ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_remove")
 status fastly_http_resp__header_remove(handle resp, const char* name, std::size_t name_len);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_names_get")
+status fastly_http_resp__header_names_get(handle resp, char* buf, std::size_t buf_len,
+                                          std::uint32_t cursor, std::int64_t* ending_cursor_out,
+                                          std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "header_values_get")
+status fastly_http_resp__header_values_get(handle resp, const char* name, std::size_t name_len,
+                                           char* buf, std::size_t buf_len, std::uint32_t cursor,
+                                           std::int64_t* ending_cursor_out,
+                                           std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "status_get")
+status fastly_http_resp__status_get(handle resp, std::uint16_t* status_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "close")
+status fastly_http_resp__close(handle resp);
 ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "status_set")
 status fastly_http_resp__status_set(handle resp, std::uint16_t status);
 ROLLGATE_FASTLY_IMPORT("fastly_http_resp", "send_downstream")
@@ -120,6 +147,17 @@ status fastly_http_body__new(handle* body_out);
 ROLLGATE_FASTLY_IMPORT("fastly_http_body", "write")
 status fastly_http_body__write(handle body, const char* buf, std::size_t buf_len,
                                rollgate_fastly::abi::body_write_end end, std::size_t* nwritten_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_body", "read")
+status fastly_http_body__read(handle body, char* buf, std::size_t buf_len, std::size_t* nread_out);
+ROLLGATE_FASTLY_IMPORT("fastly_http_body", "close")
+status fastly_http_body__close(handle body);
+ROLLGATE_FASTLY_IMPORT("fastly_http_body", "abandon")
+status fastly_http_body__abandon(handle body);
+
+// --- fastly_async_io ----------------------------------------------------------------------------
+ROLLGATE_FASTLY_IMPORT("fastly_async_io", "select")
+status fastly_async_io__select(const handle* handles, std::size_t handles_len,
+                               std::uint32_t timeout_ms, std::uint32_t* ready_idx_out);
 
 // --- fastly_config_store, fastly_secret_store, fastly_backend ---------------------------------
 ROLLGATE_FASTLY_IMPORT("fastly_config_store", "open")
@@ -137,6 +175,9 @@ status fastly_secret_store__plaintext(handle secret, char* buf, std::size_t buf_
                                       std::size_t* nwritten_out);
 ROLLGATE_FASTLY_IMPORT("fastly_backend", "exists")
 status fastly_backend__exists(const char* name, std::size_t name_len, std::uint32_t* exists_out);
+ROLLGATE_FASTLY_IMPORT("fastly_backend", "is_healthy")
+status fastly_backend__is_healthy(const char* name, std::size_t name_len,
+                                  std::uint32_t* health_out);
 }
 
 #endif  // ROLLGATE_FASTLY_HOSTCALLS_HPP

@@ -18,6 +18,7 @@
 #include "rollgate/bucket.hpp"
 #include "sha256.hpp"
 #include "state.hpp"
+#include "summary.hpp"
 #include "tokens.hpp"
 
 #define ROLLGATE_EXPORT(name) extern "C" __attribute__((export_name(name)))
@@ -150,4 +151,17 @@ int rg_check_state(std::uint32_t j, std::uint32_t jn, std::int64_t now_ms) {
   if (!r.problem.empty()) return put(r.problem);
   const rollgate_fastly::rollout_state st = rollgate_fastly::in_force(r.state, now_ms);
   return put("\n" + std::to_string(st.coverage));
+}
+
+// One request's counting and flush, as the service does it (summary.hpp): record a request with
+// its latency into a fresh summary and write the flush JSON. The flush goes to rg_out; the
+// benchmark calls this in a loop.
+ROLLGATE_EXPORT("rg_flush")
+int rg_flush(std::uint32_t status, double latency_ms, std::uint32_t canary) {
+  rollgate_fastly::rollout_state state;
+  state.rollout = "checkout-v2";
+  state.window = 3;
+  rollgate_fastly::summary sum;
+  sum.record_request(state, canary == 1, static_cast<int>(status), latency_ms, true);
+  return put(sum.to_json("fastly:LCL:localhost", "fastly:LCL:localhost:1", 1764130000000));
 }

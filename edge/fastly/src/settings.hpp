@@ -23,19 +23,29 @@ using lookup = std::function<std::optional<std::string>(std::string_view key)>;
 /// @brief Names of the stores and defaults, in one place (fastly.toml declares the same names).
 inline constexpr std::string_view kConfigStore = "rollgate_config";
 inline constexpr std::string_view kSecretStore = "rollgate_secrets";
-inline constexpr std::string_view kStateStore = "rollgate_state";
 
 struct settings {
-  std::string stable_backend = "stable";      ///< ROLLGATE_STABLE_BACKEND: fail-open target
-  std::string canary_backend = "canary";      ///< ROLLGATE_CANARY_BACKEND
-  std::string rollout = "default";            ///< ROLLGATE_ROLLOUT: key of the state item
-  std::string unit_header = "x-user-id";      ///< ROLLGATE_UNIT_HEADER (lower case)
-  std::string cookie_name = "rg_unit";        ///< ROLLGATE_COOKIE
-  std::int64_t cookie_max_age_s = 31536000;   ///< ROLLGATE_COOKIE_MAX_AGE_S
-  std::string arm_header = "x-rollgate-arm";  ///< ROLLGATE_ARM_HEADER (lower case)
+  std::string stable_backend = "stable";            ///< ROLLGATE_STABLE_BACKEND: fail-open target
+  std::string canary_backend = "canary";            ///< ROLLGATE_CANARY_BACKEND
+  std::string shadow_backend = "shadow";            ///< ROLLGATE_SHADOW_BACKEND: the dark launch's
+  std::string coordinator_backend = "coordinator";  ///< ROLLGATE_COORDINATOR_BACKEND
+  /// ROLLGATE_COORDINATOR_HOST: the Cloudflare worker's host name in the coordinator's URLs;
+  /// empty means the downstream request's own host.
+  std::string coordinator_host;
+  std::string rollout = "default";                      ///< ROLLGATE_ROLLOUT: key of the state item
+  std::string unit_header = "x-user-id";                ///< ROLLGATE_UNIT_HEADER (lower case)
+  std::string cookie_name = "rg_unit";                  ///< ROLLGATE_COOKIE
+  std::int64_t cookie_max_age_s = 31536000;             ///< ROLLGATE_COOKIE_MAX_AGE_S
+  std::string arm_header = "x-rollgate-arm";            ///< ROLLGATE_ARM_HEADER (lower case)
   std::string override_header = "x-rollgate-override";  ///< ROLLGATE_OVERRIDE_HEADER
-  std::string cookie_secret;          ///< secret ROLLGATE_COOKIE_SECRET (>= 16 bytes)
-  std::string override_secret;        ///< secret ROLLGATE_OVERRIDE_SECRET (>= 16 bytes)
+  /// ROLLGATE_STATE_TTL_MS: how long a POP's cache keeps the coordinator's state. The cache's
+  /// TTL is whole seconds, so the range starts at 1000 and the TTL used is floor(ms / 1000) s.
+  std::int64_t state_ttl_ms = 5000;
+  std::int64_t shadow_timeout_ms = 10000;  ///< ROLLGATE_SHADOW_TIMEOUT_MS
+  std::int64_t max_diff_bytes = 1048576;   ///< ROLLGATE_MAX_DIFF_BYTES
+  std::string cookie_secret;               ///< secret ROLLGATE_COOKIE_SECRET (>= 16 bytes)
+  std::string override_secret;             ///< secret ROLLGATE_OVERRIDE_SECRET (>= 16 bytes)
+  std::string peer_token;             ///< secret ROLLGATE_PEER_TOKEN: bearer of the coordinator
   std::vector<std::string> problems;  ///< empty means usable
 };
 

@@ -28,6 +28,45 @@ bool non_empty_string(const json* v) {
   return v && v->is_string() && !v->get_ref<const std::string&>().empty();
 }
 
+// The dark launch's settings, read as worker.js uses them: `Math.random() < noiseRate` (so a
+// missing or non-numeric rate means no noise requests), `methods.includes(method)` (strings
+// only), `maxBodyBytes || ROLLGATE_MAX_DIFF_BYTES`, and the report's limits as the package's
+// MismatchReport constructor takes them (absent: the default; else a non-negative integer).
+shadow_config read_shadow(const json& shadow, double rate, const json& methods) {
+  shadow_config c;
+  c.sample_rate = rate;
+  if (const json* noise = member(shadow, "noiseRate"); finite_number(noise)) {
+    c.noise_rate = noise->get<double>();
+  }
+  for (const json& m : methods) {
+    if (m.is_string()) c.methods.push_back(m.get<std::string>());
+  }
+  if (const json* diff = member(shadow, "diff"); diff && !diff->is_null()) {
+    c.diff_options = diff->dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  if (const json* limits = member(shadow, "report"); limits && limits->is_object()) {
+    const auto limit = [&](const char* key, std::uint64_t& into) {
+      const json* v = member(*limits, key);
+      if (!v) return;
+      if (!finite_number(v) || v->get<double>() < 0 ||
+          v->get<double>() != std::floor(v->get<double>())) {
+        c.limits_are_integers = false;
+        return;
+      }
+      const double d = v->get<double>();
+      into = d > 1e12 ? static_cast<std::uint64_t>(1e12) : static_cast<std::uint64_t>(d);
+    };
+    limit("maxPaths", c.max_paths);
+    limit("maxExamples", c.max_examples);
+    limit("maxExampleLength", c.max_example_length);
+  }
+  if (const json* max = member(shadow, "maxBodyBytes");
+      finite_number(max) && max->get<double>() > 0) {
+    c.max_body_bytes = max->get<double>();
+  }
+  return c;
+}
+
 }  // namespace
 
 rollout_state idle_state() {
@@ -103,11 +142,15 @@ state_result parse_state(std::string_view json_text) {
         r.problem = "shadow.methods missing";
         return r;
       }
+      r.state.shadow = read_shadow(*shadow, rate->get<double>(), *methods);
     }
   }
   r.state.coverage = coverage->get<std::uint32_t>();
   if (salt && salt->is_string()) r.state.salt = salt->get<std::string>();
   r.state.has_canary = has_canary;
+  if (const json* shadow = member(*origins, "shadow"); shadow && shadow->is_string()) {
+    r.state.has_shadow = true;
+  }
   if (const json* rollout = member(st, "rollout"); rollout && rollout->is_string()) {
     r.state.rollout = rollout->get<std::string>();
   }

@@ -10,6 +10,8 @@
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,17 +42,33 @@ class RemoteStream {
     this.pending = null;
     this.ended = false;
     this.touched = false;
+    this.filling = null;
+  }
+  /** Resolves once a read would not block: bytes are buffered or the stream has ended. */
+  fill() {
+    if ((this.pending && this.pending.length > 0) || this.ended) return Promise.resolve();
+    this.filling ??= this.iterator.next().then(
+      ({ value, done }) => {
+        this.filling = null;
+        if (done) this.ended = true;
+        else this.pending = value;
+      },
+      (e) => {
+        this.filling = null;
+        this.ended = true;
+        this.error = e;
+      },
+    );
+    return this.filling;
   }
   async read(max) {
     this.touched = true;
-    if (!this.pending || this.pending.length === 0) {
-      if (this.ended) return null;
-      const { value, done } = await this.iterator.next();
-      if (done) {
-        this.ended = true;
+    while (!this.pending || this.pending.length === 0) {
+      if (this.ended) {
+        if (this.error) throw this.error;
         return null;
       }
-      this.pending = value;
+      await this.fill();
     }
     const n = Math.min(max || 65536, this.pending.length);
     const chunk = new Uint8Array(this.pending.subarray(0, n));
@@ -106,10 +124,15 @@ export async function startFastly(options) {
     secretStores: structuredClone(options.secretStores || {}),
   };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // The readthrough cache of this "POP": key (Host + URI) → {status, headers, body, expires}, and
+  // the fetches in flight per key (request collapsing).
+  const cache = new Map();
+  const inflight = new Map();
   const logDir = mkdtempSync(join(tmpdir(), 'rollgate-fastly-'));
   const h = {
     logs: [],
     requests: [],
+    backendRequests: [], // {backend, method, uri, cache, fromCache}: every send, in order
     traps: [],
     url: null,
     port: null,
@@ -126,6 +149,10 @@ export async function startFastly(options) {
     /** Replaces a whole store (kind: 'configStores' or 'secretStores'). */
     setStore(kind, store, contents) {
       state[kind][store] = structuredClone(contents);
+    },
+    /** Empties the readthrough cache (a purge of everything). */
+    purgeCache() {
+      cache.clear();
     },
     removeStore(kind, store) {
       delete state[kind][store];
@@ -179,7 +206,56 @@ export async function startFastly(options) {
     }
   }
 
+  // Fastly's readthrough cache, for what this service uses of it: a GET or HEAD whose request
+  // carries a TTL override (cache_override_set) and no pass is looked up by Host + URI; a miss
+  // goes to the backend, concurrent misses for one key share one fetch (request collapsing), and
+  // a response of a cacheable status is stored for the TTL. Cached bodies are buffered whole.
+  // Requests without an override are not cached here (Fastly would follow the response's
+  // Cache-Control); see edge/fastly/README.md, "The harness".
+  const CACHEABLE = new Set([200, 203, 300, 301, 302, 404, 410]);
   function startRequest(ctx, args) {
+    const c = args.cache;
+    const cached = c && !c.pass && c.ttl !== null && (args.method === 'GET' || args.method === 'HEAD');
+    const entry = { backend: args.backend, method: args.method, uri: args.uri, cache: c, fromCache: false };
+    h.backendRequests.push(entry);
+    if (h.backendRequests.length > 100000) h.backendRequests.splice(0, 50000);
+    if (!cached) return fetchBackend(ctx, args);
+    const host = (args.headers.find(([n]) => n === 'host') || [])[1] || state.backends[args.backend].overrideHost || new URL(state.backends[args.backend].url).host;
+    const key = `${host}${args.uri.startsWith('/') ? args.uri : new URL(args.uri).pathname + new URL(args.uri).search}`;
+    const serve = (obj) => {
+      const id = `r${ctx.nextStream++}`;
+      ctx.streams.set(id, new RemoteStream(Readable.from(obj.body.length ? [obj.body] : [])));
+      return { ok: true, status: obj.status, headers: obj.headers, stream: id };
+    };
+    const hit = cache.get(key);
+    if (hit && hit.expires > Date.now()) {
+      entry.fromCache = true;
+      return serve(hit);
+    }
+    let fetching = inflight.get(key);
+    if (fetching) entry.fromCache = true;
+    else {
+      fetching = (async () => {
+        const own = { streams: new Map(), nextStream: 1 };
+        const r = await fetchBackend(own, { ...args, body: args.body });
+        if (!r.ok) return r;
+        const chunks = [];
+        const src = own.streams.get(r.stream);
+        try {
+          for (let b = await src.read(65536); b !== null; b = await src.read(65536)) chunks.push(Buffer.from(b));
+        } catch (e) {
+          return { ok: false, message: String(e.message || e) };
+        }
+        const obj = { status: r.status, headers: r.headers, body: Buffer.concat(chunks), expires: Date.now() + c.ttl * 1000 };
+        if (CACHEABLE.has(r.status) && c.ttl > 0) cache.set(key, obj);
+        return { ok: true, obj };
+      })().finally(() => inflight.delete(key));
+      inflight.set(key, fetching);
+    }
+    return fetching.then((r) => (r.ok ? serve(r.obj) : r));
+  }
+
+  function fetchBackend(ctx, args) {
     const backend = state.backends[args.backend];
     const target = new URL(backend.url);
     const path = args.uri.startsWith('/') ? args.uri : (() => {
@@ -210,11 +286,45 @@ export async function startFastly(options) {
   }
 
   const ops = {
-    read: async (ctx, { stream, max }) => ({ chunk: await ctx.streams.get(stream).read(max) }),
+    read: async (ctx, { stream, max }) => {
+      try {
+        return { chunk: await ctx.streams.get(stream).read(max) };
+      } catch (e) {
+        return { failed: String(e.message || e) };
+      }
+    },
+    // async_io.select / is_ready: the index of the first item ready, -1 on timeout (or, with
+    // `poll`, when none is ready now).
+    select: async (ctx, { items, timeoutMs, poll }) => {
+      const waits = items.map((it, i) => {
+        if (it.ready) return Promise.resolve(i);
+        if (it.pending !== undefined) {
+          const p = ctx.pending.get(it.pending);
+          if (p.settled) return Promise.resolve(i);
+          return p.then(() => i);
+        }
+        const s = ctx.streams.get(it.stream);
+        if ((s.pending && s.pending.length > 0) || s.ended) return Promise.resolve(i);
+        return s.fill().then(() => i);
+      });
+      // The first ready item in list order wins among those ready now.
+      const now = await Promise.race([...waits, new Promise((res) => setImmediate(() => res(-1)))]);
+      if (now >= 0 || poll) return { index: now };
+      let timer = null;
+      const racers = [...waits];
+      if (timeoutMs > 0) racers.push(new Promise((res) => (timer = setTimeout(() => res(-1), timeoutMs))));
+      const index = await Promise.race(racers);
+      clearTimeout(timer);
+      return { index };
+    },
     send: (ctx, args) => startRequest(ctx, args),
     sendAsync: (ctx, args) => {
       const id = ctx.nextPending++;
-      ctx.pending.set(id, startRequest(ctx, args));
+      const p = Promise.resolve(startRequest(ctx, args));
+      p.then(() => {
+        p.settled = true;
+      });
+      ctx.pending.set(id, p);
       return { id };
     },
     wait: async (ctx, { id }) => {
@@ -305,7 +415,8 @@ export async function startFastly(options) {
       };
       const env = {
         request: { method: req.method, uri: `http://${req.headers.host || '127.0.0.1'}${req.url}`, headers, hasBody },
-        backends: Object.fromEntries(Object.keys(state.backends).map((k) => [k, true])),
+        backends: Object.fromEntries(Object.entries(state.backends).map(([k, b]) => [k, { health: b.health || null }])),
+        wasiEnv: { FASTLY_POP: options.pop || 'LCL', FASTLY_HOSTNAME: options.hostname || 'localhost', FASTLY_TRACE_ID: randomBytes(8).toString('hex'), FASTLY_SERVICE_VERSION: '0' },
         configStores: state.configStores,
         secretStores: state.secretStores,
       };

@@ -14,7 +14,14 @@
 //     use MultiValueWriter's cursor protocol (values ended by '\0', ending cursor -1 when done);
 //   - a missing header gives `inval` on get and remove (Viceroy), a missing config item `none`,
 //     an unknown config store `badf`, an unknown secret store or secret `none`, an unknown
-//     backend `inval` on send; an unreachable backend gives `error`.
+//     backend `inval` on send; an unreachable backend gives `error`;
+//   - cache_override_set records the override on the request (flags pass, ttl,
+//     stale_while_revalidate, pci; other bits `inval`); the main thread's readthrough cache
+//     (harness.mjs) acts on it;
+//   - async_io.select and is_ready take pending requests and bodies (one list may mix them; any
+//     other handle is `badf`, an empty list `inval`); a pending request is ready once its
+//     response head is in, a body once a read would not block; select answers the index, or
+//     u32::MAX when timeout_ms (0: none) passes first.
 import { performance } from 'node:perf_hooks';
 import { STATUS, ABI } from './abi.mjs';
 
@@ -94,6 +101,13 @@ export function createHostcalls(io, env) {
   const writeU32 = (ptr, v) => view().setUint32(out(ptr, 4), v >>> 0, true);
   const writeU16 = (ptr, v) => view().setUint16(out(ptr, 2), v, true);
   const writeI64 = (ptr, v) => view().setBigInt64(out(ptr, 8), BigInt(v), true);
+  const readU32s = (ptr, n) => {
+    ptr >>>= 0;
+    n >>>= 0;
+    if (ptr % 4 !== 0) fail(STATUS.badalign, 'misaligned list');
+    if (ptr + 4 * n > memory.buffer.byteLength) fail(STATUS.inval, 'list out of bounds');
+    return Array.from({ length: n }, (_, i) => view().getUint32(ptr + 4 * i, true));
+  };
   // A value into a guest buffer of `max` bytes, or `buflen` with the size it needs.
   const writeBuf = (ptr, max, value, nwrittenOut) => {
     if (value.length > max >>> 0) {
@@ -219,7 +233,20 @@ export function createHostcalls(io, env) {
       uri: req.uri,
       headers: req.headers.map(([n, v]) => [n, latin1.decode(v)]),
       body: bodySegments(body),
+      cache: req.cache || null,
     });
+  };
+  // An async item as the main thread sees it: a pending request or a body's first segment.
+  const asyncItem = (h) => {
+    const e = session.handles.get(h >>> 0);
+    if (e && e.kind === 'pending') return { pending: e.id };
+    if (e && e.kind === 'body') {
+      if (e.streaming) return { ready: true }; // writes go into the host's buffer at once
+      const s = e.segments.find((x) => !x.bytes || x.bytes.length > 0);
+      if (!s || s.bytes) return { ready: true }; // bytes held here, or the end: a read does not block
+      return { stream: s.stream };
+    }
+    fail(STATUS.badf, `${h} is not a pending request or a body`);
   };
   const insertResponse = (reply) => {
     const resp = add('resp', { status: reply.status, headers: reply.headers.map(([n, v]) => [n, Buffer.from(v, 'latin1')]) });
@@ -259,6 +286,11 @@ export function createHostcalls(io, env) {
         const uri = str(uri_ptr, uri_len);
         if (!uri.startsWith('/') && !URL.canParse(uri)) fail(STATUS.inval, 'invalid URI');
         e.uri = uri;
+      },
+      cache_override_set(h, tag, ttl, stale_while_revalidate) {
+        const e = get(h, 'req');
+        if ((tag >>> 0) & ~0b1111) fail(STATUS.inval, 'unknown cache override flags');
+        e.cache = { pass: (tag & 1) !== 0, ttl: tag & 2 ? ttl >>> 0 : null, swr: tag & 4 ? stale_while_revalidate >>> 0 : null, pci: (tag & 8) !== 0 };
       },
       send(h, b, backend_ptr, backend_len, ok0_out, ok1_out) {
         out(ok0_out, 4);
@@ -340,6 +372,7 @@ export function createHostcalls(io, env) {
             return;
           }
           const reply = io.call('read', { stream: s.stream, max: buf_len });
+          if (reply.failed) fail(STATUS.error, reply.failed);
           if (reply.chunk === null) {
             e.segments.shift();
             continue;
@@ -412,6 +445,27 @@ export function createHostcalls(io, env) {
     fastly_backend: {
       exists(backend_ptr, backend_len, ok_out) {
         writeU32(ok_out, env.backends[str(backend_ptr, backend_len)] ? 1 : 0);
+      },
+      is_healthy(backend_ptr, backend_len, ok_out) {
+        const b = env.backends[str(backend_ptr, backend_len)];
+        if (!b) fail(STATUS.inval, 'unknown backend');
+        // typenames.witx $backend_health: unknown (no health check configured), healthy, unhealthy.
+        writeU32(ok_out, b.health === 'healthy' ? 1 : b.health === 'unhealthy' ? 2 : 0);
+      },
+    },
+    fastly_async_io: {
+      select(hs_ptr, hs_len, timeout_ms, ok_out) {
+        out(ok_out, 4);
+        const handles = readU32s(hs_ptr, hs_len);
+        if (handles.length === 0) fail(STATUS.inval, 'select needs at least one handle');
+        const items = handles.map(asyncItem);
+        const reply = io.call('select', { items, timeoutMs: timeout_ms >>> 0 });
+        writeU32(ok_out, reply.index < 0 ? 0xffffffff : reply.index);
+      },
+      is_ready(handle, ok_out) {
+        out(ok_out, 4);
+        const reply = io.call('select', { items: [asyncItem(handle)], poll: true });
+        writeU32(ok_out, reply.index === 0 ? 1 : 0);
       },
     },
   };

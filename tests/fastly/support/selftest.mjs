@@ -47,6 +47,7 @@ export function loadSelftest() {
     uuid: (random16) => textOut(x.rg_uuid(args(random16)[0])),
     inCoverage: (unit, salt, coverage) => x.rg_in_coverage(...args(unit, salt), coverage) === 1,
     arm: (unit, salt, coverage) => (x.rg_arm(...args(unit, salt), coverage) === 1 ? 'canary' : 'stable'),
+    flush: (status, latencyMs, canary) => JSON.parse(textOut(x.rg_flush(status, latencyMs, canary ? 1 : 0))),
     checkState: (json, nowMs) => {
       const t = textOut(x.rg_check_state(...args(typeof json === 'string' ? json : JSON.stringify(json)), BigInt(nowMs)));
       return t.startsWith('\n') ? { ok: true, coverage: Number(t.slice(1)) } : { ok: false, problem: t };

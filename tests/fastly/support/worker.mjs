@@ -56,7 +56,7 @@ function run(env) {
   const io = makeIo(stats);
   const t0 = performance.now();
   const host = createHostcalls(io, env);
-  const wasi = new WASI({ version: 'preview1', args: ['rollgate_fastly'], env: {}, stdout: logFd, stderr: logFd, returnOnExit: true });
+  const wasi = new WASI({ version: 'preview1', args: ['rollgate_fastly'], env: env.wasiEnv || {}, stdout: logFd, stderr: logFd, returnOnExit: true });
   let responded = false;
   try {
     const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, ...host.imports });
