@@ -11,13 +11,17 @@ namespace rollgate::cli {
 namespace {
 
 const char* const kUsage =
-    "usage: rollgate eval --config FILE (--flag KEY | --all) [--context JSON|@FILE] [--now TIME]\n"
+    "usage: rollgate eval --config FILE [--format F] (--flag KEY | --all) [--context JSON|@FILE]\n"
+    "                     [--now TIME]\n"
     "\n"
     "Evaluates a flag for a context and prints the result as JSON:\n"
     "  {\"flag\",\"value\",\"variant\",\"variationIndex\",\"reason\",\"ruleIndex\"[,\"errorCode\","
     "\"errorMessage\"]}\n"
     "\n"
     "  --config FILE     the flag configuration (docs/config.md)\n"
+    "  --format F        its format: rollgate (default), flagd (an OpenFeature flagd flag\n"
+    "                    definition, docs/flagd.md) or flagd-js (flagd, bucketing as\n"
+    "                    @openfeature/flagd-core does)\n"
     "  --flag KEY        the flag to evaluate (one line of JSON)\n"
     "  --all             evaluate every flag into one JSON object keyed by flag key\n"
     "  --context JSON    the context object, e.g. '{\"targetingKey\":\"u1\",\"country\":\"DE\"}';\n"
@@ -38,6 +42,7 @@ int run_eval(const std::vector<std::string>& args) {
   }
   std::string config_path, flag, context_arg = "{}", now_arg;
   bool all = false;
+  rollgate::config_format format = rollgate::config_format::rollgate;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const auto value = [&]() -> const std::string& {
@@ -52,6 +57,8 @@ int run_eval(const std::vector<std::string>& args) {
       context_arg = value();
     } else if (a == "--now") {
       now_arg = value();
+    } else if (a == "--format") {
+      format = parse_format(value(), "eval");
     } else if (a == "--all") {
       all = true;
     } else {
@@ -75,7 +82,7 @@ int run_eval(const std::vector<std::string>& args) {
 
   std::optional<rollgate::evaluator> ev;
   try {
-    ev = rollgate::compile(config_text);
+    ev = rollgate::compile(config_text, format);
   } catch (const rollgate::error& e) {
     for (const auto& p : e.problems()) std::cerr << "rollgate eval: " << p.to_string() << '\n';
     return failed;

@@ -8,6 +8,8 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
+#include "rollgate/flags.hpp"  // rollgate::config_format
+
 namespace rollgate::cli {
 
 /// Exit codes shared by every subcommand.
@@ -42,6 +44,10 @@ bool is_valid_utf8(std::string_view text);
 /// `text` with every invalid UTF-8 sequence replaced by U+FFFD: for user text going into JSON
 /// output, which must be valid UTF-8.
 std::string valid_utf8(std::string_view text);
+
+/// The value of --format: "rollgate", "flagd" or "flagd-js"; throws rollgate::error
+/// rollgate.cli.901 (naming `command`) for anything else.
+rollgate::config_format parse_format(const std::string& value, const char* command);
 
 /// True if args contain -h or --help.
 bool wants_help(const std::vector<std::string>& args);

@@ -136,4 +136,12 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+rollgate::config_format parse_format(const std::string& value, const char* command) {
+  if (const auto f = rollgate::config_format_named(value)) return *f;
+  throw rollgate::error("rollgate.cli.901", "",
+                        "--format '" + value +
+                            "' is not rollgate, flagd or flagd-js (see rollgate " + command +
+                            " --help)");
+}
+
 }  // namespace rollgate::cli

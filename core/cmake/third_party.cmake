@@ -4,13 +4,11 @@
 # Native builds find Debian's packages the usual way. Under emcmake the toolchain file confines
 # find_package/find_path to Emscripten's sysroot, and -I/usr/include would drag in glibc headers,
 # so we make a build-tree folder holding only symlinks to the three header trees we need
-# (see ../shared/toolchain.md). A wasm32-wasi build has the same problem (its clean sysroot
-# must not see /usr/include either): ROLLGATE_WASI is the switch for it. Nothing in this
-# repository sets it yet; the Fastly Compute build (edge/fastly, wasm32-wasi) is to configure
-# with -DROLLGATE_WASI=ON.
+# (see ../shared/toolchain.md). The Fastly Compute service (edge/fastly, wasm32-wasi) is its own
+# CMake project that compiles a few core sources without exceptions, with the same kind of shim.
 add_library(rollgate_third_party INTERFACE)
 
-if(EMSCRIPTEN OR ROLLGATE_WASI)
+if(EMSCRIPTEN)
   set(_rg_shim "${CMAKE_BINARY_DIR}/third_party_include")
   file(MAKE_DIRECTORY "${_rg_shim}")
   foreach(_rg_item nlohmann boost xxhash.h)

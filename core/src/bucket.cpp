@@ -1,10 +1,13 @@
 #include "rollgate/bucket.hpp"
 
-#include <cmath>     // std::isfinite, std::llround
-#include <cstdio>    // std::snprintf
-#include <cstdlib>   // std::strtod
-#include <optional>  // std::optional
-#include <string>    // std::string (error messages)
+#include <algorithm>  // std::stable_sort, std::copy
+#include <cmath>      // std::isfinite, std::llround, std::floor
+#include <cstdio>     // std::snprintf
+#include <cstdlib>    // std::strtod
+#include <optional>   // std::optional
+#include <string>     // std::string (error messages)
+#include <utility>    // std::pair
+#include <vector>     // std::vector (weights_to_scale)
 
 #include "rollgate/error.hpp"  // rollgate::problem (nothing here throws: bucket_throwing.cpp)
 
@@ -204,6 +207,40 @@ std::optional<problem> try_check_coverage(std::uint32_t coverage) {
                    "coverage " + std::to_string(coverage) + " is above " + std::to_string(kScale) +
                        " (100%): coverage is an integer out of " + std::to_string(kScale)};
   }
+  return std::nullopt;
+}
+
+std::optional<problem> try_weights_to_scale(const double* weights, std::size_t count,
+                                            std::uint32_t* out) {
+  if (count == 0) return problem{"rollgate.bucket.306", "", "weights must not be empty"};
+  double sum = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double w = weights[i];
+    if (!std::isfinite(w) || w < 0) {
+      return problem{"rollgate.bucket.306", "/" + std::to_string(i),
+                     "a weight must be a finite number >= 0, got " + std::to_string(w)};
+    }
+    sum += w;
+  }
+  if (!(sum > 0) || !std::isfinite(sum)) {
+    return problem{"rollgate.bucket.306", "",
+                   "weights must not all be zero (and their sum must be finite)"};
+  }
+  // Largest remainder: floors first, then the leftover units to the biggest fractional parts.
+  std::vector<std::uint32_t> share(count);
+  std::vector<std::pair<double, std::size_t>> remainder(count);
+  std::uint64_t given = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double exact = weights[i] / sum * kScale;
+    const double floor = std::floor(exact);
+    share[i] = static_cast<std::uint32_t>(floor);
+    given += share[i];
+    remainder[i] = {exact - floor, i};
+  }
+  std::stable_sort(remainder.begin(), remainder.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; given < kScale; ++k, ++given) ++share[remainder[k % count].second];
+  std::copy(share.begin(), share.end(), out);
   return std::nullopt;
 }
 

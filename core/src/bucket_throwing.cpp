@@ -2,20 +2,13 @@
 // over the try_ functions of bucket.cpp. The only bucketing code with a `throw`, so a build
 // without exceptions (the wasm32-wasi Fastly service) leaves this file out and calls the try_
 // forms.
-#include <utility>  // std::move
-
+#include "detail/raise.hpp"
 #include "rollgate/bucket.hpp"
 #include "rollgate/error.hpp"
 
 namespace rollgate {
 
-namespace {
-
-void raise(std::optional<problem> p) {
-  if (p) throw error({std::move(*p)});
-}
-
-}  // namespace
+using detail::raise;
 
 std::uint32_t percent_to_scale(std::string_view percent) {
   std::uint32_t out = 0;
@@ -41,6 +34,10 @@ void check_coverage(std::uint32_t coverage) {
 
 void check_weights(const std::uint32_t* weights, std::size_t count) {
   raise(try_check_weights(weights, count));
+}
+
+void weights_to_scale(const double* weights, std::size_t count, std::uint32_t* out) {
+  raise(try_weights_to_scale(weights, count, out));
 }
 
 bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage) {

@@ -1,6 +1,7 @@
 // The canary judge (canary.hpp): config validation, data forms, NoData outcomes, checks,
 // scoring and decisions. Regressions named after the Kayenta/Spinnaker issues live in
-// canary_regression_test.cpp; shared scipy vectors in canary_vectors_test.cpp.
+// canary_regression_test.cpp; shared scipy vectors in canary_vectors_test.cpp; mutated inputs in
+// canary_fuzz_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -371,10 +372,13 @@ TEST(CanaryGates, RateGateUsesClopperPearsonBounds) {
     int events, total;
     classification want;
   } rows[] = {
-      {0, 5000, classification::pass},     // 0%
-      {5, 5000, classification::pass},     // 0.1%: at the bound, passes
+      {0, 20000, classification::pass},    // 0%
+      {20, 20000, classification::pass},   // 0.1%: at the bound, passes
       {8, 5000, classification::no_data},  // 0.16%, lower bound ~0.08%: not confirmed
       {20, 5000, classification::high},    // 0.4%, lower bound ~0.26%
+      // No PASS without power: 5000 requests cannot show a rate of 0.2% above the 0.1% gate
+      // (about 12,400 are needed), so 0 errors in 5000 holds.
+      {0, 5000, classification::no_data},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.events);
@@ -484,10 +488,13 @@ namespace {
 TEST(CanarySequential, AlwaysValidTestsRunForBothKinds) {
   const std::string cfg = R"({"metrics":[
     {"name":"latency","direction":"increase","test":"sequential","allowedChange":{"absolute":1}},
-    {"name":"errors","kind":"rate","direction":"increase","test":"sequential"}]})";
-  const json base = {{"latency", normal(2000, 100, 10, 40)},
+    {"name":"errors","kind":"rate","direction":"increase","test":"sequential",
+     "allowedChange":{"absolute":0.002}}]})";
+  // 4000 samples: the confidence sequence is wider than a fixed-sample interval, and a PASS
+  // needs the power to see the allowed +1 (docs/canary.md, "Power"); 2000 would hold.
+  const json base = {{"latency", normal(4000, 100, 10, 40)},
                      {"errors", {{"events", 20}, {"total", 20000}}}};
-  const json can = {{"latency", normal(2000, 110, 10, 41)},
+  const json can = {{"latency", normal(4000, 110, 10, 41)},
                     {"errors", {{"events", 120}, {"total", 20000}}}};
   const auto a = rollgate::judge(cfg, data(base), data(can));
   const auto& lat = metric(a, "latency");
@@ -520,77 +527,6 @@ TEST(CanaryData, HostileDataIsAnErrorNotACrash) {
     SCOPED_TRACE(text.substr(0, 60));
     EXPECT_THROW(rollgate::judge(kLatency, text, data(json::object())), rollgate::error);
   }
-}
-
-}  // namespace
-
-namespace {
-
-/// Replaces one random node of `j` with a random hostile value.
-void mutate(json& j, std::mt19937_64& g) {
-  json* node = &j;
-  for (int depth = 0; depth < 6; ++depth) {
-    if (node->is_object() && !node->empty() && g() % 3 != 0) {
-      auto it = node->begin();
-      std::advance(it, static_cast<long>(g() % node->size()));
-      node = &it.value();
-    } else if (node->is_array() && !node->empty() && g() % 3 != 0) {
-      node = &(*node)[g() % node->size()];
-    } else {
-      break;
-    }
-  }
-  const json hostile[] = {nullptr,
-                          -1,
-                          0,
-                          1e300,
-                          -1e300,
-                          "NaN",
-                          "x",
-                          json::array(),
-                          json::object(),
-                          true,
-                          0.5,
-                          9007199254740993.0,
-                          json::array({json::array({1})}),
-                          json{{"events", 3}, {"total", 2}},
-                          json{{"type", "rollgate.ddsketch"}}};
-  *node = hostile[g() % (sizeof hostile / sizeof hostile[0])];
-}
-
-TEST(CanaryFuzz, MutatedExamplesGiveAnAnalysisOrARollgateError) {
-  const json cfg = json::parse(
-      rollgate::test::read_text(rollgate::test::source_path("examples/canary/config.json")));
-  json base = json::parse(
-      rollgate::test::read_text(rollgate::test::source_path("examples/canary/baseline.json")));
-  json can = json::parse(
-      rollgate::test::read_text(rollgate::test::source_path("examples/canary/canary.json")));
-  // Shrink the samples so that 300 judgements take well under a second.
-  for (json* d : {&base, &can}) {
-    for (const char* k : {"latency", "cpu"}) {
-      const auto v = (*d)["metrics"][k].get<std::vector<double>>();
-      (*d)["metrics"][k] = std::vector<double>(v.begin(), v.begin() + 40);
-    }
-  }
-  std::mt19937_64 g(2026);
-  int analyses = 0, errors = 0;
-  for (int i = 0; i < 300; ++i) {
-    json c = cfg, b = base, k = can;
-    json* target = i % 3 == 0 ? &c : i % 3 == 1 ? &b : &k;
-    mutate(*target, g);
-    if (g() % 2) mutate(*target, g);
-    try {
-      const auto a = rollgate::judge(c.dump(), b.dump(), k.dump());
-      EXPECT_FALSE(a.reasons.empty());
-      EXPECT_TRUE(json::parse(rollgate::to_json(a)).is_object());
-      ++analyses;
-    } catch (const rollgate::error& e) {
-      EXPECT_FALSE(e.problems().empty());
-      ++errors;
-    }
-  }
-  EXPECT_GT(analyses, 10);
-  EXPECT_GT(errors, 10);
 }
 
 }  // namespace

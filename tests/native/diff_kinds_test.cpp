@@ -4,21 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "diff_support.hpp"
 #include "rollgate/diff.hpp"
 #include "rollgate/error.hpp"
 
 namespace {
 
-// "path kind old new" per difference: one string compares a whole result.
-std::vector<std::string> lines(const rollgate::diff_result& r) {
-  std::vector<std::string> out;
-  for (const auto& d : r.differences) {
-    out.push_back(d.path + " " + rollgate::to_string(d.kind) + " " + d.old_value + " " +
-                  d.new_value);
-  }
-  return out;
-}
-
+using rollgate::test::difference_lines;
 using V = std::vector<std::string>;
 
 TEST(DiffKinds, NamesAreStable) {
@@ -33,8 +25,8 @@ TEST(DiffKinds, NamesAreStable) {
 TEST(DiffKinds, ValueChangedForEachScalarType) {
   const auto r = rollgate::diff_json(R"({"s":"a","n":1,"b":true,"f":0.5})",
                                      R"({"s":"b","n":2,"b":false,"f":0.25})");
-  EXPECT_EQ(lines(r), (V{"/b value_changed true false", "/f value_changed 0.5 0.25",
-                         "/n value_changed 1 2", "/s value_changed \"a\" \"b\""}));
+  EXPECT_EQ(difference_lines(r), (V{"/b value_changed true false", "/f value_changed 0.5 0.25",
+                                    "/n value_changed 1 2", "/s value_changed \"a\" \"b\""}));
   EXPECT_FALSE(r.equal());
   EXPECT_EQ(r.total(), 4u);
 }
@@ -42,8 +34,8 @@ TEST(DiffKinds, ValueChangedForEachScalarType) {
 TEST(DiffKinds, TypeChangedReportsBothValuesAndStopsThere) {
   const auto r =
       rollgate::diff_json(R"({"x":{"a":1},"y":null,"z":[1]})", R"({"x":[1],"y":0,"z":"1"})");
-  EXPECT_EQ(lines(r), (V{"/x type_changed {\"a\":1} [1]", "/y type_changed null 0",
-                         "/z type_changed [1] \"1\""}));
+  EXPECT_EQ(difference_lines(r), (V{"/x type_changed {\"a\":1} [1]", "/y type_changed null 0",
+                                    "/z type_changed [1] \"1\""}));
 }
 
 TEST(DiffKinds, KeyAddedAndRemovedCarryOnlyThePresentValue) {
@@ -59,7 +51,7 @@ TEST(DiffKinds, KeyAddedAndRemovedCarryOnlyThePresentValue) {
 
 TEST(DiffKinds, ArrayLengthChangedGivesLengthsThenComparesCommonPrefix) {
   const auto r = rollgate::diff_json("[1,2,3,4]", "[1,9]");
-  EXPECT_EQ(lines(r), (V{" array_length_changed 4 2", "/1 value_changed 2 9"}));
+  EXPECT_EQ(difference_lines(r), (V{" array_length_changed 4 2", "/1 value_changed 2 9"}));
   EXPECT_EQ(r.differences[1].field, "/*");
 }
 
@@ -81,13 +73,13 @@ TEST(DiffKinds, NumbersCompareByValueAcrossRepresentations) {
 TEST(DiffKinds, OrderIsDepthFirstWithKeysInByteOrder) {
   const auto r = rollgate::diff_json(R"({"b":{"y":1,"x":1},"a":1,"B":1})",
                                      R"({"b":{"y":2,"x":2},"a":2,"B":2})");
-  EXPECT_EQ(lines(r), (V{"/B value_changed 1 2", "/a value_changed 1 2", "/b/x value_changed 1 2",
-                         "/b/y value_changed 1 2"}));
+  EXPECT_EQ(difference_lines(r), (V{"/B value_changed 1 2", "/a value_changed 1 2",
+                                    "/b/x value_changed 1 2", "/b/y value_changed 1 2"}));
 }
 
 TEST(DiffKinds, StringsAreCaseSensitiveByDefaultAndUnicodeIsKept) {
   const auto r = rollgate::diff_json(R"(["Ä","x"])", R"(["ä","x"])");
-  EXPECT_EQ(lines(r), (V{"/0 value_changed \"Ä\" \"ä\""}));
+  EXPECT_EQ(difference_lines(r), (V{"/0 value_changed \"Ä\" \"ä\""}));
 }
 
 TEST(DiffKinds, ResultJsonFormat) {

@@ -6,19 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "diff_support.hpp"
 #include "rollgate/bucket.hpp"
 #include "rollgate/diff.hpp"
 
 namespace {
 
-std::vector<std::string> lines(const rollgate::diff_result& r) {
-  std::vector<std::string> out;
-  for (const auto& d : r.differences) {
-    out.push_back(d.path + " " + rollgate::to_string(d.kind) + " " + d.old_value + " " +
-                  d.new_value);
-  }
-  return out;
-}
+using rollgate::test::difference_lines;
 using V = std::vector<std::string>;
 
 rollgate::response make(int status, std::string body, std::string type = "text/plain") {
@@ -44,7 +38,7 @@ TEST(DiffResponse, EqualResponsesAreEqual) {
 }
 
 TEST(DiffResponse, StatusAndContentType) {
-  EXPECT_EQ(lines(rollgate::diff_responses(make(200, "x"), make(503, "x", "text/html"))),
+  EXPECT_EQ(difference_lines(rollgate::diff_responses(make(200, "x"), make(503, "x", "text/html"))),
             (V{"/status value_changed 200 503",
                "/contentType value_changed \"text/plain\" \"text/html\""}));
 }
@@ -53,7 +47,7 @@ TEST(DiffResponse, NonJsonBodiesCompareByBytesAndShowLengthAndHash) {
   const std::string a = "binary\x01\x02", b = "binary\x01\x03";
   const auto r = rollgate::diff_responses(make(200, a, "application/octet-stream"),
                                           make(200, b, "application/octet-stream"));
-  EXPECT_EQ(lines(r),
+  EXPECT_EQ(difference_lines(r),
             (V{"/body value_changed {\"length\":8,\"xxh3_64\":\"" + hex(rollgate::xxh3_64(a)) +
                "\"} {\"length\":8,\"xxh3_64\":\"" + hex(rollgate::xxh3_64(b)) + "\"}"}));
 }
@@ -66,18 +60,18 @@ TEST(DiffResponse, HeadersByLowerCaseNameWithIgnoreAndOnly) {
   b.headers = {
       {"date", "Tue"}, {"x-request-id", "2"}, {"cache-control", "max-age=2"}, {"New", "n"}};
   EXPECT_EQ(
-      lines(rollgate::diff_responses(a, b)),
+      difference_lines(rollgate::diff_responses(a, b)),
       (V{"/headers/cache-control value_changed \"max-age=1\" \"max-age=2\"",
          "/headers/date value_changed \"Mon\" \"Tue\"", "/headers/gone key_removed \"g\" ",
          "/headers/new key_added  \"n\"", "/headers/x-request-id value_changed \"1\" \"2\""}));
   rollgate::diff_options o =
       rollgate::parse_diff_options(R"({"headers":{"ignore":["DATE","x-request-id"]}})");
-  EXPECT_EQ(lines(rollgate::diff_responses(a, b, o)),
+  EXPECT_EQ(difference_lines(rollgate::diff_responses(a, b, o)),
             (V{"/headers/cache-control value_changed \"max-age=1\" \"max-age=2\"",
                "/headers/gone key_removed \"g\" ", "/headers/new key_added  \"n\""}));
   o = rollgate::parse_diff_options(
       R"({"headers":{"only":["Cache-Control","date"],"ignore":["date"]}})");
-  EXPECT_EQ(lines(rollgate::diff_responses(a, b, o)),
+  EXPECT_EQ(difference_lines(rollgate::diff_responses(a, b, o)),
             (V{"/headers/cache-control value_changed \"max-age=1\" \"max-age=2\""}));
   // Path rules apply to response paths too.
   o = rollgate::parse_diff_options(R"({"paths":[{"path":"/headers","ignore":true}]})");
@@ -91,7 +85,7 @@ TEST(DiffResponse, RepeatedHeadersCompareJoined) {
   b.headers = {{"Vary", "a, b"}};
   EXPECT_TRUE(rollgate::diff_responses(a, b).equal());
   b.headers = {{"Vary", "b"}, {"Vary", "a"}};
-  EXPECT_EQ(lines(rollgate::diff_responses(a, b)),
+  EXPECT_EQ(difference_lines(rollgate::diff_responses(a, b)),
             (V{"/headers/vary value_changed \"a, b\" \"b, a\""}));
 }
 
@@ -102,7 +96,7 @@ TEST(DiffResponse, JsonBodiesCompareStructurallyUnderBody) {
   const auto o = rollgate::parse_diff_options(R"({"paths":[{"path":"/body/ts","ignore":true},
                                                            {"path":"/contentType","ignore":true}]})");
   const auto r = rollgate::diff_responses(a, b, o);
-  EXPECT_EQ(lines(r), (V{"/body/items/0/p value_changed 1 2"}));
+  EXPECT_EQ(difference_lines(r), (V{"/body/items/0/p value_changed 1 2"}));
   EXPECT_EQ(r.differences[0].field, "/body/items/*/p");
 }
 

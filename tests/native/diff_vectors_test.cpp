@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "diff_support.hpp"
 #include "rollgate/diff.hpp"
 #include "test_support.hpp"
 
@@ -17,16 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-json actual_differences(const rollgate::diff_result& r) {
-  json out = json::array();
-  for (const auto& d : r.differences) {
-    json e = {{"path", d.path}, {"field", d.field}, {"kind", rollgate::to_string(d.kind)}};
-    if (!d.old_value.empty()) e["old"] = json::parse(d.old_value);
-    if (!d.new_value.empty()) e["new"] = json::parse(d.new_value);
-    out.push_back(e);
-  }
-  return out;
-}
+using rollgate::test::difference_json;
 
 TEST(DiffVectors, EveryCaseMatchesItsExpectedDifferences) {
   const json vectors = rollgate::test::load_vectors("diff.json");
@@ -37,7 +29,7 @@ TEST(DiffVectors, EveryCaseMatchesItsExpectedDifferences) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     const auto options = rollgate::parse_diff_options(c.at("options").dump());
     const auto r = rollgate::diff_json(c.at("old").dump(), c.at("new").dump(), options);
-    EXPECT_EQ(actual_differences(r), c.at("expected").at("differences"));
+    EXPECT_EQ(difference_json(r), c.at("expected").at("differences"));
     EXPECT_EQ(r.omitted, c.at("expected").at("omitted").get<std::size_t>());
   }
 }

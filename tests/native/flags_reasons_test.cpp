@@ -79,12 +79,14 @@ TEST_F(FlagsReasons, RolloutIsSplitOutsideCoverageIsDefault) {
 }
 
 TEST_F(FlagsReasons, MissingUnitIsTargetingKeyMissingWithTheDefaultValue) {
-  for (const char* ctx : {"{}", R"({"targetingKey": 5})", R"({"targetingKey": null})"}) {
+  // A number unit is bucketed by its canonical text (docs/bucketing.md); a list is no unit.
+  for (const char* ctx : {"{}", R"({"targetingKey": ["a"]})", R"({"targetingKey": null})"}) {
     const auto r = eval("split", ctx);
     EXPECT_EQ(r.reason, reason::error) << ctx;
     EXPECT_EQ(r.error_code, error_code::targeting_key_missing) << ctx;
     EXPECT_EQ(r.variant, "off") << ctx;
-    EXPECT_EQ(r.error_message, "the unit attribute (bucketBy) is missing or not a string");
+    EXPECT_EQ(r.error_message,
+              "the unit attribute (bucketBy) is missing or not a string, number or boolean");
   }
 }
 

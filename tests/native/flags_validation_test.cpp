@@ -30,7 +30,7 @@ TEST(FlagsValidation, EveryProblemIsListedInOneError) {
      "defaultVariation": "maybe", "enabeld": true},
     {"key": "a", "variations": [], "defaultVariation": "x"},
     {"key": "c", "variations": [{"key": "n", "value": 1}, {"key": "s", "value": "two"}], "defaultVariation": "n",
-     "rules": [{"conditions": [{"attribute": "x", "op": "matches", "value": "y"}], "serve": {"variation": "n"}}],
+     "rules": [{"conditions": [{"attribute": "x", "op": "matchesRegex", "value": "y"}], "serve": {"variation": "n"}}],
      "fallthrough": {"rollout": {"weights": [{"variation": "n", "weight": 50}, {"variation": "s", "weight": 40}]}}}
   ]})";
   const std::vector<std::string> expected = {
@@ -41,7 +41,7 @@ TEST(FlagsValidation, EveryProblemIsListedInOneError) {
       "[rollgate.config.203] /flags/1/key: duplicate flag key 'a'",
       "[rollgate.config.214] /flags/2/variations/1/value: variation value is a string but the "
       "flag's first variation is a number",
-      "[rollgate.config.206] /flags/2/rules/0/conditions/0/op: unknown operator 'matches'",
+      "[rollgate.config.206] /flags/2/rules/0/conditions/0/op: unknown operator 'matchesRegex'",
       "[rollgate.config.204] /flags/2/fallthrough/rollout/weights: weights sum to 90000, expected "
       "100000 (100%)",
   };

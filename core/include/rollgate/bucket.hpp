@@ -154,6 +154,19 @@ void check_weights(const std::uint32_t* weights, std::size_t count);
 /// @brief check_weights without exceptions: the problem it throws, or nullopt.
 std::optional<problem> try_check_weights(const std::uint32_t* weights, std::size_t count);
 
+/// @brief Relative weights (any non-negative numbers, not all zero: 1:1:2, or percentages that
+///        do not quite sum to 100) as integer weights out of kScale that sum to exactly kScale, as
+///        pick_variant needs. Each gets floor(w * kScale / sum); the units left over go one each to
+///        the largest remainders, ties to the lower index, so the result is deterministic and no
+///        weight moves by more than one unit from its exact share.
+/// @param out `count` integers, written only on success
+/// @throws rollgate::error rollgate.bucket.306 (empty, a NaN, infinite or negative weight, or all
+///         zero; the pointer names the weight: "/2")
+void weights_to_scale(const double* weights, std::size_t count, std::uint32_t* out);
+/// @brief weights_to_scale without exceptions: the problem it throws, or nullopt (`out` unchanged).
+std::optional<problem> try_weights_to_scale(const double* weights, std::size_t count,
+                                            std::uint32_t* out);
+
 /// @brief The checked one-shot form of bucketer(salt).in_coverage(unit, coverage).
 /// @throws rollgate::error rollgate.bucket.304 (see check_coverage)
 bool in_rollout(std::string_view unit, std::string_view salt, std::uint32_t coverage);

@@ -44,6 +44,15 @@ inline constexpr attribute_id kUnknownAttribute = 0xFFFFFFFFu;
 
 /// Why a value was served (OpenFeature's vocabulary; exact meaning in docs/config.md).
 enum class reason : std::uint8_t { static_, targeting_match, split, disabled, default_, error };
+/// The language of a flag configuration text (compile, validate).
+enum class config_format : std::uint8_t {
+  rollgate,  ///< rollgate's own format (docs/config.md)
+  flagd,     ///< an OpenFeature flagd flag definition (docs/flagd.md); `fractional` hashes the
+             ///< UTF-8 bytes of the bucketing key, as flagd (Go) and most providers do
+  flagd_js,  ///< the same, but `fractional` hashes as @openfeature/flagd-core (JavaScript) does,
+             ///< which differs from flagd for non-ASCII keys only
+};
+
 /// OpenFeature error codes; `none` when the evaluation succeeded.
 enum class error_code : std::uint8_t {
   none,
@@ -56,11 +65,13 @@ enum class error_code : std::uint8_t {
 /// The JSON type shared by all variations of a flag.
 enum class value_type : std::uint8_t { boolean, string, number, json };
 
-/// Number of enumerators of reason, error_code and value_type: their values are 0 .. count - 1,
-/// so a binding can export the names (to_string) in enum order without copying them.
+/// Number of enumerators of reason, error_code, value_type and config_format: their values are
+/// 0 .. count - 1, so a binding can export the names (to_string) in enum order without copying
+/// them.
 inline constexpr std::size_t kReasonCount = 6;
 inline constexpr std::size_t kErrorCodeCount = 6;
 inline constexpr std::size_t kValueTypeCount = 4;
+inline constexpr std::size_t kConfigFormatCount = 3;
 
 /// @brief "STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "DEFAULT" or "ERROR".
 const char* to_string(reason r) noexcept;
@@ -68,6 +79,11 @@ const char* to_string(reason r) noexcept;
 const char* to_string(error_code c) noexcept;
 /// @brief "boolean", "string", "number" or "json".
 const char* to_string(value_type t) noexcept;
+/// @brief "rollgate", "flagd" or "flagd-js": the names the CLI (--format) and the package
+/// ({format}) take.
+const char* to_string(config_format f) noexcept;
+/// @brief The format named `name` (as to_string gives it), or nullopt.
+std::optional<config_format> config_format_named(std::string_view name) noexcept;
 
 /// @brief The result of evaluating one flag. Every string_view points into the evaluator (or
 /// static storage) and stays valid as long as the evaluator, or a copy of it, lives; the one
@@ -103,6 +119,9 @@ class evaluator {
   std::string_view flag_key(std::size_t index) const noexcept;
   /// @brief Value type of flag `index`. @pre index < flag_count()
   value_type flag_type(std::size_t index) const noexcept;
+  /// @brief The flag's metadata as a JSON object text (flagd `metadata`, merged over the flag
+  /// set's); "{}" when it has none. @pre index < flag_count()
+  std::string_view flag_metadata(std::size_t index) const noexcept;
 
   /// @brief Id of an attribute name, or kUnknownAttribute if the configuration never uses it.
   attribute_id attribute(std::string_view name) const noexcept;
@@ -115,8 +134,10 @@ class evaluator {
   /// has a scheduled ramp. Without one, callers may pass any time (e.g. 0) and skip the clock.
   bool uses_clock() const noexcept;
   /// @brief What the configuration declares, as one line of JSON:
-  /// {"flags":[{"key","type"}, ...],"attributes":[names, ...],"usesClock":bool}, flags in
-  /// configuration order and attributes in id order (for bindings and tools).
+  /// {"flags":[{"key","type"[,"metadata"]}, ...],"attributes":[names, ...],"usesClock":bool
+  /// [,"attributePaths":[[segment, ...], ...]]}, flags in configuration order and attributes in
+  /// id order (for bindings and tools). attributePaths (flagd): attribute i is read from the
+  /// context by walking nested objects along path i.
   std::string describe() const;
 
   /// @brief Evaluates flag `index` for `ctx` at time `now_ms` (Unix epoch milliseconds).
@@ -147,7 +168,7 @@ class evaluator {
   std::vector<evaluation> evaluate_all(const context& ctx) const;
 
  private:
-  friend evaluator compile(std::string_view);
+  friend evaluator compile(std::string_view, config_format);
   friend class context;
   explicit evaluator(std::shared_ptr<const detail::compiled_config> impl) noexcept;
   std::shared_ptr<const detail::compiled_config> impl_;
@@ -180,10 +201,12 @@ class context {
   void set(attribute_id id, const std::vector<std::string_view>& values);
   /// @brief Removes one value.
   void unset(attribute_id id) noexcept;
+  /// @brief Sets an explicit null: only `isNull` tells it from a missing value (docs/config.md).
+  void set_null(attribute_id id) noexcept;
 
   /// @brief Builds a context from a JSON object. Names the evaluator does not know are skipped
   /// whatever their value; a known name takes a string, number, boolean, array of strings or null
-  /// (null means "missing").
+  /// (null matches like a missing value, except for `isNull`).
   /// @throws rollgate::error rollgate.json.101-103 (malformed, nested deeper than 16, larger than
   ///         1 MiB), rollgate.config.250 (not an object, or a known attribute with a value of
   ///         another type; every such problem, each with its JSON Pointer)
@@ -194,7 +217,7 @@ class context {
 
   /// @internal One value slot (public only so the evaluator's implementation can read it).
   struct slot {
-    std::uint8_t kind = 0;  ///< 0 missing, 1 string, 2 number, 3 boolean, 4 string list
+    std::uint8_t kind = 0;  ///< 0 missing, 1 string, 2 number, 3 boolean, 4 string list, 5 null
     bool boolean = false;
     bool in_use = false;  ///< listed in used_ (so clear() can reset it)
     double number = 0;
@@ -231,12 +254,16 @@ problem context_value_problem(std::string_view name, std::string_view type_name,
                               std::optional<std::size_t> list_index = std::nullopt);
 
 /// @brief Parses and validates a configuration and compiles it into an evaluator.
+/// @param format config_format::flagd (or flagd_js) reads an OpenFeature flagd flag definition
+///        instead, with its JSON Logic targeting (docs/flagd.md)
 /// @throws rollgate::error listing every problem: rollgate.json.101-103 (malformed; larger than
-///         16 MiB; nested deeper than 64), rollgate.config.201-221 (see docs/errors/config.md).
-evaluator compile(std::string_view config_json);
+///         16 MiB; nested deeper than 64), rollgate.config.201-223 (see docs/errors/config.md);
+///         for flagd, rollgate.config.230-239 with pointers into the flagd document.
+evaluator compile(std::string_view config_json, config_format format = config_format::rollgate);
 
 /// @brief Every problem compile() would report, without throwing; empty when the config is valid.
-std::vector<problem> validate(std::string_view config_json) noexcept;
+std::vector<problem> validate(std::string_view config_json,
+                              config_format format = config_format::rollgate) noexcept;
 
 /// @brief Parses a time for the CLI and tests: epoch milliseconds (an integer) or RFC 3339
 /// ("2026-11-26T14:00:00Z", "2026-11-26T14:00:00.250+01:00").

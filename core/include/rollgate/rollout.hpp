@@ -62,6 +62,17 @@ struct plan_stage {
   std::vector<std::string> watch;     ///< metric names to display (informational)
 };
 
+/// @brief The metrics a client measures from the requests it serves (metric_sources::requests),
+/// by the names rollgate's plans use. A Server-Timing name or an event may not take one of them.
+inline constexpr const char* kRequestMetrics[] = {"errorRate", "latency"};
+
+/// @brief What a client measures (rollout_plan::measurable_from).
+struct metric_sources {
+  bool requests = true;                    ///< kRequestMetrics, from the requests served
+  std::vector<std::string> server_timing;  ///< Server-Timing names collected (server_timing.hpp)
+  std::vector<std::string> events;         ///< event names accepted (units.hpp summaries)
+};
+
 /// @brief A validated rollout plan (docs/rollout.md, "Plan"). Immutable; cheap enough to copy.
 class rollout_plan {
  public:
@@ -100,6 +111,12 @@ class rollout_plan {
   /// @throws rollgate::error [rollgate.plan.613] for each such gate, pointer
   ///         "/stages/i/gates/k" (or "/stages/i/gates/metrics/k" for an inline config).
   void require_measurable(const std::vector<std::string>& measurable) const;
+
+  /// @brief The metrics this plan gates on that a client with these sources can measure (for
+  ///        require_measurable / restricted_to): request metrics `errorRate` and `latency` when
+  ///        `requests`; a continuous metric whose name is a collected Server-Timing name; a metric
+  ///        whose event (its "event", else its name) is an accepted event name. Sorted.
+  std::vector<std::string> measurable_from(const struct metric_sources& sources) const;
 
  private:
   std::string json_;  // the validated document, compact

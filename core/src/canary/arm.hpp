@@ -12,10 +12,14 @@
 
 #include "rollgate/error.hpp"   // rollgate::problem
 #include "rollgate/sketch.hpp"  // rollgate::quantile_sketch
+#include "rollgate/stats.hpp"   // rollgate::stats::sample_summary
+#include "rollgate/units.hpp"   // rollgate::unit_summary
 
 namespace rollgate::detail::canary {
 
-enum class form { missing, samples, sketch, counts };
+/// units: a unit summary (units.hpp), turned into counts (rates) or moments (continuous) once both
+/// arms are read, since the winsorising cap pools them (units_compare.cpp).
+enum class form { missing, samples, sketch, counts, units, moments };
 
 struct arm {
   form kind = form::missing;
@@ -25,7 +29,11 @@ struct arm {
   std::vector<quantile_sketch> sketch;  // 0 or 1 element (quantile_sketch has no default state)
   std::vector<std::pair<double, double>> bins;
   double events = 0, total = 0;
+  std::vector<unit_summary> units;  // 0 or 1 element
+  stats::sample_summary moments{};  // form::moments: per-unit values over exposed units
+  double capped = 0;                // form::moments: units winsorised
   double n() const {
+    if (kind == form::moments) return moments.count;
     if (kind == form::samples) return static_cast<double>(values.size());
     if (kind == form::sketch) return static_cast<double>(sketch.front().count());
     if (kind == form::counts) return total;

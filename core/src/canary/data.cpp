@@ -7,6 +7,7 @@
 #include "detail/canary_config.hpp"  // parse_input
 #include "detail/json_input.hpp"     // pointer_append, json_type_name
 #include "rollgate/error.hpp"
+#include "units/json.hpp"  // units_from_document
 
 namespace rollgate::detail::canary {
 namespace {
@@ -39,6 +40,18 @@ arm parse_arm(const json& d, const std::string& ptr, std::vector<problem>& out) 
         out.push_back({"rollgate.canary.511", pointer_append(ptr, i),
                        std::string("a sample must be a number (or null/\"NaN\" for a gap), got ") +
                            detail::json_type_name(v)});
+      }
+    }
+    return a;
+  }
+  if (d.is_object() && d.value("type", json()) == "rollgate.units") {
+    try {
+      a.units.push_back(detail::units_from_document(d));
+      a.kind = form::units;
+    } catch (const error& e) {
+      for (const auto& p : e.problems()) {
+        out.push_back({"rollgate.canary.512", ptr + p.pointer,
+                       "invalid unit summary: " + p.message + " [" + p.code + "]"});
       }
     }
     return a;

@@ -66,16 +66,7 @@ bool get_string(ctx& c, const json& obj, const char* key, const std::string& bas
 
 void unknown_fields(ctx& c, const json& obj, const std::string& base,
                     std::initializer_list<const char*> known) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) {
-      std::string list;
-      for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
-      c.add("rollgate.canary.502", pointer_append(base, it.key()),
-            "unknown field '" + it.key() + "' (known: " + list + ")");
-    }
-  }
+  unknown_members(c.out, "rollgate.canary.502", obj, base, known);
 }
 
 /// "p99" → 0.99, "p99.9" → 0.999, "p50" → 0.5; -1 if not a percentile name.
@@ -130,10 +121,11 @@ void parse_metric(ctx& c, const json& m, const std::string& ptr, metric_spec& ou
     c.type(ptr, m, "an object");
     return;
   }
-  unknown_fields(c, m, ptr,
-                 {"name", "description", "kind", "direction", "allowedChange", "critical",
-                  "mustHaveData", "compare", "group", "weight", "test", "quantiles", "gates",
-                  "minSamples", "minEvents", "minTailSamples", "nanStrategy"});
+  unknown_fields(
+      c, m, ptr,
+      {"name", "description", "kind", "direction", "allowedChange", "critical", "mustHaveData",
+       "compare", "group", "weight", "test", "quantiles", "gates", "minSamples", "minEvents",
+       "minTailSamples", "nanStrategy", "event", "capQuantile"});
   if (!get_string(c, m, "name", ptr, out.name)) {
     if (!m.contains("name")) c.add("rollgate.canary.503", ptr, "metric needs a \"name\"");
   } else if (out.name.empty()) {
@@ -264,6 +256,13 @@ void parse_metric(ctx& c, const json& m, const std::string& ptr, metric_spec& ou
             "unknown nanStrategy '" + s + "' (use fail or remove)");
     }
   }
+  if (get_string(c, m, "event", ptr, out.event) && (out.event.empty() || out.event.size() > 64)) {
+    c.add("rollgate.canary.505", pointer_append(ptr, "event"), "an event name has 1 to 64 bytes");
+  }
+  if (get_number(c, m, "capQuantile", ptr, out.cap_quantile) &&
+      !(out.cap_quantile >= 0.5 && out.cap_quantile <= 1)) {
+    c.add("rollgate.canary.505", pointer_append(ptr, "capQuantile"), "must be in [0.5, 1]");
+  }
   if (!out.compare && out.gates.empty() && m.contains("compare")) {
     c.add("rollgate.canary.501", ptr, "metric neither compares (compare: false) nor has gates");
   }
@@ -280,10 +279,16 @@ canary_config parse_canary_config(const json& doc, const std::string& base,
           std::string("a canary config is an object with \"metrics\", got ") + json_type_name(doc));
     return cfg;
   }
-  unknown_fields(c, doc, base,
-                 {"name", "description", "alpha", "scoreThresholds", "groupWeights", "metrics"});
+  unknown_fields(
+      c, doc, base,
+      {"name", "description", "alpha", "power", "scoreThresholds", "groupWeights", "metrics"});
   if (get_number(c, doc, "alpha", base, cfg.alpha) && !(cfg.alpha > 0 && cfg.alpha < 0.5)) {
     c.add("rollgate.canary.505", pointer_append(base, "alpha"), "alpha must be in (0, 0.5)");
+  }
+  if (get_number(c, doc, "power", base, cfg.power) &&
+      !(cfg.power == 0 || (cfg.power >= 0.5 && cfg.power < 1))) {
+    c.add("rollgate.canary.505", pointer_append(base, "power"),
+          "power must be 0 (no check) or in [0.5, 1)");
   }
   if (auto it = doc.find("scoreThresholds"); it != doc.end()) {
     const std::string sp = pointer_append(base, "scoreThresholds");

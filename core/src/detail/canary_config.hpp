@@ -41,10 +41,13 @@ struct metric_spec {
   double min_events = 10;       ///< rates: events in both arms together before "too few events"
   double min_tail_samples = 5;  ///< quantile checks/gates need n * (1 - q) >= this
   nan_strategy nan = nan_strategy::fail;
+  std::string event;           ///< unit summaries: the event counted (default: the metric name)
+  double cap_quantile = 0.99;  ///< unit summaries: per-unit values winsorised at this quantile
 };
 
 struct canary_config {
   double alpha = 0.05;
+  double power = 0.8;  ///< a Pass needs this power to detect the allowed change (0: no check)
   double pass_threshold = 100;
   double marginal_threshold = 75;
   std::vector<std::pair<std::string, double>> group_weights;

@@ -289,4 +289,18 @@ const char* json_type_name(const nlohmann::json& value) noexcept {
   }
 }
 
+void unknown_members(std::vector<problem>& out, const char* id, const nlohmann::json& obj,
+                     std::string_view base, std::initializer_list<const char*> known) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) {
+      std::string list;
+      for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
+      out.push_back({id, pointer_append(base, it.key()),
+                     "unknown field '" + it.key() + "' (known: " + list + ")"});
+    }
+  }
+}
+
 }  // namespace rollgate::detail

@@ -9,10 +9,12 @@
 #ifndef ROLLGATE_DETAIL_JSON_INPUT_HPP
 #define ROLLGATE_DETAIL_JSON_INPUT_HPP
 
-#include <cstddef>      // std::size_t
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
+#include <cstddef>           // std::size_t
+#include <initializer_list>  // std::initializer_list
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <vector>            // std::vector
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
@@ -49,6 +51,12 @@ std::string pointer_append(std::string_view base, std::size_t index);
 
 /// "object", "array", "string", "number", "boolean" or "null": the JSON name of a value's type.
 const char* json_type_name(const nlohmann::json& value) noexcept;
+
+/// Appends one `id` problem for every member of `obj` whose name is not in `known` ("unknown
+/// field 'x' (known: a, b)", pointer base/x): every schema of the core refuses unknown members
+/// the same way, so that a typo is never silently ignored.
+void unknown_members(std::vector<problem>& out, const char* id, const nlohmann::json& obj,
+                     std::string_view base, std::initializer_list<const char*> known);
 
 }  // namespace rollgate::detail
 

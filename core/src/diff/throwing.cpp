@@ -1,20 +1,13 @@
 // The throwing API of rollgate/diff.hpp: thin wrappers over the try_ functions, which return
 // problems as values. The only diff file with a `throw`, so a build without exceptions (the
 // wasm32-wasi Fastly service) leaves it out and calls the try_ functions.
-#include <utility>  // std::move
-
+#include "detail/raise.hpp"
 #include "rollgate/diff.hpp"
 #include "rollgate/error.hpp"
 
 namespace rollgate {
 
-namespace {
-
-void raise(std::vector<problem> problems) {
-  if (!problems.empty()) throw error(std::move(problems));
-}
-
-}  // namespace
+using detail::raise;
 
 void validate_diff_options(const diff_options& options) {
   raise(try_validate_diff_options(options));

@@ -11,6 +11,25 @@
 
 namespace rollgate {
 
+const char* to_string(config_format f) noexcept {
+  switch (f) {
+    case config_format::flagd:
+      return "flagd";
+    case config_format::flagd_js:
+      return "flagd-js";
+    default:
+      return "rollgate";
+  }
+}
+
+std::optional<config_format> config_format_named(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kConfigFormatCount; ++i) {
+    const auto f = static_cast<config_format>(i);
+    if (name == to_string(f)) return f;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(reason r) noexcept {
   switch (r) {
     case reason::static_:
@@ -103,6 +122,11 @@ value_type evaluator::flag_type(std::size_t index) const noexcept {
   return index < impl_->flags.size() ? impl_->flags[index].type : value_type::json;
 }
 
+std::string_view evaluator::flag_metadata(std::size_t index) const noexcept {
+  if (index >= impl_->metadata.size() || impl_->metadata[index].empty()) return "{}";
+  return impl_->metadata[index];
+}
+
 attribute_id evaluator::attribute(std::string_view name) const noexcept {
   const auto i = detail::lookup(impl_->attributes, name);
   return i ? *i : kUnknownAttribute;
@@ -127,7 +151,11 @@ std::string evaluator::describe() const {
     if (i != 0) out += ',';
     out += "{\"key\":" + json_quote(impl_->flags[i].key) + ",\"type\":\"";
     out += to_string(impl_->flags[i].type);
-    out += "\"}";
+    out += '"';
+    if (i < impl_->metadata.size() && !impl_->metadata[i].empty()) {
+      out += ",\"metadata\":" + impl_->metadata[i];
+    }
+    out += '}';
   }
   out += "],\"attributes\":[";
   for (std::size_t i = 0; i < impl_->attribute_names.size(); ++i) {
@@ -136,20 +164,41 @@ std::string evaluator::describe() const {
   }
   out += "],\"usesClock\":";
   out += impl_->uses_clock ? "true" : "false";
+  if (impl_->attribute_paths) {  // flagd: `var` paths walk nested context objects
+    out += ",\"attributePaths\":[";
+    for (std::size_t i = 0; i < impl_->attribute_names.size(); ++i) {
+      if (i != 0) out += ',';
+      out += '[';
+      const auto path = detail::attribute_path(impl_->attribute_names[i]);
+      for (std::size_t j = 0; j < path.size(); ++j) out += (j ? "," : "") + json_quote(path[j]);
+      out += ']';
+    }
+    out += ']';
+  }
   out += '}';
   return out;
 }
 
-evaluator compile(std::string_view config_json) {
+namespace {
+
+std::vector<problem> build(std::string_view text, config_format format,
+                           detail::compiled_config* model) {
+  if (format == config_format::rollgate) return detail::build_config(text, model);
+  return detail::build_flagd(text, format == config_format::flagd_js, model);
+}
+
+}  // namespace
+
+evaluator compile(std::string_view config_json, config_format format) {
   auto model = std::make_shared<detail::compiled_config>();
-  std::vector<problem> problems = detail::build_config(config_json, model.get());
+  std::vector<problem> problems = build(config_json, format, model.get());
   if (!problems.empty()) throw error(std::move(problems));
   return evaluator(std::move(model));
 }
 
-std::vector<problem> validate(std::string_view config_json) noexcept {
+std::vector<problem> validate(std::string_view config_json, config_format format) noexcept {
   try {
-    return detail::build_config(config_json, nullptr);
+    return build(config_json, format, nullptr);
   } catch (...) {  // only std::bad_alloc can get here; never report "valid" then
     try {
       return {problem{"rollgate.config.201", "", "out of memory while validating"}};

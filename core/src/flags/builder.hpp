@@ -3,8 +3,10 @@
 // compiled_config in one pass, collecting every problem. The model is used only if none.
 //   compile.cpp             the document, the member readers, percentages and times
 //   compile_conditions.cpp  conditions (operators, operands, nesting)
+//   compile_targeting.cpp   the operators and options of issue 18 (regex, CIDR, arrays, ...)
 //   compile_flags.cpp       flags, variations, segments
 //   compile_rollouts.cpp    serves, rollouts, ramps and layers
+//   compile_bucketing.cpp   a flag's bucketing scheme (kept assignments from GrowthBook, Unleash)
 //   prerequisites.cpp       resolving prerequisites, cycles and chain lengths
 #ifndef ROLLGATE_SRC_FLAGS_BUILDER_HPP
 #define ROLLGATE_SRC_FLAGS_BUILDER_HPP
@@ -17,19 +19,20 @@
 #include <unordered_map>     // build-time key indexes
 #include <vector>            // std::vector
 
-#include "detail/json_input.hpp"  // nlohmann::json, pointer_append, json_type_name
-#include "flags/model.hpp"        // compiled_config and its parts
+#include "detail/json_input.hpp"   // nlohmann::json, pointer_append, json_type_name
+#include "flags/build_output.hpp"  // problems, out, add, intern
+#include "flags/model.hpp"         // compiled_config and its parts
 
 namespace rollgate {
 namespace detail {
 
 using json = nlohmann::json;
 
-class builder {
- public:
-  std::vector<problem> problems;
-  compiled_config out;
+/// The operators compiled by builder::build_targeting (compile_targeting.cpp).
+bool is_targeting_op(op code) noexcept;
 
+class builder : public build_output {
+ public:
   void build(const json& root);
 
  private:
@@ -37,11 +40,7 @@ class builder {
   // (tens of thousands of flags, attributes or variations); sorted vectors are made at the end.
   std::unordered_map<std::string, std::uint32_t> segment_ids_;
   std::unordered_map<std::string, std::uint32_t> flag_ids_;
-  std::unordered_map<std::string, std::uint32_t> attr_ids_;
   std::vector<std::unordered_map<std::string, std::uint32_t>> variation_ids_;  // per flag index
-
-  void add(const char* code, const std::string& pointer, std::string message);
-  attribute_id intern(const std::string& name);
 
   // --- member readers (compile.cpp); each records a problem when the value is wrong ------------
   /// Checks `value` is an object with only the allowed members (rollgate.config.201 / 202).
@@ -75,6 +74,18 @@ class builder {
                                 bool in_segment);
   bool build_operand(const json& v, const std::string& vptr, const std::string& op_text,
                      condition& c);
+  // --- the operators and options of issue 18 (compile_targeting.cpp) --------------------------
+  void build_options(const json& value, const std::string& ptr, const std::string& op_text,
+                     condition& c);
+  bool build_targeting(const json& value, const std::string& ptr, const std::string& op_text,
+                       condition& c);
+  /// `values` as strings into c.strings; nullptr (and problems) unless all are strings.
+  const json* string_values(const json& value, const std::string& ptr, const std::string& op_text,
+                            condition& c);
+  // --- kept assignments: `bucketing` (compile_bucketing.cpp) -----------------------------------
+  void build_bucketing(const json& value, const std::string& ptr, const std::string& salt, flag& f);
+  /// The peer's view of rollout r (ranges, weights); problems for what the peer cannot express.
+  bool build_peer_rollout(const std::string& ptr, const flag& f, rollout& r);
   void build_segment(const json& value, const std::string& ptr, segment& s);
   void build_layers(const json& list, const std::string& ptr);
   void resolve_prerequisites(const json& flags);

@@ -12,19 +12,6 @@
 namespace rollgate {
 namespace detail {
 
-void builder::add(const char* code, const std::string& pointer, std::string message) {
-  problems.push_back(problem{code, pointer, std::move(message)});
-}
-
-attribute_id builder::intern(const std::string& name) {
-  const auto found = attr_ids_.find(name);
-  if (found != attr_ids_.end()) return found->second;
-  const auto id = static_cast<attribute_id>(out.attribute_names.size());
-  out.attribute_names.push_back(name);
-  attr_ids_.emplace(name, id);
-  return id;
-}
-
 bool builder::object(const json& value, const std::string& ptr,
                      std::initializer_list<const char*> allowed) {
   if (!value.is_object()) {

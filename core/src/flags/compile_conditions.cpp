@@ -8,6 +8,7 @@
 
 #include "detail/semver.hpp"  // parse_semver
 #include "flags/builder.hpp"
+#include "flags/fold.hpp"  // fold_less
 
 namespace rollgate {
 namespace detail {
@@ -37,6 +38,17 @@ constexpr op_name kOperators[] = {
     {"before", op::before},
     {"after", op::after},
     {"inSegment", op::in_segment},
+    {"matches", op::matches},
+    {"exists", op::exists},
+    {"isNull", op::is_null},
+    {"inCidr", op::in_cidr},
+    {"sizeEquals", op::size_eq},
+    {"sizeLt", op::size_lt},
+    {"sizeLte", op::size_lte},
+    {"sizeGt", op::size_gt},
+    {"sizeGte", op::size_gte},
+    {"containsAny", op::contains_any},
+    {"containsAll", op::contains_all},
 };
 
 }  // namespace
@@ -104,7 +116,9 @@ std::uint32_t builder::build_condition(const json& value, const std::string& ptr
     out.children.insert(out.children.end(), kids.begin(), kids.end());
     return emit(std::move(c));
   }
-  object(value, ptr, {"attribute", "op", "value", "values", "segment", "description"});
+  object(value, ptr,
+         {"attribute", "op", "value", "values", "segment", "description", "ignoreCase",
+          "versionSyntax"});
   const auto op_text = string_member(value, ptr, "op", true);
   if (!op_text) return emit(std::move(c));
   bool found = false;
@@ -143,6 +157,12 @@ std::uint32_t builder::build_condition(const json& value, const std::string& ptr
   }
   const auto attr = string_member(value, ptr, "attribute", true);
   if (attr) c.attr = intern(*attr);
+  build_options(value, ptr, *op_text, c);
+  if (is_targeting_op(c.code)) {
+    const bool ok = build_targeting(value, ptr, *op_text, c);
+    if (!ok || !attr) c.code = op::all;
+    return emit(std::move(c));
+  }
   if (c.code == op::in || c.code == op::not_in) {
     const json* values = array_member(value, ptr, "values", true);
     if (values != nullptr) {
@@ -161,7 +181,10 @@ std::uint32_t builder::build_condition(const json& value, const std::string& ptr
               std::string("expected a string, number or boolean, got ") + json_type_name(v));
         }
       }
-      std::sort(c.strings.begin(), c.strings.end());
+      if (c.ignore_case)  // evaluation searches with the same order (fold_less)
+        std::sort(c.strings.begin(), c.strings.end(), fold_less);
+      else
+        std::sort(c.strings.begin(), c.strings.end());
       std::sort(c.numbers.begin(), c.numbers.end());
     }
     if (value.contains("value"))
@@ -200,9 +223,21 @@ bool builder::build_operand(const json& v, const std::string& vptr, const std::s
       } else if (v.is_number()) {
         c.value_kind = k_number;
         ok = finite_number(v, vptr, c.number);
+      } else if (v.is_array()) {  // a string list, equal element by element, in order
+        c.value_kind = k_list;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (!v[i].is_string()) {
+            add("rollgate.config.212", pointer_append(vptr, i),
+                std::string("a list operand holds strings only, got ") + json_type_name(v[i]));
+            ok = false;
+          } else {
+            c.strings.push_back(v[i].get<std::string>());
+          }
+        }
       } else {
         add("rollgate.config.212", vptr,
-            std::string("expected a string, number or boolean, got ") + json_type_name(v));
+            std::string("expected a string, number, boolean or array of strings, got ") +
+                json_type_name(v));
         ok = false;
       }
       break;
@@ -236,11 +271,14 @@ bool builder::build_operand(const json& v, const std::string& vptr, const std::s
     case op::semver_lte:
     case op::semver_gt:
     case op::semver_gte: {
+      const auto syntax = c.loose_version ? semver_syntax::loose : semver_syntax::strict;
       const auto parsed =
-          v.is_string() ? parse_semver(v.get_ref<const std::string&>()) : std::nullopt;
+          v.is_string() ? parse_semver(v.get_ref<const std::string&>(), syntax) : std::nullopt;
       if (!parsed) {
         add("rollgate.config.212", vptr,
-            v.dump() + " is not a semantic version (MAJOR.MINOR.PATCH[-PRE][+BUILD])");
+            v.dump() + (c.loose_version
+                            ? " is not a version (loose: [v]MAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])"
+                            : " is not a semantic version (MAJOR.MINOR.PATCH[-PRE][+BUILD])"));
         ok = false;
       } else {
         c.text = v.get<std::string>();

@@ -14,7 +14,7 @@ void builder::build_flag(const json& value, const std::string& ptr, flag& f,
                          std::size_t flag_index) {
   if (!object(value, ptr,
               {"key", "description", "enabled", "variations", "defaultVariation", "offVariation",
-               "salt", "bucketBy", "prerequisites", "rules", "fallthrough"})) {
+               "salt", "bucketBy", "bucketing", "prerequisites", "rules", "fallthrough"})) {
     return;
   }
   if (auto k = string_member(value, ptr, "key", true)) f.key = *k;
@@ -29,6 +29,9 @@ void builder::build_flag(const json& value, const std::string& ptr, flag& f,
   f.hasher = bucketer(salt ? std::string_view(*salt) : std::string_view(f.key));
   const auto unit = string_member(value, ptr, "bucketBy", false);
   f.unit = intern(unit ? *unit : "targetingKey");
+  if (const json* b = member(value, "bucketing")) {
+    build_bucketing(*b, pointer_append(ptr, "bucketing"), salt ? *salt : f.key, f);
+  }
 
   build_variations(value, ptr, f, flag_index);
   if (const json* d = member(value, "defaultVariation")) {

@@ -44,6 +44,7 @@ bool builder::build_rollout(const json& value, const std::string& ptr, const fla
   } else if (ramp != nullptr) {
     if (!build_ramp(*ramp, pointer_append(ptr, "ramp"), r)) ok = false;
   }
+  if (ok && f.scheme != bucket_scheme::rollgate) ok = build_peer_rollout(ptr, f, r);
   return ok;
 }
 

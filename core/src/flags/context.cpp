@@ -91,6 +91,67 @@ void context::unset(attribute_id id) noexcept {
   if (id < slots_.size()) slots_[id].kind = detail::k_missing;
 }
 
+void context::set_null(attribute_id id) noexcept {
+  slot* s = prepare(id);
+  if (s != nullptr) s->kind = detail::k_null;
+}
+
+namespace {
+
+// The JSON Pointer of attribute `name` in a context: "/name", or for flagd (`path`) the pointer
+// along its path ("user.email" -> "/user/email"). Made only for a problem.
+std::string attribute_pointer(std::string_view name, bool path) {
+  if (!path) return detail::pointer_append("", name);
+  std::string ptr;
+  for (std::string_view segment : detail::attribute_path(name)) {
+    ptr = detail::pointer_append(ptr, segment);
+  }
+  return ptr;
+}
+
+// One JSON value into slot `id` of `c`, or a problem naming attribute `name` (see
+// attribute_pointer) when a context cannot hold it.
+void set_value(context& c, attribute_id id, std::string_view name, bool path,
+               const nlohmann::json& v, std::vector<problem>& problems,
+               std::vector<std::string_view>& list) {
+  auto refused = [&](const char* type_name, std::optional<std::size_t> index) {
+    problem p = context_value_problem("", type_name, index);
+    const std::string ptr = attribute_pointer(name, path);
+    p.pointer = index ? detail::pointer_append(ptr, *index) : ptr;
+    problems.push_back(std::move(p));
+  };
+  if (v.is_string()) {
+    c.set(id, std::string_view(v.get_ref<const std::string&>()));
+  } else if (v.is_boolean()) {
+    c.set(id, v.get<bool>());
+  } else if (v.is_number()) {
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) {
+      refused("number", std::nullopt);
+    } else {
+      c.set(id, d);
+    }
+  } else if (v.is_null()) {
+    c.set_null(id);
+  } else if (v.is_array()) {
+    list.clear();
+    bool ok = true;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_string()) {
+        refused(detail::json_type_name(v[i]), i);
+        ok = false;
+      } else {
+        list.push_back(v[i].get_ref<const std::string&>());
+      }
+    }
+    if (ok) c.set(id, list);
+  } else {
+    refused(detail::json_type_name(v), std::nullopt);
+  }
+}
+
+}  // namespace
+
 void context::assign_json(const evaluator& ev, std::string_view json_text) {
   clear();
   if (slots_.size() < ev.attribute_count()) {
@@ -110,39 +171,28 @@ void context::assign_json(const evaluator& ev, std::string_view json_text) {
   }
   std::vector<problem> problems;
   std::vector<std::string_view> list;
-  for (auto it = root.begin(); it != root.end(); ++it) {
-    const nlohmann::json& v = it.value();
-    const attribute_id id = ev.attribute(it.key());
-    // Names the configuration never uses cannot match: skip them whatever their type, so a
-    // context may carry structured data meant for other consumers.
-    if (id == kUnknownAttribute) continue;
-    if (v.is_string()) {
-      set(id, std::string_view(v.get_ref<const std::string&>()));
-    } else if (v.is_boolean()) {
-      set(id, v.get<bool>());
-    } else if (v.is_number()) {
-      const double d = v.get<double>();
-      if (!std::isfinite(d)) {
-        problems.push_back(context_value_problem(it.key(), "number"));
-      } else {
-        set(id, d);
-      }
-    } else if (v.is_null()) {
-      unset(id);
-    } else if (v.is_array()) {
-      list.clear();
-      bool ok = true;
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) {
-          problems.push_back(context_value_problem(it.key(), detail::json_type_name(v[i]), i));
-          ok = false;
-        } else {
-          list.push_back(v[i].get_ref<const std::string&>());
+  if (ev.impl_->attribute_paths) {
+    // flagd (JSON Logic `var`): each attribute the configuration uses, read along its path
+    // through nested objects; a path that does not get to a value is a missing attribute.
+    for (attribute_id id = 0; id < ev.attribute_count(); ++id) {
+      const nlohmann::json* v = &root;
+      for (std::string_view segment : detail::attribute_path(ev.attribute_name(id))) {
+        const auto it = v->is_object() ? v->find(segment) : v->end();
+        if (!v->is_object() || it == v->end()) {
+          v = nullptr;
+          break;
         }
+        v = &*it;
       }
-      if (ok) set(id, list);
-    } else {
-      problems.push_back(context_value_problem(it.key(), detail::json_type_name(v)));
+      if (v != nullptr) set_value(*this, id, ev.attribute_name(id), true, *v, problems, list);
+    }
+  } else {
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      const attribute_id id = ev.attribute(it.key());
+      // Names the configuration never uses cannot match: skip them whatever their type, so a
+      // context may carry structured data meant for other consumers.
+      if (id == kUnknownAttribute) continue;
+      set_value(*this, id, it.key(), false, it.value(), problems, list);
     }
   }
   if (!problems.empty()) {

@@ -6,8 +6,10 @@
 #include <chrono>     // std::chrono::system_clock
 #include <cmath>      // std::fabs, std::floor
 
-#include "detail/semver.hpp"     // parse_semver, compare_semver
-#include "detail/timestamp.hpp"  // parse_rfc3339_ms
+#include "detail/canonical_unit.hpp"  // canonical_number_text, canonical_unit_text
+#include "detail/semver.hpp"          // parse_semver, compare_semver
+#include "detail/timestamp.hpp"       // parse_rfc3339_ms
+#include "flags/fold.hpp"             // text_equal, text_contains, ...
 #include "flags/model.hpp"
 
 namespace rollgate {
@@ -17,9 +19,11 @@ namespace {
 // The static text of evaluation::error_message for each error code.
 const char* const kMsgNotFound = "no flag with this key";
 const char* const kMsgTypeMismatch = "the flag's value type is not the requested type";
-const char* const kMsgKeyMissing = "the unit attribute (bucketBy) is missing or not a string";
+const char* const kMsgKeyMissing =
+    "the unit attribute (bucketBy) is missing or not a string, number or boolean";
 const char* const kMsgParse = "the context is not a valid JSON context (see context::from_json)";
 const char* const kMsgGeneral = "flag index out of range";
+const char* const kMsgNoVariant = "the targeting gave a variant that the flag does not have";
 
 struct eval_state {
   const compiled_config& cfg;
@@ -28,12 +32,6 @@ struct eval_state {
 };
 
 bool match(const eval_state& s, std::uint32_t index) noexcept;
-
-bool contains_string(const std::vector<std::string>& sorted, std::string_view v) noexcept {
-  const auto it = std::lower_bound(sorted.begin(), sorted.end(), v,
-                                   [](const std::string& a, std::string_view b) { return a < b; });
-  return it != sorted.end() && *it == v;
-}
 
 bool in_segment(const eval_state& s, const segment& seg) noexcept {
   const context::slot* unit = s.ctx.find(seg.attr);
@@ -59,7 +57,7 @@ bool match_in(const condition& c, const context::slot& v, bool& typed) noexcept 
   switch (v.kind) {
     case k_string:
       typed = !c.strings.empty();
-      return contains_string(c.strings, v.text);
+      return contains_string(c.strings, v.text, c.ignore_case);
     case k_number:
       typed = !c.numbers.empty();
       return std::binary_search(c.numbers.begin(), c.numbers.end(), v.number);
@@ -69,13 +67,31 @@ bool match_in(const condition& c, const context::slot& v, bool& typed) noexcept 
     case k_list:
       typed = !c.strings.empty();
       for (std::size_t i = 0; i < v.list_size; ++i) {
-        if (contains_string(c.strings, v.list[i])) return true;
+        if (contains_string(c.strings, v.list[i], c.ignore_case)) return true;
       }
       return false;
     default:
       typed = false;
       return false;
   }
+}
+
+// flagd's JSON Logic truthiness of an attribute and `$flagd.timestamp` comparisons. Not inlined:
+// they are never on the path of rollgate's own configurations, which pay one compare for them.
+[[gnu::noinline]] bool match_flagd(const eval_state& s, const condition& c) noexcept {
+  if (c.code == op::truthy) {  // "", 0, false and null are falsy; every list is truthy
+    const context::slot* v = s.ctx.find(c.attr);
+    if (v == nullptr) return false;
+    if (v->kind == k_string) return !v->text.empty();
+    if (v->kind == k_number) return v->number != 0;
+    if (v->kind == k_boolean) return v->boolean;
+    return v->kind == k_list;
+  }
+  const double t = std::floor(static_cast<double>(s.now) / 1000.0);  // whole seconds
+  if (c.code == op::clock_lt) return t < c.number;
+  if (c.code == op::clock_lte) return t <= c.number;
+  if (c.code == op::clock_gt) return t > c.number;
+  return t >= c.number;
 }
 
 bool match(const eval_state& s, std::uint32_t index) noexcept {
@@ -98,6 +114,8 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
     default:
       break;
   }
+  // flagd's operations (the last codes of `op`) out of line: one compare on rollgate's own path.
+  if (c.code >= op::truthy) return match_flagd(s, c);
   const context::slot* v = s.ctx.find(c.attr);
   if (v == nullptr) return false;  // missing attributes never match
   switch (c.code) {
@@ -106,7 +124,9 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
       if (v->kind != c.value_kind) return false;  // type mismatch: no match either way
       bool eq = false;
       if (v->kind == k_string)
-        eq = v->text == c.text;
+        eq = text_equal(v->text, c.text, c.ignore_case);
+      else if (v->kind == k_list)
+        eq = list_equal(c, *v);
       else if (v->kind == k_number)
         eq = v->number == c.number;
       else
@@ -123,19 +143,17 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
       return typed && !found;
     }
     case op::contains:
-      if (v->kind == k_string) return v->text.find(c.text) != std::string::npos;
+      if (v->kind == k_string) return text_contains(v->text, c.text, c.ignore_case);
       if (v->kind == k_list) {
         for (std::size_t i = 0; i < v->list_size; ++i) {
-          if (v->list[i] == c.text) return true;
+          if (text_equal(v->list[i], c.text, c.ignore_case)) return true;
         }
       }
       return false;
     case op::starts_with:
-      return v->kind == k_string && v->text.size() >= c.text.size() &&
-             v->text.compare(0, c.text.size(), c.text) == 0;
+      return v->kind == k_string && text_starts_with(v->text, c.text, c.ignore_case);
     case op::ends_with:
-      return v->kind == k_string && v->text.size() >= c.text.size() &&
-             v->text.compare(v->text.size() - c.text.size(), c.text.size(), c.text) == 0;
+      return v->kind == k_string && text_ends_with(v->text, c.text, c.ignore_case);
     case op::lt:
       return v->kind == k_number && v->number < c.number;
     case op::lte:
@@ -150,7 +168,8 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
     case op::semver_gt:
     case op::semver_gte: {
       if (v->kind != k_string) return false;
-      const auto a = parse_semver(v->text);
+      const auto a =
+          parse_semver(v->text, c.loose_version ? semver_syntax::loose : semver_syntax::strict);
       if (!a) return false;
       semver b;
       b.major = c.ver[0];
@@ -178,18 +197,19 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
       return c.code == op::before ? *t < c.time : *t > c.time;
     }
     default:
-      return false;
+      return match_targeting(s.cfg, c, *v);
   }
 }
 
 evaluation result(const flag& f, std::uint32_t variation, reason why, std::int32_t rule) noexcept {
   evaluation e;
   e.flag = f.key;
+  e.reason = why;
+  e.rule_index = rule;
+  if (variation == kNoVariation) return e;  // flagd: no value, the caller's default is served
   e.value = f.values[variation];
   e.variant = f.variation_keys[variation];
   e.variation_index = static_cast<std::int32_t>(variation);
-  e.reason = why;
-  e.rule_index = rule;
   return e;
 }
 
@@ -209,23 +229,64 @@ evaluation not_found(std::string_view key) noexcept {
   return e;
 }
 
-const std::string* unit_of(const eval_state& s, attribute_id id) noexcept {
+// The bytes that are hashed for a unit: a string as it is, a number or boolean in its canonical
+// text (detail/canonical_unit.hpp, docs/bucketing.md), written into `buffer`. Nothing for a
+// missing, null or list attribute.
+std::optional<std::string_view> unit_of(const eval_state& s, attribute_id id,
+                                        char (&buffer)[32]) noexcept {
   const context::slot* v = s.ctx.find(id);
-  return v != nullptr && v->kind == k_string ? &v->text : nullptr;
+  if (v == nullptr) return std::nullopt;
+  switch (v->kind) {
+    case k_string:
+      return std::string_view(v->text);
+    case k_number:
+      return std::string_view(buffer, canonical_number_text(v->number, buffer));
+    case k_boolean:
+      return canonical_unit_text(v->boolean);
+    default:
+      return std::nullopt;
+  }
 }
 
 // Applies a serve: a variation, or a rollout (coverage draw, then variant draw).
 evaluation apply(const eval_state& s, const flag& f, const serve& action, reason fixed_reason,
                  std::int32_t rule) noexcept {
   if (!action.is_rollout) return result(f, action.variation, fixed_reason, rule);
-  const std::string* unit = unit_of(s, f.unit);
-  if (unit == nullptr) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
   const rollout& r = action.split;
+  if (f.scheme == bucket_scheme::flagd) {  // flagd's fractional (flagd_bucketing.cpp)
+    const auto pick = flagd_pick(s.cfg, f, r, s.ctx);
+    if (!pick) return result(f, f.default_variation, reason::default_, -1);
+    return result(f, r.variations[*pick], reason::targeting_match, rule);
+  }
+  char buffer[32];
+  const auto unit = unit_of(s, f.unit, buffer);
+  if (!unit) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
+  if (f.scheme != bucket_scheme::rollgate) {  // kept assignments (peer_bucketing.cpp)
+    const auto pick = peer_pick(f, r, *unit, r.coverage_at(s.now));
+    if (!pick) return result(f, f.default_variation, reason::default_, rule);
+    return result(f, r.variations[*pick], reason::split, rule);
+  }
   if (!f.hasher.in_coverage(*unit, r.coverage_at(s.now))) {
     return result(f, f.default_variation, reason::default_, rule);
   }
   const std::size_t pick = f.hasher.pick_variant(*unit, r.weights.data(), r.weights.size());
   return result(f, r.variations[pick], reason::split, rule);
+}
+
+// The serve of a matched rule of a flagd flag. Not inlined: off the path of rollgate's own flags,
+// which pay one test of `flag::flagd` per matched rule.
+[[gnu::noinline]] evaluation flagd_serve(const eval_state& s, const flag& f, const serve& action,
+                                         std::int32_t rule) noexcept {
+  // The targeting returned null, or a fractional that returns null: the default variation,
+  // DEFAULT (never the next rule: flagd's rules are one JSON Logic expression).
+  if (action.to_default) return result(f, f.default_variation, reason::default_, -1);
+  if (action.to_error) {  // a variant the flag lacks: ERROR, GENERAL, no value (caller's default)
+    evaluation e = result(f, kNoVariation, reason::error, -1);
+    e.error_code = error_code::general;
+    e.error_message = kMsgNoVariant;
+    return e;
+  }
+  return apply(s, f, action, reason::targeting_match, rule);
 }
 
 evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t depth) noexcept {
@@ -244,17 +305,24 @@ evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t dep
   }
   if (f.layer >= 0) {
     const layer& l = s.cfg.layers[static_cast<std::size_t>(f.layer)];
-    const std::string* unit = unit_of(s, l.unit);
-    if (unit == nullptr) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
+    char buffer[32];
+    const auto unit = unit_of(s, l.unit, buffer);
+    if (!unit) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
     const std::uint32_t position = bucket_of(l.hasher.coverage_draw(*unit), kScale);
     if (position < f.layer_begin || position >= f.layer_end) {
       return result(f, f.default_variation, reason::default_, -1);
     }
   }
   for (std::size_t i = 0; i < f.rules.size(); ++i) {
-    if (match(s, f.rules[i].root)) {
-      return apply(s, f, f.rules[i].action, reason::targeting_match, static_cast<std::int32_t>(i));
-    }
+    const rule& r = f.rules[i];
+    if (!match(s, r.root)) continue;
+    if (f.flagd) return flagd_serve(s, f, r.action, static_cast<std::int32_t>(i));
+    // A rule's rollout that cannot bucket this unit does not match: evaluation goes on with the
+    // next rule, as GrowthBook and Unleash do (docs/config.md, "Semantics beside the peers").
+    // Only the fallthrough reports TARGETING_KEY_MISSING.
+    char buffer[32];
+    if (r.action.is_rollout && !unit_of(s, f.unit, buffer)) continue;
+    return apply(s, f, r.action, reason::targeting_match, static_cast<std::int32_t>(i));
   }
   return apply(s, f, f.fallthrough, f.is_static ? reason::static_ : reason::default_, -1);
 }

@@ -49,28 +49,8 @@ std::int64_t ms_of(const json& v) {
 }
 
 bool coverage_of(double percent, std::uint32_t& coverage) {
-  if (!(percent >= 0 && percent <= 100)) return false;
-  // kScale / 100 units per percent: 1000, the 0.001% step of bucket.hpp. A percentage written
-  // with at most 3 decimals is within rounding error of a whole number of steps.
-  const double steps = percent * (kScale / 100.0);
-  const long long whole = std::llround(steps);
-  if (std::fabs(steps - static_cast<double>(whole)) > 1e-6) return false;
-  coverage = static_cast<std::uint32_t>(whole);
-  return true;
-}
-
-void unknown_members(std::vector<problem>& out, const char* id, const json& obj,
-                     const std::string& base, std::initializer_list<const char*> known) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) {
-      std::string list;
-      for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
-      out.push_back({id, pointer_append(base, it.key()),
-                     "unknown field '" + it.key() + "' (known: " + list + ")"});
-    }
-  }
+  // The one percent rule (bucket.hpp percent_to_scale): 0 to 100, at most 3 decimals, exactly.
+  return !try_percent_to_scale(percent, coverage);
 }
 
 void type_problem(std::vector<problem>& out, const std::string& ptr, const json& v,

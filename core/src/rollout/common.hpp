@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include "rollgate/error.hpp"  // rollgate::problem
+#include "detail/json_input.hpp"  // unknown_members, pointer_append
+#include "rollgate/error.hpp"     // rollgate::problem
 
 namespace rollgate::detail::rollout {
 
@@ -37,9 +38,7 @@ std::int64_t ms_of(const json& v);
 /// false when the percentage has more decimals or is outside [0, 100].
 bool coverage_of(double percent, std::uint32_t& coverage);
 
-/// Appends `id` problems for every member of `obj` not in `known`.
-void unknown_members(std::vector<problem>& out, const char* id, const json& obj,
-                     const std::string& base, std::initializer_list<const char*> known);
+using detail::unknown_members;  // json_input.hpp
 /// Appends a rollgate.plan.608 "expected X, got Y" problem.
 void type_problem(std::vector<problem>& out, const std::string& ptr, const json& v,
                   const char* expected);

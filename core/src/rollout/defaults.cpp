@@ -35,7 +35,8 @@ ojson metric_latency() {
 }
 ojson metric_conversion() {
   return {{"name", "conversion"},
-          {"description", "share of sessions that converted"},
+          {"description", "share of exposed units with at least one purchase event"},
+          {"event", "purchase"},
           {"kind", "rate"},
           {"direction", "decrease"},
           {"allowedChange", {{"relative", 0.05}}},

@@ -1,24 +1,13 @@
 // The throwing API of rollgate/sketch.hpp: thin wrappers over the try_ functions, which return
 // problems as values. The only sketch file with a `throw`, so a build without exceptions (the
 // wasm32-wasi Fastly service) leaves it out and calls the try_ functions.
-#include <utility>  // std::move
-
+#include "detail/raise.hpp"
 #include "rollgate/error.hpp"
 #include "rollgate/sketch.hpp"
 
 namespace rollgate {
 
-namespace {
-
-void raise(std::optional<problem> p) {
-  if (p) throw error({std::move(*p)});
-}
-
-void raise(std::vector<problem> problems) {
-  if (!problems.empty()) throw error(std::move(problems));
-}
-
-}  // namespace
+using detail::raise;
 
 quantile_sketch::quantile_sketch(double relative_accuracy, std::size_t max_buckets)
     : quantile_sketch() {

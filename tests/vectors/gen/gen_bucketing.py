@@ -15,6 +15,7 @@ change to the bucketing contract (units would move between buckets) and needs a 
 """
 
 import json
+import math
 import sys
 
 import xxhash
@@ -59,6 +60,32 @@ def pick_variant(v: int, weights) -> int:
         if point < cumulative:
             return i
     return len(weights) - 1
+
+
+# Relative weights -> integer weights out of SCALE (weights_to_scale). Mirrors the core's arithmetic
+# in IEEE doubles (Python floats), in the same order: exact = w / sum * SCALE, floors first, then
+# the units left over one each to the largest remainders, ties to the lower index.
+WEIGHTS_TO_SCALE = [
+    [1], [1, 1], [1, 1, 1], [1, 2], [2, 1], [1, 1, 1, 1, 1, 1, 1], [0, 1], [0, 0, 3],
+    [33.3, 33.3, 33.4], [12.5, 87.5], [1e-9, 1], [1e300, 1e300], [0.1, 0.2, 0.3, 0.4],
+    [5, 0, 5, 0, 5], [99.999, 0.001], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+]
+WEIGHTS_REFUSED = [
+    ([], ""), ([0, 0], ""), ([1, -1], "/1"), ([-0.5], "/0"), (["nan"], "/0"), ([1, "inf"], "/1"),
+    ([1.5e308, 1.5e308], ""),
+]
+
+
+def weights_to_scale(weights):
+    total = 0.0
+    for w in weights:
+        total += w
+    exact = [w / total * SCALE for w in weights]
+    share = [math.floor(e) for e in exact]
+    order = sorted(range(len(weights)), key=lambda i: -(exact[i] - share[i]))  # stable: ties by index
+    for k in range(SCALE - sum(share)):
+        share[order[k % len(weights)]] += 1
+    return share
 
 
 def hex64(x: int) -> str:
@@ -163,6 +190,9 @@ def main():
                 "variant": pick_variant(v, weights),
             })
 
+    scaled = [{"weights": w, "scale": weights_to_scale(w)} for w in WEIGHTS_TO_SCALE]
+    refused = [{"weights": w, "code": "rollgate.bucket.306", "pointer": p} for w, p in WEIGHTS_REFUSED]
+
     doc_head = {
         "spec_version": SPEC_VERSION,
         "description": (
@@ -175,7 +205,10 @@ def main():
             "UTF-8, seed), variant_hash = XXH3_64_withSeed(unit UTF-8, seed ^ variant_seed_mask), "
             "fraction = (coverage_hash >> 11) * 2^-53, *_bucket = floor(hash * scale / 2^64). "
             "'membership': in = coverage_bucket < coverage; variant = first i with variant_bucket < "
-            "weights[0] + ... + weights[i]."),
+            "weights[0] + ... + weights[i]. 'weights_to_scale': relative weights as integers out of "
+            "scale (largest remainder, in doubles, ties to the lower index); 'weights_refused': "
+            "inputs it refuses (the strings \"nan\" and \"inf\" stand for those doubles, which JSON "
+            "cannot hold)."),
         "scale": SCALE,
         "variant_seed_mask": hex64(VARIANT_SEED_MASK),
     }
@@ -188,6 +221,12 @@ def main():
     out.write("\n  ],\n")
     out.write('  "membership": [\n')
     out.write(",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in membership))
+    out.write("\n  ],\n")
+    out.write('  "weights_to_scale": [\n')
+    out.write(",\n".join("    " + json.dumps(r) for r in scaled))
+    out.write("\n  ],\n")
+    out.write('  "weights_refused": [\n')
+    out.write(",\n".join("    " + json.dumps(r) for r in refused))
     out.write("\n  ]\n}\n")
 
 

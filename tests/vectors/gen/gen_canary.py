@@ -11,6 +11,10 @@ docs/canary.md, with p-values and estimates computed by scipy/numpy (python3-sci
   - two-proportion z: pooled z, p = 2 * norm.sf(|z|)
   - rate gate bounds: one-sided Clopper-Pearson via scipy.stats.beta.ppf
   - quantiles: numpy.quantile (linear) on samples
+  - power (docs/canary.md, "Power"): a Pass needs detectable = (z_{1-alpha/2} + z_{0.8}) se <=
+    the allowed change, se from p(1 - p) (rates, at the baseline and at the guarded rate), or
+    from (IQR / 1.349)^2 / (3 / pi) (Mann-Whitney); gate-only rate gates from a rate of twice
+    the gate with the one-sided z_{1-alpha}; else NoData
 Classifications are chosen far from the decision boundaries: the generator checks that the
 outcome is the same for confidence-interval ranks k - 3 .. k + 3, so the exact rank convention of
 the HL interval cannot flip an expected result.
@@ -57,6 +61,25 @@ def classify(direction, est, lo, hi, p, allowed):
     return "Pass"
 
 
+POWER = 0.8
+
+
+def powered(vb, vc, nb, nc, effect, one_sided=False):
+    """The power rule of docs/canary.md; asserts the case is not near its boundary."""
+    if effect <= 0 or vb + vc <= 0:
+        return True
+    se = math.sqrt(vc / nc + (vb / nb if nb else 0))
+    crit = stats.norm.ppf(1 - (ALPHA if one_sided else ALPHA / 2))
+    det = (crit + stats.norm.ppf(POWER)) * se
+    assert abs(det - effect) > 0.1 * effect, ("power too close to its boundary", det, effect)
+    return det <= effect
+
+
+def robust_var(x):
+    q1, q3 = np.quantile(x, [0.25, 0.75])
+    return ((q3 - q1) / 1.349) ** 2 / (3 / math.pi)
+
+
 def shift_check(metric, c, b):
     c, b = np.asarray(c, float), np.asarray(b, float)
     p = float(stats.mannwhitneyu(c, b, alternative="two-sided").pvalue)
@@ -69,7 +92,11 @@ def shift_check(metric, c, b):
         outs.add(classify(metric.get("direction", "either"), est, d[kk - 1], d[len(d) - kk], p,
                           allowed))
     assert len(outs) == 1, ("classification depends on the CI rank", metric["name"], outs)
-    return outs.pop(), p, est
+    cls = outs.pop()
+    effect = allowed if allowed > 0 else 0.1 * abs(np.quantile(b, 0.5))
+    if cls == "Pass" and not powered(robust_var(b), robust_var(c), len(b), len(c), effect):
+        cls = "NoData"
+    return cls, p, est
 
 
 def rate_check(metric, eb, tb, ec, tc, test):
@@ -95,7 +122,15 @@ def rate_check(metric, eb, tb, ec, tc, test):
     hi = est + math.sqrt((uc - pc) ** 2 + (pb - lb) ** 2)
     ac = metric.get("allowedChange", {})
     allowed = max(ac.get("absolute", 0), ac.get("relative", 0) * pb)
-    return classify(metric.get("direction", "either"), est, lo, hi, p, allowed), p, est
+    cls = classify(metric.get("direction", "either"), est, lo, hi, p, allowed)
+    effect = allowed if allowed > 0 else 0.1 * pb
+    d = metric.get("direction", "either")
+    up, down = min(1.0, pb + effect), max(0.0, pb - effect)
+    alt = up if d == "increase" else down if d == "decrease" else (
+        up if up * (1 - up) >= down * (1 - down) else down)
+    if cls == "Pass" and not powered(pb * (1 - pb), alt * (1 - alt), tb, tc, effect):
+        cls = "NoData"
+    return cls, p, est
 
 
 def sketch_json(values, alpha=0.01):
@@ -178,14 +213,14 @@ LAT = {"name": "latency", "kind": "continuous", "direction": "increase", "critic
        "allowedChange": {"relative": 0.05}}
 
 # 1-3: shifts on samples
-b = r2(rng.lognormal(np.log(120), 0.3, 300))
+b = r2(rng.lognormal(np.log(120), 0.3, 800))
 for label, scale, direction, want in (("no change passes", 1.0, "increase", "Pass"),
                                       ("latency +30% rolls back", 1.3, "increase", "High"),
                                       ("latency -30% passes when increase is bad", 0.7,
                                        "increase", "Pass"),
                                       ("latency -30% is Low when either is bad", 0.7, "either",
                                        "Low")):
-    c = r2(rng.lognormal(np.log(120 * scale), 0.3, 300))
+    c = r2(rng.lognormal(np.log(120 * scale), 0.3, 800))
     m = dict(LAT, direction=direction)
     cls, p, est = shift_check(m, c, b)
     assert cls == want, (label, cls)
@@ -224,10 +259,13 @@ gate = {"name": "errorRate", "kind": "rate", "critical": True, "compare": False,
         "gates": [{"stat": "rate", "max": 0.001}]}
 for label, k, n, want in (("error rate 0.4% fails the 0.1% gate", 20, 5000, "High"),
                           ("error rate 0.16% is not confirmed above 0.1%", 8, 5000, "NoData"),
-                          ("error rate 0.08% meets the 0.1% gate", 4, 5000, "Pass")):
+                          ("error rate 0.08% meets the 0.1% gate", 16, 20000, "Pass"),
+                          ("error rate 0.08% in 5000 requests lacks power", 4, 5000, "NoData")):
     lower = float(stats.beta.ppf(ALPHA, k, n - k + 1)) if k > 0 else 0.0
     rate = k / n
     got = "Pass" if rate <= 0.001 else ("High" if lower > 0.001 else "NoData")
+    if got == "Pass" and not powered(0, 0.002 * 0.998, 0, n, 0.001, one_sided=True):
+        got = "NoData"
     assert got == want, (label, got)
     add(label, {"metrics": [gate]}, {}, {"errorRate": {"events": k, "total": n}},
         {"errorRate": {"classification": got, "estimate": rate}})
@@ -262,8 +300,8 @@ cfg = {"scoreThresholds": {"pass": 95, "marginal": 80}, "groupWeights": {"a": 60
                    dict(LAT, name="m3", group="b", critical=False)]}
 base, can, exp = {}, {}, {}
 for name, scale in (("m1", 1.0), ("m2", 1.4), ("m3", 1.0)):
-    bb = r2(rng.lognormal(np.log(100), 0.2, 200))
-    cc = r2(rng.lognormal(np.log(100 * scale), 0.2, 200))
+    bb = r2(rng.lognormal(np.log(100), 0.2, 400))
+    cc = r2(rng.lognormal(np.log(100 * scale), 0.2, 400))
     cls, p, est = shift_check(dict(LAT, name=name), cc, bb)
     base[name], can[name] = bb, cc
     exp[name] = {"classification": cls, "test": "mannWhitney", "pValue": p, "estimate": est}
