@@ -71,6 +71,15 @@ for (const flavour of flavours) {
       }
     });
 
+    test('weightsToScale: the golden table, and the refusals with their pointers', () => {
+      for (const w of v.weights_to_scale) assert.deepEqual(r.weightsToScale(w.weights), w.scale, JSON.stringify(w));
+      const num = (x) => (x === 'nan' ? NaN : x === 'inf' ? Infinity : x);
+      for (const w of v.weights_refused) {
+        assert.throws(() => r.weightsToScale(w.weights.map(num)), (e) => e.code === w.code && e.pointer === w.pointer, JSON.stringify(w));
+      }
+      assert.throws(() => r.weightsToScale(['1']), (e) => e.code === r.JsErrorCode.InvalidArgument && e.pointer === '/0');
+    });
+
     test('a large batch (mixed ASCII, non-ASCII, empty, long) equals unit-by-unit results', () => {
       const units = [];
       for (let i = 0; i < 5000; i++) {

@@ -1,11 +1,14 @@
 // Dark-launch comparison in the WASM package: tests/vectors/diff.json (expected outputs derived by
-// hand from docs/diff.md, read by tests/native/diff_vectors_test.cpp too), the mismatch report
+// hand from docs/diff.md, read by tests/native/diff_vectors_test.cpp too), the response document
+// (tests/vectors/diff_responses.json, also read by tests/native/diff_responses_vectors_test.cpp;
+// made by tests/vectors/gen/gen_diff_responses.mjs), the mismatch report
 // (noise learning, merge, JSON round trip) and experiment() (always the control's result).
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { flavours, load, vectors } from './support.mjs';
 
 const dv = vectors('diff.json');
+const rv = vectors('diff_responses.json');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const flavour of flavours) {
@@ -23,6 +26,19 @@ for (const flavour of flavours) {
         assert.equal(got.equal, c.expected.differences.length === 0 && c.expected.omitted === 0, c.name);
         // Same answer from JSON text.
         assert.deepEqual(r.diffText(JSON.stringify(c.old), JSON.stringify(c.new), c.options), got, c.name);
+      }
+    });
+
+    test('diffResponses() gives every diff_responses.json case exactly (the response document native = WASM)', () => {
+      assert.equal(String(rv.spec_version).split('.')[0], '1');
+      assert.ok(rv.cases.length >= 15);
+      for (const c of rv.cases) {
+        const got = r.diffResponses(c.old, c.new, c.options);
+        assert.deepEqual(got.differences, c.expected.differences, c.name);
+        assert.equal(got.omitted, c.expected.omitted, c.name);
+        // The bytes of a body, not its JS string: the same answer from a Uint8Array body.
+        const asBytes = (x) => ({ ...x, body: new TextEncoder().encode(x.body) });
+        assert.deepEqual(r.diffResponses(asBytes(c.old), asBytes(c.new), c.options).differences, c.expected.differences, c.name);
       }
     });
 

@@ -1,7 +1,7 @@
 // Every error code the code raises has its heading in docs/errors/<area>.md, and every heading
 // there is a code the code raises: the reference cannot lag behind a new code, nor keep one that
 // is gone. Codes are found as literals `rollgate.<area>.<nnn>` in the sources of core/, wasm/
-// (C++ and JavaScript) and edge/; a range such as `rollgate.config.2xx` is not a code. A heading
+// (C++ and JavaScript), edge/ and the dashboard's web/src/; a range such as `rollgate.config.2xx` is not a code. A heading
 // is a line `## rollgate.<area>.<nnn>`. Goes red when a code is added, renamed or dropped without
 // its heading, or a heading sits in another area's file. SPDX-License-Identifier: MIT
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { root } from './support.mjs';
 
-const SOURCE_DIRS = ['core', 'wasm', 'edge'];
+const SOURCE_DIRS = ['core', 'wasm', 'edge', 'web/src'];
 const SOURCE_EXT = /\.(c|cc|cpp|h|hpp|js|mjs|cjs|ts)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', '.tmp', '.wrangler', '.git']);
 const CODE = /rollgate\.([a-z]+)\.(\d{3})(?![0-9x])/g;
@@ -66,7 +66,7 @@ test('the scan finds the codes (a broken pattern would pass everything below)', 
   assert.ok(docs.found.size >= 50, `only ${docs.found.size} headings in docs/errors`);
 });
 
-test('every code used in core/, wasm/ and edge/ has its heading in docs/errors/<area>.md', () => {
+test('every code used in core/, wasm/, edge/ and web/src/ has its heading in docs/errors/<area>.md', () => {
   const missing = [...used]
     .filter(([code]) => {
       const area = code.split('.')[1];

@@ -64,6 +64,23 @@ for (const flavour of flavours) {
       await ServerOpenFeature.clearProviders();
     });
 
+    test('server SDK: a disabled flag resolves to the caller default with reason DISABLED (rollgate serves offVariation)', async () => {
+      const cfg = { flags: [{ key: 'kill', enabled: false, variations: [{ key: 'on', value: 'ON' }, { key: 'off', value: 'OFF' }],
+        defaultVariation: 'on', offVariation: 'off' }] };
+      const provider = new of.RollgateProvider(cfg);
+      await ServerOpenFeature.setProviderAndWait(`rollgate-off-${flavour}`, provider);
+      const client = ServerOpenFeature.getClient(`rollgate-off-${flavour}`);
+      const d = await client.getStringDetails('kill', 'code-default', { targetingKey: 'u' });
+      assert.equal(d.value, 'code-default');
+      assert.equal(d.reason, 'DISABLED');
+      assert.equal(d.variant, undefined);
+      assert.equal(d.errorCode, undefined);
+      const ev = r.compile(cfg);
+      assert.equal(ev.evaluate('kill', { targetingKey: 'u' }).value, 'OFF'); // the package's own API is unchanged
+      ev.dispose();
+      await ServerOpenFeature.clearProviders();
+    });
+
     test('server SDK: updateConfig swaps atomically; a bad config keeps the old one serving', async () => {
       const provider = new of.RollgateProvider(config);
       await ServerOpenFeature.setProviderAndWait(`rollgate-upd-${flavour}`, provider);

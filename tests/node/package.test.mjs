@@ -1,5 +1,6 @@
 // `npm pack` produces a package that a fresh project installs (from the tarball alone: offline,
-// no registry) and uses in Node through its exports map: the main entry and rollgate/openfeature.
+// no registry) and uses in Node through its exports map: the main entry and rollgate/openfeature,
+// then rollgate/flags and rollgate/flags/openfeature alone.
 // Also checks the tarball holds what `files` allowlists and nothing else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +23,8 @@ test('npm pack -> install the tarball in a fresh project -> use it', { timeout: 
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root));
     const files = packed[0].files.map((f) => f.path).sort();
     for (const needed of ['package.json', 'dist/rollgate.wasm', 'dist/rollgate.mjs', 'dist/node.js', 'dist/browser.js', 'dist/workerd.js',
-      'dist/index.d.ts', 'dist/openfeature.d.ts', 'dist/openfeature-node.js']) {
+      'dist/index.d.ts', 'dist/openfeature.d.ts', 'dist/openfeature-node.js', 'dist/rollgate-flags.wasm', 'dist/rollgate-flags.mjs',
+      'dist/flags-node.js', 'dist/flags-browser.js', 'dist/flags-workerd.js', 'dist/flags.d.ts', 'dist/api/evaluation.d.ts', 'dist/flags-openfeature-node.js']) {
       assert.ok(files.includes(needed), `${needed} in ${files.join(', ')}`);
     }
     assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('core/') || f.startsWith('wasm/')), files.join(', '));
@@ -50,6 +52,19 @@ test('npm pack -> install the tarball in a fresh project -> use it', { timeout: 
     `);
     const out = JSON.parse(run(process.execPath, ['main.mjs'], app));
     assert.deepEqual(out, { version: '0.1.0', fraction: 0.4241408303321975, de: true, us: false, u: 17, provider: 'FLAG_NOT_FOUND' });
+    // rollgate/flags (issue 15) through the exports map, alone in its process: its own module.
+    writeFileSync(path.join(app, 'flags.mjs'), `
+      import { init, compile, Bucketer } from 'rollgate/flags';
+      import { RollgateProvider } from 'rollgate/flags/openfeature';
+      await init();
+      const ev = compile({ schemaVersion: 1, flags: [{ key: 'f', variations: [{ key: 'on', value: true }, { key: 'off', value: false }],
+        defaultVariation: 'off', rules: [{ conditions: [{ attribute: 'country', op: 'equals', value: 'DE' }], serve: { variation: 'on' } }] }] });
+      const p = new RollgateProvider(ev);
+      await p.initialize();
+      console.log(JSON.stringify({ fraction: new Bucketer('new-checkout').bucket('alice'), de: ev.bind({ targetingKey: 'u', country: 'DE' }).values()[0],
+        provider: (await p.resolveBooleanEvaluation('f', false, { targetingKey: 'u', country: 'DE' })).value }));
+    `);
+    assert.deepEqual(JSON.parse(run(process.execPath, ['flags.mjs'], app)), { fraction: 0.4241408303321975, de: true, provider: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

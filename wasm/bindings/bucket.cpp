@@ -7,6 +7,9 @@
 
 #include <cstdint>  // std::uint32_t, std::uint64_t
 #include <cstring>  // std::memcpy
+#include <new>      // std::nothrow
+#include <utility>  // std::move
+#include <vector>   // std::vector
 
 #include "common.hpp"
 #include "rollgate/bucket.hpp"  // rollgate::bucketer, bucket_of, draw_fraction, checks
@@ -137,6 +140,47 @@ EMSCRIPTEN_KEEPALIVE std::int32_t rg_percent_to_scale(double percent) {
 EMSCRIPTEN_KEEPALIVE std::int32_t rg_rate_to_scale(double rate) {
   return guard(std::int32_t{-1},
                [&] { return static_cast<std::int32_t>(rollgate::rate_to_scale(rate)); });
+}
+
+/// weights_to_scale for `count` doubles at `weights`, written as uint32 at `out`; -1 when refused.
+EMSCRIPTEN_KEEPALIVE std::int32_t rg_weights_to_scale(const double* weights, std::uint32_t count,
+                                                      std::uint32_t* out) {
+  return guard(std::int32_t{-1}, [&] {
+    rollgate::weights_to_scale(weights, count, out);
+    return std::int32_t{0};
+  });
+}
+
+/// A bucketer for one salt (its seed, the salt's hash, computed once), for JS's Bucketer: units
+/// bucketed again and again under one salt skip hashing the salt. nullptr when out of memory.
+EMSCRIPTEN_KEEPALIVE rollgate::bucketer* rg_bucketer_new(std::uintptr_t salt,
+                                                         std::uint32_t salt_len) {
+  return new (std::nothrow) rollgate::bucketer(view(salt, salt_len));
+}
+
+/// Frees a bucketer from rg_bucketer_new (null is ignored).
+EMSCRIPTEN_KEEPALIVE void rg_bucketer_free(rollgate::bucketer* b) {
+  delete b;
+}
+
+/// The coverage draw of `unit` as a fraction in [0, 1), under the bucketer's salt; 0 for null
+/// (JS calls once with null at start-up to resolve the export).
+EMSCRIPTEN_KEEPALIVE double rg_bucketer_fraction(const rollgate::bucketer* b, std::uintptr_t unit,
+                                                 std::uint32_t unit_len) {
+  if (b == nullptr) return 0;
+  return rollgate::draw_fraction(b->coverage_draw(view(unit, unit_len)));
+}
+
+/// in_rollout under the bucketer's salt: 1 inside, 0 outside, -1 when the coverage is refused
+/// (rollgate.bucket.304, the last error) or the bucketer is null.
+EMSCRIPTEN_KEEPALIVE int rg_bucketer_in_rollout(const rollgate::bucketer* b, std::uintptr_t unit,
+                                                std::uint32_t unit_len, std::uint32_t coverage) {
+  if (b == nullptr) return -1;
+  if (auto problem = rollgate::try_check_coverage(coverage)) {  // the core's rule, no throw
+    rollgate::wasm::set_error(rollgate::error(std::vector<rollgate::problem>{std::move(*problem)}));
+    return -1;
+  }
+  return b->in_coverage(view(unit, unit_len), coverage) ? 1 : 0;
 }
 
 /// XXH3-64 of bytes with a seed (split in two 32-bit halves, as JS numbers cannot hold 64 bits),

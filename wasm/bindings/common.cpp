@@ -21,6 +21,20 @@ void set_error(std::string_view code, std::string_view message) {
   set_error(rollgate::error(std::string(code), "", std::string(message)));
 }
 
+void record_current_exception() noexcept {
+  try {
+    throw;
+  } catch (const rollgate::error& e) {
+    set_error(e);
+  } catch (const std::bad_alloc&) {
+    set_error("rollgate.js.801", "out of memory");
+  } catch (const std::exception& e) {
+    set_error("rollgate.js.802", std::string("internal error: ") + e.what());
+  } catch (...) {
+    set_error("rollgate.js.802", "internal error: unknown exception");
+  }
+}
+
 }  // namespace rollgate::wasm
 
 extern "C" {

@@ -4,35 +4,25 @@
 // recorded (see common.hpp). One call per coordinator decision, so JSON's cost does not matter.
 #include <emscripten/bind.h>  // EMSCRIPTEN_BINDINGS, function
 
+#include <cmath>     // std::isfinite, std::fabs
 #include <cstdint>   // std::int64_t
 #include <optional>  // std::optional
 #include <string>    // std::string
 #include <vector>    // std::vector
 
 #include "common.hpp"
-#include "rollgate/canary.hpp"   // rollgate::parse_analysis
-#include "rollgate/rollout.hpp"  // rollgate::rollout_plan, next_action, ...
+#include "rollgate/canary.hpp"        // rollgate::parse_analysis
+#include "rollgate/flag_rollout.hpp"  // rollgate::parse_flag_target, with_flag_rollout
+#include "rollgate/rollout.hpp"       // rollgate::rollout_plan, next_action, ...
 
 namespace {
 
 using rollgate::wasm::guard;
 using rollgate::wasm::json_quote;
+using rollgate::wasm::split_nul;
 
 std::int64_t ms(double v) {
   return static_cast<std::int64_t>(v);
-}
-
-/// "a\0b\0" (JS joins the names with NULs: metric names never contain one) → {"a", "b"}.
-std::vector<std::string> names(const std::string& joined) {
-  std::vector<std::string> out;
-  std::string::size_type start = 0;
-  while (start < joined.size()) {
-    const auto end = joined.find('\0', start);
-    out.push_back(joined.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
 }
 
 std::string default_plan(std::string risk) {
@@ -43,7 +33,7 @@ std::string default_plan(std::string risk) {
 bool validate_plan(std::string plan, bool check_measurable, std::string measurable) {
   return guard(false, [&] {
     const auto p = rollgate::rollout_plan::parse(plan);
-    if (check_measurable) p.require_measurable(names(measurable));
+    if (check_measurable) p.require_measurable(split_nul(measurable));
     return true;
   });
 }
@@ -52,7 +42,8 @@ bool validate_plan(std::string plan, bool check_measurable, std::string measurab
 std::string restrict_plan(std::string plan, std::string measurable) {
   return guard(std::string(), [&] {
     std::vector<std::string> dropped;
-    const auto p = rollgate::rollout_plan::parse(plan).restricted_to(names(measurable), &dropped);
+    const auto p =
+        rollgate::rollout_plan::parse(plan).restricted_to(split_nul(measurable), &dropped);
     std::string out = "{\"plan\":" + p.to_json() + ",\"dropped\":[";
     for (std::size_t i = 0; i < dropped.size(); ++i) out += (i ? "," : "") + json_quote(dropped[i]);
     return out + "]}";
@@ -62,6 +53,26 @@ std::string restrict_plan(std::string plan, std::string measurable) {
 std::string stage_canary_config(std::string plan, double stage) {
   return guard(std::string(), [&] {
     return rollgate::rollout_plan::parse(plan).stage_canary_config(static_cast<std::size_t>(stage));
+  });
+}
+
+/// A guarded flag rollout's target, checked ({flag, variation, rule?} as JSON).
+std::string flag_target(std::string target, std::string pointer) {
+  return guard(std::string(),
+               [&] { return rollgate::parse_flag_target(target, pointer).to_json(); });
+}
+
+/// The served form of a flag configuration under a guarded flag rollout (flag_rollout.hpp);
+/// has_next false means no increase is announced.
+std::string with_flag_rollout(std::string config, std::string target, std::string pointer,
+                              double percent, bool has_next, double next_at, double next_percent) {
+  return guard(std::string(), [&] {
+    std::optional<rollgate::coverage_step> next;
+    // A NaN or out-of-range instant becomes -1, which the core refuses (rollgate.plan.622).
+    const bool finite_at = std::isfinite(next_at) && std::fabs(next_at) < 9e18;
+    if (has_next) next = rollgate::coverage_step{finite_at ? ms(next_at) : -1, next_percent};
+    return rollgate::with_flag_rollout(config, rollgate::parse_flag_target(target, pointer),
+                                       percent, next, pointer);
   });
 }
 
@@ -138,6 +149,8 @@ EMSCRIPTEN_BINDINGS(rollgate_rollout) {
   function("restrictPlan", &restrict_plan);
   function("stageCanaryConfig", &stage_canary_config);
   function("initialState", &initial_state);
+  function("flagTarget", &flag_target);
+  function("withFlagRollout", &with_flag_rollout);
   function("nextAction", &next_action);
   function("settleRollout", &settle);
   function("rolloutStep", &step);

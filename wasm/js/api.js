@@ -1,17 +1,8 @@
 // rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
-// Everything the package exports except init(), which each environment's loader adds.
-export { RollgateError, JsErrorCode } from './errors.js';
-export { isInitialized } from './runtime.js';
-export {
-  BUCKET_SCALE, BucketOutput, bucket, bucketBatch, bucketDraws, bucketOf, inRollout, pickVariant, percentToScale,
-  rateToScale, xxh3,
-} from './bucket.js';
-import { coreVersion } from './runtime.js';
-
-/** The version of the C++ core inside the .wasm ("MAJOR.MINOR.PATCH"). */
-export function version() {
-  return coreVersion();
-}
+// Everything the package exports except init(), which each environment's loader adds: what
+// "rollgate/flags" exports (flag configurations, evaluation, bucketing, flag sources, version),
+// and the analysis parts (statistics, canary judge, diff, rollout plans, sketches, metrics).
+export * from './flags-api.js';
 export {
   Alternative, Method, NanPolicy, QuantileSketch,
   mannWhitneyU, hodgesLehmann, welchT, welchTFromStats, summarize, proportionsZ, fisherExact, chisquare, srm,
@@ -24,11 +15,11 @@ export { Decision, Classification, judge, validateCanaryConfig } from './canary.
 export {
   ActionKind, RolloutStatus, Command, Risk,
   defaultPlan, validatePlan, restrictPlan, stageCanaryConfig, initialState, nextAction, settleRollout, rolloutStep,
-  startRollout, applyCommand,
+  startRollout, applyCommand, flagTarget, withFlagRollout,
 } from './rollout.js';
-export { Reason, ErrorCode, FlagType, FlagEvaluator, compile, validateFlags } from './flags.js';
 export {
   DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport,
 } from './diff.js';
 export { experiment } from './experiment.js';
-export { FlagSource, SourceStatus } from './source.js';
+export { ServerTimingReader, parseServerTiming, UnitSummary, measurableFrom, REQUEST_METRICS, parseEventBatch } from './metrics.js';
+export { track, createTracker, EVENTS_PATH } from './track.js';

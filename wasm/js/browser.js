@@ -3,6 +3,7 @@
 // rollgate.wasm next to this file with streaming compilation. `new URL('./rollgate.wasm',
 // import.meta.url)` is the pattern bundlers (Vite, webpack 5, esbuild with a loader) recognise
 // and rewrite to the emitted asset's URL.
+import createRollgateModule from './rollgate.mjs';
 import { initWith, compileFromUrl } from './runtime.js';
 
 export * from './api.js';
@@ -13,5 +14,5 @@ export * from './api.js';
  * rollgate.wasm is served, or {locateFile: (name) => url}.
  */
 export function init(options) {
-  return initWith(options, () => compileFromUrl(new URL('./rollgate.wasm', import.meta.url)));
+  return initWith(options, () => compileFromUrl(new URL('./rollgate.wasm', import.meta.url)), createRollgateModule);
 }

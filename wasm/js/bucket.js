@@ -4,8 +4,16 @@
 // WASM memory with an offsets array, and one call fills the output typed array. Every number and
 // rule (the scale, the buckets, what coverage and weights are allowed, percentages) is the core's:
 // this file checks only that arguments are JS values the boundary can carry.
-import { mod, scratch, writeUtf8, outPtr, stringToScratch, raw, views, lastError, onReady, HU8 } from './runtime.js';
-import { invalidArgument } from './errors.js';
+//
+// Per call, the unit goes to the start of the scratch region through a cached view (writeScratch:
+// a plain loop for short ASCII ids, TextEncoder.encodeInto for longer ones, no subarray), and the
+// salt's hash is computed once per salt (a Bucketer, or the cache bucket() and inRollout() keep
+// of recent salts), so units bucketed again and again under the same salt cost one hash each.
+import {
+  mod, scratch, writeUtf8, writeScratch, outPtr, stringToScratch, raw, views, lastError, onReady, HU8, HU32, HF64,
+} from './runtime.js';
+import { RollgateError, JsErrorCode, invalidArgument } from './errors.js';
+import { Owned, disposeSymbol } from './memory.js';
 
 /**
  * Coverage and weights are integers out of BUCKET_SCALE (the core's kScale: 100000 = 100%).
@@ -37,21 +45,50 @@ function pair(unit, salt) {
   checkString(salt, 'salt');
   mod();
   const base = scratch(3 * (unit.length + salt.length) + 8);
-  if (HU8.length === 0) views();
-  const heap = HU8;
-  const unitLen = writeUtf8(unit, heap, base);
+  const unitLen = writeScratch(unit);
   const saltPtr = base + unitLen;
-  const saltLen = writeUtf8(salt, heap, saltPtr);
-  return [base, unitLen, saltPtr, saltLen];
+  const saltLen = writeUtf8(salt, HU8, saltPtr);
+  pairOut[0] = base; pairOut[1] = unitLen; pairOut[2] = saltPtr; pairOut[3] = saltLen;
+  return pairOut;
 }
+const pairOut = [0, 0, 0, 0]; // reused: the hot paths read it at once
 
 /**
  * Where `unit` falls under `salt`: the coverage draw as a fraction in [0, 1).
  * For people and dashboards; membership is decided on integer buckets (inRollout).
  */
 export function bucket(unit, salt) {
-  const [u, ul, s, sl] = pair(unit, salt);
-  return raw.rg_bucket_fraction(u, ul, s, sl);
+  if (typeof unit !== 'string') checkString(unit, 'unit');
+  const b = bucketerFor(salt);
+  const p = scratch(3 * unit.length + 8);
+  return raw.rg_bucketer_fraction(b, p, writeScratch(unit));
+}
+
+// Salts seen recently, each with its bucketer (the salt's hash) in WASM memory: bucket() and
+// inRollout() with a salt used again cost one hash of the unit, as a Bucketer does. At most
+// SALT_CACHE_MAX salts are kept (a few dozen bytes each); past that the cache starts over.
+const SALT_CACHE_MAX = 64;
+const saltCache = new Map();
+let lastSalt = null;
+let lastBucketer = 0;
+function bucketerFor(salt) {
+  if (salt === lastSalt) return lastBucketer;
+  checkString(salt, 'salt');
+  mod();
+  let addr = saltCache.get(salt);
+  if (addr === undefined) {
+    if (saltCache.size >= SALT_CACHE_MAX) {
+      for (const a of saltCache.values()) raw.rg_bucketer_free(a);
+      saltCache.clear();
+    }
+    const [p, n] = stringToScratch(salt);
+    addr = raw.rg_bucketer_new(p, n);
+    if (addr === 0) throw new RollgateError(JsErrorCode.OutOfMemory, '', 'out of memory allocating a bucketer');
+    saltCache.set(salt, addr);
+  }
+  lastSalt = salt;
+  lastBucketer = addr;
+  return addr;
 }
 
 /** Both draws of `unit` under `salt`, with their buckets, all computed by the core. */
@@ -82,11 +119,64 @@ export function bucketOf(draw, n) {
 
 /** True iff `unit` is inside a rollout of `coverage` (integer out of BUCKET_SCALE) under `salt`. */
 export function inRollout(unit, salt, coverage) {
-  checkCoverage(coverage);
-  const [u, ul, s, sl] = pair(unit, salt);
-  const r = raw.rg_in_rollout(u, ul, s, sl, coverage);
+  if (!(coverage >>> 0 === coverage)) checkCoverage(coverage);
+  if (typeof unit !== 'string') checkString(unit, 'unit');
+  const b = bucketerFor(salt);
+  const p = scratch(3 * unit.length + 8);
+  const r = raw.rg_bucketer_in_rollout(b, p, writeScratch(unit), coverage);
   if (r < 0) throw lastError();
   return r === 1;
+}
+
+// Release function for the FinalizationRegistry, outside the constructor (memory.js).
+function freeBucketer(addr) { raw.rg_bucketer_free(addr); }
+
+/**
+ * Bucketing under one salt, hashed once: `new Bucketer(salt).bucket(unit)` equals
+ * `bucket(unit, salt)`, and `.inRollout(unit, coverage)` equals `inRollout(unit, salt, coverage)`,
+ * each costing one hash of the unit. Holds a few bytes of WASM memory: dispose() frees them at
+ * once (a forgotten one is freed when collected).
+ */
+export class Bucketer {
+  constructor(salt) {
+    checkString(salt, 'salt');
+    mod();
+    const [p, n] = stringToScratch(salt);
+    const addr = raw.rg_bucketer_new(p, n);
+    if (addr === 0) throw new RollgateError(JsErrorCode.OutOfMemory, '', 'out of memory allocating a Bucketer');
+    /** The salt, as given. */
+    this.salt = salt;
+    this._addr = addr;
+    this._owned = new Owned(this, freeBucketer.bind(null, addr), 'Bucketer');
+  }
+
+  /** The coverage draw of `unit` as a fraction in [0, 1), as bucket(unit, salt). */
+  bucket(unit) {
+    if (typeof unit !== 'string') checkString(unit, 'unit');
+    this._owned.check();
+    const p = scratch(3 * unit.length + 8);
+    return raw.rg_bucketer_fraction(this._addr, p, writeScratch(unit));
+  }
+
+  /** True iff `unit` is inside a rollout of `coverage` (out of BUCKET_SCALE), as inRollout(). */
+  inRollout(unit, coverage) {
+    if (typeof unit !== 'string') checkString(unit, 'unit');
+    if (!(coverage >>> 0 === coverage)) checkCoverage(coverage);
+    this._owned.check();
+    const p = scratch(3 * unit.length + 8);
+    const r = raw.rg_bucketer_in_rollout(this._addr, p, writeScratch(unit), coverage);
+    if (r < 0) throw lastError();
+    return r === 1;
+  }
+
+  /** Frees the WASM memory now; the bucketer cannot be used afterwards. Idempotent. */
+  dispose() {
+    this._owned.dispose();
+  }
+
+  [disposeSymbol]() {
+    this.dispose();
+  }
 }
 
 // The boundary carries coverage as a uint32; whether it is allowed (at most BUCKET_SCALE) is the
@@ -149,6 +239,30 @@ export function rateToScale(rate) {
 }
 
 /**
+ * Relative weights (any non-negative numbers, not all zero: [1, 1, 2], or percentages) as integer
+ * weights out of BUCKET_SCALE summing to it exactly, by the core's rule (weights_to_scale: floors,
+ * then the leftover units to the largest remainders, ties to the lower index). The result is what
+ * pickVariant takes.
+ * @param {readonly number[]} weights
+ * @returns {number[]}
+ * @throws {RollgateError} rollgate.bucket.306 (empty, NaN, infinite, negative or all zero; the
+ *   pointer names the weight)
+ */
+export function weightsToScale(weights) {
+  const M = mod();
+  if (!Array.isArray(weights)) throw invalidArgument('weights must be an array of numbers');
+  const n = weights.length;
+  for (let i = 0; i < n; i++) {
+    if (typeof weights[i] !== 'number') throw invalidArgument(`weights[${i}] must be a number, got ${typeof weights[i]}`, `/${i}`);
+  }
+  const base = scratch(12 * n); // 8-aligned: n doubles, then n uint32
+  M.HEAPF64.set(weights, base >> 3);
+  const out = base + 8 * n;
+  if (raw.rg_weights_to_scale(base, n, out) < 0) throw lastError();
+  return Array.from(M.HEAPU32.subarray(out >> 2, (out >> 2) + n));
+}
+
+/**
  * Buckets many units under one salt in one call into WebAssembly.
  * @param {ArrayLike<string>} units
  * @param {string} salt
@@ -169,7 +283,7 @@ export function bucketBatch(units, salt, options = {}) {
 }
 
 function bucketBatchInternal(units, salt, mode, coverage, count) {
-  const M = mod();
+  mod();
   checkString(salt, 'salt');
   // Size: offsets (count + 1 u32), output (8 bytes max per unit), salt and units (3 bytes per code
   // unit at worst). Summing string lengths first costs one pass but lets us reserve exactly once.
@@ -184,8 +298,9 @@ function bucketBatchInternal(units, salt, mode, coverage, count) {
   const offsetsAt = (outBytes + 7) & ~7;
   const saltAt = offsetsAt + 4 * (count + 1);
   const base = scratch(saltAt + 3 * chars + 8);
-  const heap = M.HEAPU8;
-  const offsets = M.HEAPU32;
+  if (HU8.length === 0) views();
+  const heap = HU8;
+  const offsets = HU32;
   const saltLen = writeUtf8(salt, heap, base + saltAt);
   const bytesAt = base + saltAt + saltLen;
   let pos = 0;
@@ -199,9 +314,10 @@ function bucketBatchInternal(units, salt, mode, coverage, count) {
     throw lastError();
   }
   // Copy out of WASM memory: the scratch region is reused by the next call.
-  if (mode === 0) return new Float64Array(M.HEAPF64.buffer, base + outAt, count).slice();
-  if (mode === 3) return M.HEAPU8.slice(base + outAt, base + outAt + count);
-  return new Uint32Array(M.HEAPU32.buffer, base + outAt, count).slice();
+  if (HU8.length === 0) views();
+  if (mode === 0) return HF64.slice((base + outAt) >> 3, ((base + outAt) >> 3) + count);
+  if (mode === 3) return HU8.slice(base + outAt, base + outAt + count);
+  return HU32.slice((base + outAt) >> 2, ((base + outAt) >> 2) + count);
 }
 
 /**

@@ -2,26 +2,15 @@
 // The canary judge (docs/canary.md). Inputs are objects or JSON text; results are plain objects
 // (camelCase, the JSON the core documents).
 import { mod, lastError, callJson } from './runtime.js';
-import { invalidArgument } from './errors.js';
+import { jsonText } from './text.js';
 
 /** The judge's decision. */
 export const Decision = Object.freeze({ Pass: 'PASS', Hold: 'HOLD', Rollback: 'ROLLBACK' });
 /** The outcome of one metric or check. */
 export const Classification = Object.freeze({ Pass: 'Pass', High: 'High', Low: 'Low', NoData: 'NoData' });
 
-/** @internal A JSON argument: text is passed through (the core validates it), objects stringified. */
-export function jsonText(value, name) {
-  if (typeof value === 'string') return value;
-  if (value === undefined) throw invalidArgument(`${name} is required`, `/${name}`);
-  let text;
-  try {
-    text = JSON.stringify(value);
-  } catch (e) {
-    throw invalidArgument(`${name} cannot be serialised as JSON: ${e.message}`, `/${name}`);
-  }
-  if (text === undefined) throw invalidArgument(`${name} cannot be serialised as JSON`, `/${name}`);
-  return text;
-}
+/** @internal A JSON argument (text.js), re-exported for the API files that import it from here. */
+export { jsonText };
 
 /**
  * Judges a canary against its baseline: per-metric outcomes, score and decision

@@ -1,22 +1,25 @@
 // rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
 // Feature flags (docs/config.md): compile a configuration once, evaluate per request.
 //
-// Per evaluation the context crosses into WebAssembly once, compactly: attribute names are
-// interned here (the evaluator's ids; names the configuration never uses are skipped unseen),
-// values go into a reused buffer in WASM memory, and one plain export call evaluates. Results come
-// back as integer records; each flag's variation values are decoded once and cached (JSON values
-// are frozen, since they are shared between results).
+// Per evaluation the context crosses into WebAssembly once, compactly (flags-codec.js: only the
+// attributes the configuration uses, read by name), and one plain export call evaluates. Results
+// come back as integer records; each flag's variation values are decoded once and cached (JSON
+// values are frozen, since they are shared between results). A context bound once (bind()) is
+// evaluated against flag after flag without crossing again; batches come back as an object by
+// key, an array, the values alone, or an Int32Array of variation indices.
 //
-// Nothing here decides anything: the binary layouts and the enum names come from the binding
-// (flagsLayout(), wasm/bindings/flags.cpp) at start-up; a value the encoder cannot represent
-// crosses as a "bad" record with its JS type name, and the core reports it (rollgate.config.250);
-// an unknown flag key is answered by the core too.
+// Nothing here decides anything: the layouts and names come from the binding (flags-codec.js);
+// an unknown flag key is answered by the core too. Everything goes through plain exports (no
+// Embind), so this file serves the full module and the flags-only one alike.
 import {
-  mod, lastError, outPtr, scratch, scratchEnsure, scratchCapacity, writeUtf8, readUtf8, raw, views, onReady, HU8, HU32, H32, HF64,
+  mod, lastError, outPtr, scratch, scratchEnsure, writeUtf8, readCString, stringToScratch, raw, views, HU8, H32,
 } from './runtime.js';
 import { invalidArgument } from './errors.js';
 import { Owned, disposeSymbol } from './memory.js';
-import { jsonText } from './canary.js';
+import { jsonText } from './text.js';
+import {
+  TYPES, TYPE_INDEX, FORMATS, RECORD, encode, result, valueOf, attributeReader, encodedBase, setEncodedBase,
+} from './flags-codec.js';
 
 /** Why a value was served (OpenFeature's vocabulary). */
 export const Reason = Object.freeze({
@@ -30,83 +33,86 @@ export const ErrorCode = Object.freeze({
 /** The JSON type shared by a flag's variations. */
 export const FlagType = Object.freeze({ Boolean: 'boolean', String: 'string', Number: 'number', Json: 'json' });
 
-// Filled from the binding's layout once the module is ready (see the file comment).
-let REASONS; // reason names in C++ enum order
-let ERROR_CODES; // error code names in enum order; undefined for error_code::none
-let TYPES; // value type names in enum order
-let RECORD; // int32 per evaluation record
-let F_VARIATION; let F_REASON; let F_RULE; let F_CODE; let F_VALUE; let F_VALUE_LEN; let F_VARIANT; let F_VARIANT_LEN;
-let F_MESSAGE; let F_MESSAGE_LEN;
-let K_STRING; let K_NUMBER; let K_TRUE; let K_FALSE; let K_LIST; let K_NULL; let K_BAD;
-const CONTEXT_ITSELF = 0xFFFFFFFF; // attribute id of a bad record about the context itself
-
-onReady(() => {
-  const layout = JSON.parse(mod().flagsLayout());
-  REASONS = layout.reasons;
-  ERROR_CODES = layout.errorCodes.map((c) => (c === '' ? undefined : c));
-  TYPES = layout.valueTypes;
-  const r = layout.record;
-  RECORD = r.size;
-  F_VARIATION = r.variationIndex; F_REASON = r.reason; F_RULE = r.ruleIndex; F_CODE = r.errorCode;
-  F_VALUE = r.value; F_VALUE_LEN = r.valueLength; F_VARIANT = r.variant; F_VARIANT_LEN = r.variantLength;
-  F_MESSAGE = r.errorMessage; F_MESSAGE_LEN = r.errorMessageLength;
-  const k = layout.context;
-  K_STRING = k.string; K_NUMBER = k.number; K_TRUE = k.true; K_FALSE = k.false; K_LIST = k.list; K_NULL = k.null; K_BAD = k.bad;
-});
-
-function deepFreeze(v) {
-  if (v !== null && typeof v === 'object') {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze(v[k]);
-  }
-  return v;
-}
-
-/** The value's type as JavaScript names it, for the core's messages ("array", "bigint", ...). */
-function typeName(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v === 'object' ? 'object' : typeof v;
+// The configuration format's number: its index in the core's names (FORMATS, from the layout).
+function formatOf(options) {
+  if (options === undefined || options.format === undefined) return 0;
+  const f = FORMATS.indexOf(options.format);
+  if (f < 0) throw invalidArgument(`format must be one of ${FORMATS.join(', ')}`, '/format');
+  return f;
 }
 
 /**
  * Compiles a flag configuration (an object or JSON text) into an evaluator.
+ * options.format: 'rollgate' (default), 'flagd' (an OpenFeature flagd flag definition,
+ * docs/flagd.md) or 'flagd-js' (flagd, bucketing as @openfeature/flagd-core does).
  * @throws {RollgateError} listing every problem (rollgate.json.1xx, rollgate.config.2xx)
  */
-export function compile(config) {
-  const M = mod();
-  const handle = M.compileFlags(jsonText(config, 'config'));
-  if (handle === null) throw lastError();
-  return new FlagEvaluator(handle);
+export function compile(config, options) {
+  mod();
+  const format = formatOf(options);
+  const [p, n] = stringToScratch(jsonText(config, 'config'));
+  const addr = raw.rg_flags_compile(p, n, format);
+  if (addr === 0) throw lastError();
+  return new FlagEvaluator(addr);
 }
 
 /** Every problem compile() would report, without throwing; [] when the config is valid. */
-export function validateFlags(config) {
-  const text = mod().validateFlags(jsonText(config, 'config'));
-  if (text === '') throw lastError();
-  return JSON.parse(text);
+export function validateFlags(config, options) {
+  mod();
+  const format = formatOf(options);
+  const [p, n] = stringToScratch(jsonText(config, 'config'));
+  const text = raw.rg_flags_validate(p, n, format);
+  if (text === 0) throw lastError();
+  return JSON.parse(readCString(text));
+}
+
+const EMPTY = Object.freeze({});
+
+// Release functions handed to the FinalizationRegistry: bound here, outside any constructor, so
+// nothing they hold can reach their owner (memory.js).
+function freeEngine(addr) { raw.rg_flags_free(addr); }
+function freeBound(addr) { raw.rg_flags_unbind(addr); }
+
+// The options of one evaluation, parsed into module variables (no object per call).
+let optNow = 0;
+let optExpected = -1;
+function parseOptions(options, usesClock) {
+  optExpected = -1;
+  if (options === undefined) {
+    optNow = usesClock ? Date.now() : 0;
+    return;
+  }
+  optNow = options.now === undefined && !usesClock ? 0 : nowOf(options);
+  if (options.expectedType !== undefined) {
+    const t = TYPE_INDEX[options.expectedType];
+    if (t === undefined) throw invalidArgument(`expectedType must be one of ${TYPES.join(', ')}`, '/expectedType');
+    optExpected = t;
+  }
+}
+
+function nowFor(options, usesClock) {
+  return (options === undefined || options.now === undefined) && !usesClock ? 0 : nowOf(options || {});
 }
 
 export class FlagEvaluator {
   /** @internal use compile() */
-  constructor(handle) {
-    const info = JSON.parse(handle.info());
+  constructor(addr) {
+    const info = JSON.parse(readCString(raw.rg_flags_info(addr)));
     // Without a ramp no result depends on the time (the core says so: evaluator::uses_clock), so
     // evaluations skip Date.now(), which costs about as much as the boundary crossing.
     this._usesClock = info.usesClock;
-    this._h = handle;
-    this._addr = handle.address();
-    // The handle itself, never a closure made here: the registry must not reach `this`.
-    this._owned = new Owned(this, handle, 'FlagEvaluator');
+    this._addr = addr;
+    this._owned = new Owned(this, freeEngine.bind(null, addr), 'FlagEvaluator');
     /** Flag keys in configuration order. */
     this.flagKeys = Object.freeze(info.flags.map((f) => f.key));
     /** Attribute names the configuration uses (all others are ignored). */
     this.attributes = Object.freeze(info.attributes.slice());
     this._types = info.flags.map((f) => f.type);
-    this._index = new Map(this.flagKeys.map((k, i) => [k, i]));
-    // A null-prototype object rather than a Map: V8's keyed loads with the context's own
-    // (internalised) property names hit inline caches, which Map.get does not.
-    this._ids = attributeIds(info.attributes);
+    // A null-prototype object rather than a Map: a keyed load with the caller's (usually
+    // constant, internalised) key hits V8's inline caches, which Map.get does not.
+    this._index = flagIndex(this.flagKeys);
+    this._reader = attributeReader(this.attributes, info.attributePaths);
+    this._metadata = info.flags.map((f) => (f.metadata === undefined ? EMPTY : Object.freeze(f.metadata)));
     this._cache = this.flagKeys.map(() => []);
     this._count = this.flagKeys.length;
   }
@@ -116,9 +122,15 @@ export class FlagEvaluator {
     return this._usesClock;
   }
 
+  /** A flag's metadata (flagd `metadata`; frozen, {} when none), or undefined for an unknown key. */
+  flagMetadata(flagKey) {
+    const i = this._index[flagKey];
+    return i === undefined ? undefined : this._metadata[i];
+  }
+
   /** The JSON type of a flag's values, or undefined for an unknown key. */
   flagType(flagKey) {
-    const i = this._index.get(flagKey);
+    const i = this._index[flagKey];
     return i === undefined ? undefined : this._types[i];
   }
 
@@ -134,177 +146,129 @@ export class FlagEvaluator {
    */
   evaluate(flagKey, context, options) {
     this._owned.check();
-    const index = this._index.get(flagKey);
-    if (index === undefined) {
-      if (typeof flagKey !== 'string') throw invalidArgument(`flagKey must be a string, got ${typeof flagKey}`);
-      return this._unknown(flagKey);
-    }
-    let now;
-    let expected = -1;
-    if (options === undefined) {
-      now = this._usesClock ? Date.now() : 0;
-    } else {
-      now = options.now === undefined && !this._usesClock ? 0 : nowOf(options);
-      if (options.expectedType !== undefined) {
-        expected = TYPES.indexOf(options.expectedType);
-        if (expected < 0) throw invalidArgument(`expectedType must be one of ${TYPES.join(', ')}`, '/expectedType');
-      }
-    }
-    const len = this._encode(context);
-    if (raw.rg_flags_eval(this._addr, index, this._base, len, now, expected, outPtr) !== 0) throw lastError();
+    const index = typeof flagKey === 'string' ? this._index[flagKey] : undefined;
+    if (index === undefined) return this._unknown(flagKey);
+    parseOptions(options, this._usesClock);
+    const len = encode(this._reader, context);
+    if (raw.rg_flags_eval(this._addr, index, encodedBase, len, optNow, optExpected, outPtr) !== 0) throw lastError();
     if (H32.length === 0) views();
-    return this._result(this.flagKeys[index], this._cache[index], H32, outPtr >> 2);
+    return result(this.flagKeys[index], this._cache[index], H32, outPtr >> 2);
   }
 
   /**
    * Evaluates every flag for one context in one call into WebAssembly.
-   * @returns {Record<string, Evaluation>} by flag key, in configuration order
+   * @param {{now?: number | Date, as?: 'object' | 'array'}} [options] `as: 'array'` gives the
+   *   evaluations in flagKeys order, without building an object keyed by flag
+   * @returns {Record<string, Evaluation> | Evaluation[]} by flag key, in configuration order
    */
   evaluateAll(context, options) {
     this._owned.check();
-    const now = (options === undefined || options.now === undefined) && !this._usesClock ? 0 : nowOf(options || {});
-    const len = this._encode(context);
-    const base = this._base;
-    // Output records go right after the encoded context in the scratch region.
-    const outAt = (base + len + 7) & ~7;
-    const needed = outAt - base + 4 * RECORD * this._count;
-    const b2 = scratchEnsure(len, needed);
-    const at = b2 + (outAt - base);
-    if (raw.rg_flags_eval_all(this._addr, b2, len, now, at) !== 0) throw lastError();
+    const now = nowFor(options, this._usesClock);
+    const len = encode(this._reader, context);
+    const at = this._recordsAfter(len);
+    if (raw.rg_flags_eval_all(this._addr, encodedBase, len, now, at) !== 0) throw lastError();
+    return this._collect(at, options !== undefined && options.as === 'array');
+  }
+
+  /**
+   * The served value of every flag for one context, in flagKeys order (undefined where a flag
+   * serves none): the cheapest batch form when only values matter.
+   */
+  values(context, options) {
+    this._owned.check();
+    const now = nowFor(options, this._usesClock);
+    const len = encode(this._reader, context);
+    const at = this._recordsAfter(len);
+    if (raw.rg_flags_eval_all(this._addr, encodedBase, len, now, at) !== 0) throw lastError();
+    return this._values(at);
+  }
+
+  /**
+   * The variation index of every flag (-1 where none is served) for one context, in flagKeys
+   * order, into `out` (an Int32Array of at least flagKeys.length entries) or a new one.
+   */
+  variations(context, options, out) {
+    this._owned.check();
+    const now = nowFor(options, this._usesClock);
+    const len = encode(this._reader, context);
+    return this._variations(0, len, now, out);
+  }
+
+  /**
+   * Binds a context once, for many evaluations: the context crosses into WebAssembly here, and
+   * each evaluation of the BoundContext is one call with nothing to encode. Dispose it (or let
+   * it be collected) when done; it keeps this evaluator alive.
+   * @throws {RollgateError} rollgate.config.250 for a value a context cannot hold
+   */
+  bind(context) {
+    this._owned.check();
+    const len = encode(this._reader, context);
+    const addr = raw.rg_flags_bind(this._addr, encodedBase, len);
+    if (addr === 0) throw lastError();
+    return new BoundContext(this, addr);
+  }
+
+  /** @internal Address of `bytes` free bytes right after an encoded context of `len` bytes. */
+  _after(len, bytes) {
+    const off = (len + 7) & ~7; // the context starts the (8-aligned) scratch region
+    const base = scratchEnsure(len, off + bytes); // may move it, keeping the context
+    setEncodedBase(base);
+    return base + off;
+  }
+
+  /** @internal Address for every flag's record after an encoded context of `len` bytes. */
+  _recordsAfter(len) {
+    return this._after(len, 4 * RECORD * this._count);
+  }
+
+  /** @internal The records at `at` as an object by key, or an array. */
+  _collect(at, asArray) {
     if (H32.length === 0) views();
     const heap = H32;
-    const result = {};
-    for (let i = 0, o = at >> 2; i < this._count; i++, o += RECORD) {
-      result[this.flagKeys[i]] = this._result(this.flagKeys[i], this._cache[i], heap, o);
+    const keys = this.flagKeys;
+    const n = this._count;
+    if (asArray) {
+      const list = new Array(n);
+      for (let i = 0, o = at >> 2; i < n; i++, o += RECORD) list[i] = result(keys[i], this._cache[i], heap, o);
+      return list;
     }
-    return result;
+    const byKey = {};
+    for (let i = 0, o = at >> 2; i < n; i++, o += RECORD) byKey[keys[i]] = result(keys[i], this._cache[i], heap, o);
+    return byKey;
+  }
+
+  /** @internal The served values of the records at `at`. */
+  _values(at) {
+    if (H32.length === 0) views();
+    const heap = H32;
+    const n = this._count;
+    const list = new Array(n);
+    for (let i = 0, o = at >> 2; i < n; i++, o += RECORD) list[i] = valueOf(this._cache[i], heap, o);
+    return list;
+  }
+
+  /** @internal Variation indices for a bound context (`bound` != 0) or the encoded one. */
+  _variations(bound, len, now, out) {
+    const n = this._count;
+    if (out === undefined) out = new Int32Array(n);
+    else if (!(out instanceof Int32Array) || out.length < n) throw invalidArgument(`out must be an Int32Array of at least ${n} entries`, '/out');
+    const at = bound === 0 ? this._after(len, 4 * n) : scratch(4 * n);
+    if (raw.rg_flags_variations(this._addr, bound, encodedBase, len, now, at) !== 0) throw lastError();
+    if (H32.length === 0) views();
+    const heap = H32;
+    for (let i = 0, o = at >> 2; i < n; i++) out[i] = heap[o + i]; // no subarray to allocate
+    return out;
   }
 
   /** A key the configuration does not have: the core answers (flag not found, its message). */
   _unknown(flagKey) {
+    if (typeof flagKey !== 'string') throw invalidArgument(`flagKey must be a string, got ${typeof flagKey}`);
     const p = scratch(3 * flagKey.length + 8);
     if (HU8.length === 0) views();
     const n = writeUtf8(flagKey, HU8, p);
     raw.rg_flags_eval_key(this._addr, p, n, 0, outPtr); // the time cannot matter: no such flag
     if (H32.length === 0) views();
-    return this._result(flagKey, null, H32, outPtr >> 2);
-  }
-
-  /** The evaluation in the record at heap[o]; `cache` holds the flag's decoded values. */
-  _result(flagKey, cache, heap, o) {
-    const variation = heap[o + F_VARIATION];
-    const r = {
-      flagKey,
-      value: undefined,
-      variant: undefined,
-      reason: REASONS[heap[o + F_REASON]],
-      variationIndex: variation,
-      ruleIndex: heap[o + F_RULE],
-    };
-    if (variation >= 0) {
-      let cached = cache === null ? undefined : cache[variation];
-      if (cached === undefined) {
-        const value = JSON.parse(readUtf8(heap[o + F_VALUE], heap[o + F_VALUE_LEN]));
-        cached = { value: deepFreeze(value), variant: readUtf8(heap[o + F_VARIANT], heap[o + F_VARIANT_LEN]) };
-        if (cache !== null) cache[variation] = cached;
-      }
-      r.value = cached.value;
-      r.variant = cached.variant;
-    }
-    const code = heap[o + F_CODE];
-    if (code !== 0) {
-      r.errorCode = ERROR_CODES[code];
-      r.errorMessage = readUtf8(heap[o + F_MESSAGE], heap[o + F_MESSAGE_LEN]);
-    }
-    return r;
-  }
-
-  /**
-   * Encodes a context into scratch memory (the layout of wasm/bindings/flags.cpp); sets
-   * this._base and returns the length. Only attributes the configuration uses are encoded; a
-   * value the layout cannot carry goes as a bad record for the core to report.
-   */
-  _encode(context) {
-    if (context === undefined || context === null) {
-      this._base = scratch(8);
-      return 0;
-    }
-    let base = scratch(256);
-    if (HU8.length === 0) views();
-    if (typeof context !== 'object' || Array.isArray(context)) {
-      this._base = base;
-      return writeBad(HU8, HU32, base, CONTEXT_ITSELF, 0, typeName(context));
-    }
-    let cap = scratchCapacity();
-    let heap = HU8;
-    let h32 = HU32;
-    let pos = 0;
-    const ids = this._ids;
-    for (const name in context) {
-      const id = ids[name];
-      if (id === undefined) continue; // unused by the configuration: never looked at, never sent
-      let v = context[name];
-      if (v instanceof Date) v = Number.isNaN(v.getTime()) ? null : v.toISOString();
-      const t = typeof v;
-      let need = 32; // a header, a number, or a bad record with a short type name
-      let strings = true; // for a list: are all its elements strings?
-      if (t === 'string') need += 3 * v.length;
-      else if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) {
-          if (typeof v[i] === 'string') need += 3 * v[i].length + 8;
-          else { need += 32; strings = false; }
-        }
-      }
-      if (pos + need > cap) {
-        base = scratchEnsure(pos, pos + need + 256);
-        cap = scratchCapacity();
-        heap = HU8;
-        h32 = HU32;
-      }
-      const at = base + pos;
-      if (t === 'string') {
-        heap[at] = K_STRING;
-        h32[(at + 4) >> 2] = id;
-        const n = writeUtf8(v, heap, at + 12);
-        h32[(at + 8) >> 2] = n;
-        pos += 12 + ((n + 3) & ~3);
-      } else if (t === 'number') {
-        heap[at] = K_NUMBER;
-        h32[(at + 4) >> 2] = id;
-        HF64[(at + 8) >> 3] = v;
-        pos += 16;
-      } else if (t === 'boolean') {
-        heap[at] = v ? K_TRUE : K_FALSE;
-        h32[(at + 4) >> 2] = id;
-        pos += 8;
-      } else if (v === null || v === undefined) {
-        heap[at] = K_NULL;
-        h32[(at + 4) >> 2] = id;
-        pos += 8;
-      } else if (Array.isArray(v) && strings) {
-        heap[at] = K_LIST;
-        h32[(at + 4) >> 2] = id;
-        h32[(at + 8) >> 2] = v.length;
-        let p = at + 12;
-        for (let i = 0; i < v.length; i++) {
-          const n = writeUtf8(v[i], heap, p + 4);
-          h32[p >> 2] = n;
-          p += 4 + ((n + 3) & ~3);
-        }
-        pos = p - base;
-      } else if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) {
-          if (typeof v[i] !== 'string') pos = writeBad(heap, h32, base, id, i + 1, typeName(v[i]), pos);
-        }
-        continue; // writeBad keeps records 8-aligned
-      } else {
-        pos = writeBad(heap, h32, base, id, 0, typeName(v), pos);
-        continue;
-      }
-      pos = (pos + 7) & ~7;
-    }
-    this._base = base;
-    return pos;
+    return result(flagKey, null, H32, outPtr >> 2);
   }
 
   /** Frees the WASM memory now; the evaluator cannot be used afterwards. Idempotent. */
@@ -317,25 +281,79 @@ export class FlagEvaluator {
   }
 }
 
-// Outside the constructor on purpose: see memory.js (no closure there may reach the evaluator).
-function attributeIds(names) {
-  const ids = Object.create(null);
-  for (let i = 0; i < names.length; i++) ids[names[i]] = i;
-  return ids;
+/**
+ * A context bound to one evaluator (FlagEvaluator.bind): evaluate flag after flag without
+ * encoding the context again. Same results as the evaluator's methods with that context.
+ */
+export class BoundContext {
+  /** @internal use FlagEvaluator.bind() */
+  constructor(evaluator, addr) {
+    this._ev = evaluator;
+    this._addr = addr;
+    this._owned = new Owned(this, freeBound.bind(null, addr), 'BoundContext');
+  }
+
+  /** The evaluator this context is bound to. */
+  get evaluator() {
+    return this._ev;
+  }
+
+  /** As FlagEvaluator.evaluate(flagKey, context, options). */
+  evaluate(flagKey, options) {
+    this._owned.check();
+    const ev = this._ev;
+    ev._owned.check();
+    const index = typeof flagKey === 'string' ? ev._index[flagKey] : undefined;
+    if (index === undefined) return ev._unknown(flagKey);
+    parseOptions(options, ev._usesClock);
+    raw.rg_flags_eval_bound(ev._addr, this._addr, index, optNow, optExpected, outPtr);
+    if (H32.length === 0) views();
+    return result(ev.flagKeys[index], ev._cache[index], H32, outPtr >> 2);
+  }
+
+  /** As FlagEvaluator.evaluateAll(context, options). */
+  evaluateAll(options) {
+    const at = this._all(options);
+    return this._ev._collect(at, options !== undefined && options.as === 'array');
+  }
+
+  /** As FlagEvaluator.values(context, options). */
+  values(options) {
+    return this._ev._values(this._all(options));
+  }
+
+  /** As FlagEvaluator.variations(context, options, out). */
+  variations(options, out) {
+    this._owned.check();
+    const ev = this._ev;
+    ev._owned.check();
+    return ev._variations(this._addr, 0, nowFor(options, ev._usesClock), out);
+  }
+
+  _all(options) {
+    this._owned.check();
+    const ev = this._ev;
+    ev._owned.check();
+    const at = scratch(4 * RECORD * ev._count);
+    if (raw.rg_flags_eval_all_bound(ev._addr, this._addr, nowFor(options, ev._usesClock), at) !== 0) throw lastError();
+    return at;
+  }
+
+  /** Frees the WASM memory now; the bound context cannot be used afterwards. Idempotent. */
+  dispose() {
+    this._owned.dispose();
+  }
+
+  [disposeSymbol]() {
+    this.dispose();
+  }
 }
 
-/**
- * Writes a bad record (wasm/bindings/flags.cpp) at base + pos: attribute `id`, `item` (list index
- * + 1, or 0 for the value itself) and the JS type name. Returns the next 8-aligned position.
- */
-function writeBad(heap, h32, base, id, item, type, pos = 0) {
-  const at = base + pos;
-  heap[at] = K_BAD;
-  h32[(at + 4) >> 2] = id;
-  h32[(at + 8) >> 2] = item;
-  const n = writeUtf8(type, heap, at + 16);
-  h32[(at + 12) >> 2] = n;
-  return (pos + 16 + ((n + 3) & ~3) + 7) & ~7;
+// Outside the constructor on purpose: see memory.js (no closure there may reach the evaluator).
+function flagIndex(keys) {
+  const index = Object.create(null);
+  for (let i = 0; i < keys.length; i++) index[keys[i]] = i;
+  return index;
 }
 
 function nowOf(options) {

@@ -2,6 +2,7 @@
 // Entry for Node.js (the "node" export condition): reads rollgate.wasm next to this file.
 // Node 20's global fetch cannot load file paths, so the bytes are read from disk and handed over.
 import { readFile } from 'node:fs/promises';
+import createRollgateModule from './rollgate.mjs';
 import { initWith } from './runtime.js';
 
 export * from './api.js';
@@ -11,5 +12,5 @@ export * from './api.js';
  * the same promise. Options: {module} a WebAssembly.Module, {wasmBinary} bytes, or {url}.
  */
 export function init(options) {
-  return initWith(options, async () => WebAssembly.compile(await readFile(new URL('./rollgate.wasm', import.meta.url))));
+  return initWith(options, async () => WebAssembly.compile(await readFile(new URL('./rollgate.wasm', import.meta.url))), createRollgateModule);
 }

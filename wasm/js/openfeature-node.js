@@ -4,4 +4,4 @@ import { init } from './node.js';
 import { setDefaultInit } from './openfeature.js';
 
 setDefaultInit(init);
-export { RollgateProvider, RollgateWebProvider } from './openfeature.js';
+export { RollgateProvider, RollgateWebProvider, ProviderEvents } from './openfeature.js';

@@ -144,3 +144,31 @@ export function applyCommand(plan, state, command, options = {}) {
   if (typeof command !== 'string') throw invalidArgument('command must be "pause", "resume" or "rollback"', '/command');
   return callJson(mod().applyCommand, jsonText(plan, 'plan'), jsonText(state, 'state'), command, nowOf(options), reasonOption(options));
 }
+
+/**
+ * Checks a guarded flag rollout's target, `{flag, variation, rule?}` (rule omitted: the flag's
+ * fallthrough), and returns it cleaned. `pointer` is where the target sits in the caller's
+ * document (e.g. '/target'); a RollgateError rollgate.plan.620 names each problem under it.
+ */
+export function flagTarget(target, pointer = '') {
+  return callJson(mod().flagTarget, jsonText(target, 'target'), String(pointer));
+}
+
+/**
+ * The served form of a flag configuration (JSON text) under a guarded flag rollout: the target's
+ * serve becomes a rollout of its variation at coverage `percent`, and, with `pending` ({atMs,
+ * percent}: an increase the core announced ahead), a ramp step to it at that instant. Returns
+ * JSON text; the stored configuration is not changed. RollgateError rollgate.plan.621 (target not
+ * in the configuration, pointer under `pointer`), .622 (a percentage outside [0, 100]).
+ */
+export function withFlagRollout(config, target, percent, pending = null, pointer = '') {
+  const has = pending !== null && pending !== undefined;
+  if (has && (typeof pending !== 'object' || typeof pending.atMs !== 'number' || typeof pending.percent !== 'number')) {
+    throw invalidArgument('pending must be {atMs, percent} or null', '/pending');
+  }
+  if (typeof percent !== 'number') throw invalidArgument('percent must be a number', '/percent');
+  const out = mod().withFlagRollout(jsonText(config, 'config'), jsonText(target, 'target'), String(pointer),
+    percent, has, has ? pending.atMs : 0, has ? pending.percent : 0);
+  if (out === '') throw lastError();
+  return out;
+}

@@ -4,25 +4,41 @@
 //
 // Why not let Emscripten's glue find the .wasm: it guesses from import.meta.url and a global
 // fetch, which breaks in Node (fetch on a file path), in workerd (no URL base at start-up) and in
-// bundlers. Each environment's loader (node.js, browser.js, workerd.js) instead hands us a
-// function that produces the instance, and the glue only receives it (instantiateWasm).
-import createRollgateModule from './rollgate.mjs';
+// bundlers. Each environment's loader (node.js, browser.js, workerd.js, and flags-*.js for the
+// flags-only module) instead hands us a function that produces the compiled module and the glue
+// factory to start, and the glue only receives the instance (instantiateWasm).
+//
+// Two modules share this runtime: the full one (rollgate.mjs / rollgate.wasm) and the flags-only
+// one (rollgate-flags.mjs / rollgate-flags.wasm, wasm/CMakeLists.txt), which exports the same plain
+// functions for flags and bucketing. One process holds one of them: the full module serves both
+// entries; after the flags-only one, the full entry refuses to start (rollgate.js.806).
 import { RollgateError, JsErrorCode, errorFromCore, invalidArgument } from './errors.js';
 
 /** @type {any} the Emscripten module once init() has resolved */
 let M = null;
 /** @type {Promise<void> | null} */
 let pending = null;
+/** 'full' or 'flags': which module init() started */
+let loadedKind = null;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
  * @internal Instantiates the module once. `options` may carry `module` (a WebAssembly.Module),
- * `wasmBinary` (bytes), `url` or `locateFile`; otherwise `defaultSource(imports)` is used.
+ * `wasmBinary` (bytes), `url` or `locateFile`; otherwise `defaultSource()` is used.
+ * `factory` is the Emscripten glue of that module, `kind` 'full' or 'flags', `wasmName` its file.
  */
-export function initWith(options, defaultSource) {
-  if (pending) return pending;
+export function initWith(options, defaultSource, factory, kind = 'full', wasmName = 'rollgate.wasm') {
+  if (pending) {
+    if (kind === 'full' && loadedKind === 'flags') {
+      return Promise.reject(new RollgateError(JsErrorCode.LoadFailed, '',
+        'rollgate/flags was initialised first in this process, and its module has no analysis parts: '
+        + 'import init from "rollgate" (which serves rollgate/flags too) before the flags entry'));
+    }
+    return pending;
+  }
+  loadedKind = kind;
   pending = (async () => {
     const fail = (e) => (e instanceof RollgateError ? e : new RollgateError(JsErrorCode.LoadFailed, '',
       `cannot instantiate rollgate.wasm: ${e && e.message ? e.message : e}`, { cause: e }));
@@ -31,14 +47,14 @@ export function initWith(options, defaultSource) {
     // half-started instance (its debug build would keep a run-dependency timer alive forever).
     let compiled;
     try {
-      compiled = await chooseSource(options || {}, defaultSource)();
+      compiled = await chooseSource(options || {}, defaultSource, wasmName)();
     } catch (e) {
       throw fail(e);
     }
     let module;
     try {
       module = await new Promise((resolve, reject) => {
-        createRollgateModule({
+        factory({
           // Stops the glue from computing new URL('rollgate.wasm', import.meta.url) at start-up
           // (throws in workerd); it never loads anything itself.
           locateFile: (p) => p,
@@ -57,6 +73,7 @@ export function initWith(options, defaultSource) {
     setup();
   })().catch((e) => {
     pending = null; // a failed init may be retried (e.g. with explicit bytes)
+    loadedKind = null;
     throw e;
   });
   return pending;
@@ -67,7 +84,7 @@ export function initWith(options, defaultSource) {
  * `options.url` / `options.locateFile`, or the environment's default. Returns a function giving
  * a Promise of a WebAssembly.Module.
  */
-function chooseSource(opts, defaultSource) {
+function chooseSource(opts, defaultSource, wasmName) {
   if (opts.module !== undefined) {
     if (!(opts.module instanceof WebAssembly.Module)) throw invalidArgument('init: module must be a WebAssembly.Module');
     return async () => opts.module;
@@ -80,7 +97,7 @@ function chooseSource(opts, defaultSource) {
     return () => WebAssembly.compile(bytes);
   }
   if (opts.url !== undefined || opts.locateFile !== undefined) {
-    const url = opts.url !== undefined ? opts.url : opts.locateFile('rollgate.wasm');
+    const url = opts.url !== undefined ? opts.url : opts.locateFile(wasmName);
     return () => compileFromUrl(url);
   }
   return defaultSource;
@@ -103,6 +120,11 @@ export async function compileFromUrl(url) {
 /** True once init() has resolved. */
 export function isInitialized() {
   return M !== null;
+}
+
+/** @internal 'full' or 'flags' once init() has started, else null. */
+export function moduleKind() {
+  return loadedKind;
 }
 
 /** @internal The module, or a RollgateError if init() has not resolved yet. */
@@ -132,11 +154,14 @@ export let HU8 = new Uint8Array(0);
 export let HU32 = new Uint32Array(0);
 export let H32 = new Int32Array(0);
 export let HF64 = new Float64Array(0);
+/** @internal HU8 over the scratch region alone: encodeInto writes at its start, no subarray. */
+export let SCRATCH = new Uint8Array(0);
 export function views() {
   HU8 = M.HEAPU8;
   HU32 = M.HEAPU32;
   H32 = M.HEAP32;
   HF64 = M.HEAPF64;
+  SCRATCH = HU8.subarray(scratchPtr, scratchPtr + scratchCap);
 }
 
 /**
@@ -163,10 +188,28 @@ const WARM_UP = {
   },
   _rg_percent_to_scale: () => M._rg_percent_to_scale(0),
   _rg_rate_to_scale: () => M._rg_rate_to_scale(0),
+  _rg_weights_to_scale: () => { // one weight of 1 (no weights would be refused)
+    M.HEAPF64[scratchPtr >> 3] = 1;
+    M._rg_weights_to_scale(scratchPtr, 1, outPtr);
+  },
   _rg_xxh3_64: () => M._rg_xxh3_64(0, 0, 0, 0, outPtr),
   _rg_flags_eval: () => M._rg_flags_eval(0, 0, 0, 0, 0, -1, outPtr),
   _rg_flags_eval_key: () => M._rg_flags_eval_key(0, 0, 0, 0, outPtr),
   _rg_flags_eval_all: () => M._rg_flags_eval_all(0, 0, 0, 0, outPtr),
+  _rg_flags_layout: null, // read once by flags.js (onReady)
+  _rg_flags_compile: null, // compiles: warmed by the first compile() call
+  _rg_flags_validate: null,
+  _rg_flags_info: () => M._rg_flags_info(0),
+  _rg_flags_free: () => M._rg_flags_free(0),
+  _rg_flags_bind: () => M._rg_flags_bind(0, 0, 0),
+  _rg_flags_unbind: () => M._rg_flags_unbind(0),
+  _rg_flags_eval_bound: () => M._rg_flags_eval_bound(0, 0, 0, 0, -1, outPtr),
+  _rg_flags_eval_all_bound: () => M._rg_flags_eval_all_bound(0, 0, 0, outPtr),
+  _rg_flags_variations: () => M._rg_flags_variations(0, 0, 0, 0, 0, outPtr),
+  _rg_bucketer_new: null, // allocates: nothing to warm without a salt to keep
+  _rg_bucketer_free: () => M._rg_bucketer_free(0),
+  _rg_bucketer_fraction: () => M._rg_bucketer_fraction(0, 0, 0),
+  _rg_bucketer_in_rollout: () => M._rg_bucketer_in_rollout(0, 0, 0, 0),
 };
 
 /** Functions run once init() has set the module up (API files read the core's constants). */
@@ -238,16 +281,41 @@ export function alloc(n) {
 /**
  * @internal Writes `s` as UTF-8 at heap[pos], returns the number of bytes. The caller reserved
  * 3 * s.length bytes (the UTF-8 worst case per UTF-16 code unit). ASCII takes a plain loop (short
- * ids are the common case and encodeInto's call overhead dominates for them); anything else goes
- * through TextEncoder, which turns lone surrogates into U+FFFD as every web API does.
+ * ids are the common case and encodeInto's call overhead, a subarray included, dominates for
+ * them); anything else goes through TextEncoder, which turns lone surrogates into U+FFFD as every
+ * web API does.
  */
 export function writeUtf8(s, heap, pos) {
   const n = s.length;
-  if (n > 64) return encoder.encodeInto(s, heap.subarray(pos, pos + 3 * n)).written;
+  if (n > LOOP_MAX) return encoder.encodeInto(s, heap.subarray(pos, pos + 3 * n)).written;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) return encoder.encodeInto(s, heap.subarray(pos, pos + 3 * n)).written;
     heap[pos + i] = c;
+  }
+  return n;
+}
+
+// Longest string written by the plain loop. Measured (Node 20, tests/bench/node/bucket.mjs): at
+// the scratch start, where encodeInto needs no subarray, it wins from 16 code units on; with a
+// subarray to make, from about 64.
+const LOOP_MAX = 64;
+const LOOP_MAX_AT_START = 16;
+
+/**
+ * @internal Writes `s` as UTF-8 at the start of the scratch region (which must hold 3 * s.length
+ * bytes: call scratch() first); returns the number of bytes. The one-string fast path of
+ * bucketing: the cached SCRATCH view lets encodeInto run without making a subarray.
+ */
+export function writeScratch(s) {
+  if (SCRATCH.length === 0) views();
+  const n = s.length;
+  if (n > LOOP_MAX_AT_START) return encoder.encodeInto(s, SCRATCH).written;
+  const heap = SCRATCH;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, SCRATCH).written;
+    heap[i] = c;
   }
   return n;
 }

@@ -10,6 +10,7 @@
 // reports the core's error (code and pointer) when the core rejects it.
 import { compile } from './flags.js';
 import { RollgateError, invalidArgument } from './errors.js';
+import { ExposureQueue } from './exposure.js';
 
 /** Where a source stands (OpenFeature's provider states, in rollgate's words). */
 export const SourceStatus = Object.freeze({
@@ -69,12 +70,15 @@ export class FlagSource {
     this._fetch = options.fetch ?? globalThis.fetch?.bind(globalThis);
     if (this.url && typeof this._fetch !== 'function') throw invalidArgument('no fetch available: pass options.fetch', '/fetch');
     this._headers = { ...(options.headers || {}) };
+    if (options.exposures !== undefined && typeof options.exposures !== 'string') throw invalidArgument('exposures must be a URL (the edge: /__rollgate/exposures)', '/exposures');
+    /** Exposures sent to the edge (options.exposures), or null. */
+    this.exposures = options.exposures ? new ExposureQueue(options.exposures, { fetch: this._fetch, flushMs: options.exposureFlushMs }) : null;
     this.status = SourceStatus.NotReady;
     /** The error of the last failed load or refresh (a RollgateError), or null. */
     this.lastError = null;
     /** The ETag of the configuration in force (from the server), or null. */
     this.etag = null;
-    /** Epoch ms of the last successful load or 304. */
+    /** Epoch ms of the last successful load or 304 (or of the bootstrap: staleness counts from it). */
     this.lastSuccessAt = 0;
     /** Configurations swapped in so far (bootstrap included). */
     this.version = 0;
@@ -90,7 +94,7 @@ export class FlagSource {
       this._rejectReady = reject;
     });
     this._ready.catch(() => {}); // observed through ready(); never an unhandled rejection
-    if (bootstrap !== undefined) this._swap(bootstrap, null, 'bootstrap');
+    if (bootstrap !== undefined && this._swap(bootstrap, null, 'bootstrap')) this.lastSuccessAt = Date.now();
     if (this.url) this._schedule(0); // the first load; bootstrap or not, fetch the latest
     else if (this.status === SourceStatus.NotReady) this._fail(this.lastError);
   }
@@ -110,12 +114,22 @@ export class FlagSource {
 
   /** Evaluates a flag with the configuration in force (see FlagEvaluator.evaluate). */
   evaluate(flagKey, context, options) {
-    return this.evaluator.evaluate(flagKey, context, options);
+    const r = this.evaluator.evaluate(flagKey, context, options);
+    this._exposed(flagKey, context, r);
+    return r;
   }
 
   /** Evaluates every flag with the configuration in force. */
   evaluateAll(context, options) {
-    return this.evaluator.evaluateAll(context, options);
+    const all = this.evaluator.evaluateAll(context, options);
+    if (this.exposures) for (const k of Object.keys(all)) this._exposed(k, context, all[k]);
+    return all;
+  }
+
+  /** @internal Notes an exposure (options.exposures) of a successful evaluation. */
+  _exposed(flagKey, context, r) {
+    if (!this.exposures || !r || r.errorCode !== undefined) return;
+    this.exposures.note(flagKey, context && context.targetingKey, this.etag ?? this.version);
   }
 
   /**
@@ -144,6 +158,7 @@ export class FlagSource {
     clearTimeout(this._timer);
     this._abort?.abort();
     this.status = SourceStatus.Closed;
+    this.exposures?.close();
     for (const ev of [this._evaluator, this._previous]) ev?.dispose();
     this._evaluator = this._previous = null;
     this._listeners.clear();
@@ -338,6 +353,11 @@ export class FlagSource {
       else if (line.startsWith('id:')) id = line.slice(3).trim();
     }
     if (event !== 'config' || data.length === 0) return;
+    // A stream opens with the configuration in force, which the poll before it may have loaded.
+    if (id !== null && id === this.etag) {
+      this._ok();
+      return;
+    }
     if (this._swap(data.join('\n'), id, 'stream')) this._ok();
   }
 }

@@ -3,6 +3,7 @@
 // compile WebAssembly from bytes at run time; wrangler and workerd instead turn an import of a
 // .wasm file into a compiled WebAssembly.Module, which we instantiate.
 import wasmModule from './rollgate.wasm';
+import createRollgateModule from './rollgate.mjs';
 import { initWith } from './runtime.js';
 
 export * from './api.js';
@@ -12,5 +13,5 @@ export * from './api.js';
  * Options: {module} another WebAssembly.Module to use instead.
  */
 export function init(options) {
-  return initWith(options, async () => wasmModule);
+  return initWith(options, async () => wasmModule, createRollgateModule);
 }

@@ -3,8 +3,19 @@
 // imports neither SDK), so `OpenFeature.setProvider(new RollgateProvider(config))` type-checks
 // against @openfeature/server-sdk, and RollgateWebProvider against @openfeature/web-sdk.
 // Types come from @openfeature/core, which both SDKs depend on (type-only: nothing at run time).
-import type { EvaluationContext, JsonValue, ResolutionDetails } from '@openfeature/core';
-import type { FlagConfig, FlagEvaluator, InitOptions } from './index.js';
+import type { AnyProviderEvent, EvaluationContext, JsonValue, ProviderEventEmitter, ResolutionDetails } from '@openfeature/core';
+import type { FlagConfig, FlagEvaluator, FlagSource, FlagSourceOptions, InitOptions } from './index.js';
+
+/** OpenFeature's provider event names (the SDKs' ProviderEvents values). */
+export declare const ProviderEvents: {
+  readonly Ready: 'PROVIDER_READY';
+  readonly Error: 'PROVIDER_ERROR';
+  readonly ConfigurationChanged: 'PROVIDER_CONFIGURATION_CHANGED';
+  readonly Stale: 'PROVIDER_STALE';
+};
+
+/** A configuration, an evaluator or a source you own, or options of a source the provider makes and closes. */
+export type ProviderConfig = FlagConfig | FlagEvaluator | FlagSource | { source: FlagSourceOptions };
 
 export interface RollgateProviderOptions {
   /** Provider name in OpenFeature metadata (default "rollgate"). */
@@ -17,11 +28,15 @@ export interface RollgateProviderOptions {
 type Context = EvaluationContext;
 
 declare abstract class RollgateProviderBase {
-  constructor(config: FlagConfig | FlagEvaluator, options?: RollgateProviderOptions);
+  constructor(config: ProviderConfig, options?: RollgateProviderOptions);
   readonly metadata: { readonly name: string };
   readonly hooks: [];
+  /** What the SDKs subscribe to; details of errors carry rollgate's `metadata: {code, pointer}`. */
+  readonly events: ProviderEventEmitter<AnyProviderEvent>;
+  /** The source the provider follows, or null (a fixed configuration). */
+  readonly source: FlagSource | null;
   initialize(context?: Context): Promise<void>;
-  /** Replaces the configuration atomically; a bad config throws and the old one keeps serving. */
+  /** Replaces the configuration atomically; a bad config throws and the old one keeps serving (rollgate.js.809 on a source). */
   updateConfig(config: FlagConfig | FlagEvaluator): void;
   onClose(): Promise<void>;
 }

@@ -8,11 +8,11 @@ import {
   stats, Alternative, Method, NanPolicy, QuantileSketch, mannWhitneyU,
   Decision, ActionKind, Risk, judge, validateCanaryConfig, defaultPlan, validatePlan, stageCanaryConfig, initialState, nextAction,
   DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport, experiment,
-  type DiffResult, type Analysis,
+  type DiffResult, type Analysis, FlagSource,
 } from 'rollgate';
-import { RollgateProvider, RollgateWebProvider } from 'rollgate/openfeature';
+import { RollgateProvider, RollgateWebProvider, ProviderEvents } from 'rollgate/openfeature';
 import { OpenFeature as ServerOpenFeature } from '@openfeature/server-sdk';
-import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
+import { OpenFeature as WebOpenFeature, ProviderEvents as WebProviderEvents } from '@openfeature/web-sdk';
 
 export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise<void> {
   await init();
@@ -124,6 +124,13 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   const enabled: boolean = await ServerOpenFeature.getClient().getBooleanValue('flag', false, { targetingKey: 'u' });
   await WebOpenFeature.setProviderAndWait(new RollgateWebProvider('{"schemaVersion":1,"flags":[]}', { name: 'rollgate-web' }));
   const label: string = WebOpenFeature.getClient().getStringValue('label', 'x');
+  // Providers that stay fresh: a source you own, or the options of one the provider makes.
+  const source = new FlagSource({ url: '/__rollgate/flags', bootstrap: { schemaVersion: 1, flags: [] }, exposures: '/__rollgate/exposures' });
+  await ServerOpenFeature.setProviderAndWait(new RollgateProvider(source));
+  const live = new RollgateWebProvider({ source: { url: '/__rollgate/flags', intervalMs: 5000 } });
+  await WebOpenFeature.setProviderAndWait(live);
+  const changed: 'PROVIDER_CONFIGURATION_CHANGED' = ProviderEvents.ConfigurationChanged;
+  WebOpenFeature.getClient().addHandler(WebProviderEvents.ConfigurationChanged, (d) => console.log(d?.flagsChanged, changed, live.source?.status));
 
   console.log(ready, v, f, fr, cb, ic, b, inside, variant, coverage, clock, x, all, keys, p, or, rej, qs, p99, served, enabled, label);
 }
