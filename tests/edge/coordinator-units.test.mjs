@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Coordinator } from '../../edge/cloudflare/src/coordinator.js';
 import * as engine from '../../edge/cloudflare/src/engine.js';
-import { BUDGET, RECORD_BOUND, REPORT_CAPS, HISTORY_MAX, ISOLATES_MAX, DEDUPE_MAX, ID_MAX, storedReport, storedSketch } from '../../edge/cloudflare/src/coordinator/bounds.js';
+import { BUDGET, RECORD_BOUND, REPORT_CAPS, HISTORY_MAX, ISOLATES_MAX, DEDUPE_MAX, ID_MAX, TIMING_NAMES_MAX, storedReport, storedSketch } from '../../edge/cloudflare/src/coordinator/bounds.js';
 import { Dedupe, parseBatchId } from '../../edge/cloudflare/src/coordinator/dedupe.js';
 import { loadChunked } from '../../edge/cloudflare/src/coordinator/storage.js';
 import { newArm } from '../../edge/cloudflare/src/metrics.js';
@@ -190,10 +190,26 @@ function fullSketch() {
   return s;
 }
 
+/** A Server-Timing sketch (the edge's timing parameters) with every bucket of both signs used. */
+function fullTimingSketch() {
+  const s = engine.newTimingSketch();
+  for (let i = 0; i < engine.TIMING_SKETCH_BUCKETS; i++) {
+    const v = 1e-3 * 1.0202 ** i;
+    s.add(v);
+    s.add(-v);
+  }
+  for (let i = 0; i < 40; i++) s.merge(s); // counts × 2^40
+  return s;
+}
+
 test('issue 12 #1: every part of the record stays within its budget at its worst, and the whole record under RECORD_BOUND', async () => {
   const sk = fullSketch();
   const sketchChars = storedSketch(sk).length;
   assert.ok(sketchChars <= BUDGET.sketch, `sketch ${sketchChars} > ${BUDGET.sketch}`);
+  const tsk = fullTimingSketch();
+  const timingChars = storedSketch(tsk).length;
+  engine.freeSketch(tsk);
+  assert.ok(timingChars <= BUDGET.timingSketch && timingChars > BUDGET.timingSketch / 2, `timing sketch ${timingChars} vs ${BUDGET.timingSketch}`);
   // Reports at the caps with short paths: with examples they exceed the totals' budget, so the
   // examples are dropped (counted); without, they fit.
   const short = fullReport(8);
@@ -219,6 +235,8 @@ test('issue 12 #1: every part of the record stays within its budget at its worst
       const a = c.live[part][arm];
       a.sketch = fullSketch();
       a.report = fullReport(8);
+      // As many Server-Timing names as the edge stores per arm, each sketch full.
+      a.timing = Object.fromEntries(Array.from({ length: TIMING_NAMES_MAX }, (_, k) => [`name${k}`, fullTimingSketch()]));
     }
   }
   for (let i = 0; i < HISTORY_MAX + 50; i++) {
@@ -241,6 +259,8 @@ test('issue 12 #1: every part of the record stays within its budget at its worst
   for (const part of ['window', 'total']) {
     for (const arm of ['stable', 'canary']) {
       assert.ok(size(rec.arms[part][arm].latency) <= BUDGET.sketch);
+      assert.equal(Object.keys(rec.arms[part][arm].timing).length, TIMING_NAMES_MAX);
+      for (const v of Object.values(rec.arms[part][arm].timing)) assert.ok(size(v) <= BUDGET.timingSketch);
       assert.ok(size(rec.arms[part][arm].mismatches) <= (part === 'window' ? BUDGET.reportNoExamples : BUDGET.report));
     }
   }

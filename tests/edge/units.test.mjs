@@ -44,6 +44,15 @@ test('override token: arm and expiry are signed; expired, other-key and swapped 
   assert.equal(await c.verifyOverride(SECRET, `canary.${exp + 1}.${token.split('.')[2]}`, now), null, 'expiry changed');
 });
 
+test('issue 12 #7: a signed override token that runs longer than 7 days is refused (no token good until 33658)', async () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const week = 7 * 24 * 3600;
+  assert.equal(c.OVERRIDE_MAX_LIFETIME_S, week);
+  assert.equal(await c.verifyOverride(SECRET, await c.signOverride(SECRET, 'canary', now / 1000 + week), now), 'canary');
+  assert.equal(await c.verifyOverride(SECRET, await c.signOverride(SECRET, 'canary', now / 1000 + week + 1), now), null);
+  assert.equal(await c.verifyOverride(SECRET, await c.signOverride(SECRET, 'canary', 999999999999), now), null, 'year 33658');
+});
+
 test('bearer token compare: equal only for the same string, whatever the lengths', async () => {
   const t = 'admin-token-0123456789abcdef';
   assert.equal(await c.timingSafeEqual(t, t), true);
@@ -83,4 +92,15 @@ test('settings: defaults, and every problem listed (which makes the worker fail 
     assert.match(text, new RegExp(name), `${name} not reported`);
   }
   assert.equal(bad.problems.length, 7);
+});
+
+test('settings: Server-Timing names (comma-separated, trimmed) and stripping (true/false/1/0, anything else is a problem)', () => {
+  const ns = { idFromName() {}, get() {} };
+  const base = { ROLLGATE_STABLE_ORIGIN: 'https://stable.example.com', ROLLGATE_COOKIE_SECRET: SECRET, ROLLGATE_OVERRIDE_SECRET: SECRET, ROLLGATE_ADMIN_TOKEN: SECRET, ROLLGATE_COORDINATOR: ns };
+  const none = readSettings({ ...base });
+  assert.deepEqual([none.serverTiming, none.stripServerTiming], [[], false]);
+  const some = readSettings({ ...base, ROLLGATE_SERVER_TIMING: ' cpu, db ,', ROLLGATE_STRIP_SERVER_TIMING: '1' });
+  assert.deepEqual([some.serverTiming, some.stripServerTiming, some.problems], [['cpu', 'db'], true, []]);
+  const bad = readSettings({ ...base, ROLLGATE_STRIP_SERVER_TIMING: 'yes' });
+  assert.deepEqual(bad.problems, ['ROLLGATE_STRIP_SERVER_TIMING must be true or false, got "yes"']);
 });

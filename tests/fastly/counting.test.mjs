@@ -84,7 +84,7 @@ test('per arm: requests, status classes, errors and new units equal what the cli
       assert.deepEqual([w.rollout, w.window], ['checkout-v2', 1]);
       for (const arm of ['stable', 'canary']) {
         const a = w.arms[arm];
-        assert.deepEqual(Object.keys(a), ['requests', 'newUnits', 'statuses', 'errors', 'networkErrors', 'latency', 'mismatches', 'shadow']);
+        assert.deepEqual(Object.keys(a), ['requests', 'newUnits', 'statuses', 'errors', 'networkErrors', 'latency', 'mismatches', 'shadow', 'exposures', 'timing', 'units']);
         got[arm].requests += a.requests;
         got[arm].newUnits += a.newUnits;
         got[arm].errors += a.errors;

@@ -140,6 +140,8 @@ test('both providers refuse the same override tokens: expired, other key, arm sw
     `CANARY.${exp}.${sig}`,
     ` ${good}`,
     '',
+    await cf.signOverride(OVERRIDE_SECRET, 'canary', Math.floor(now / 1000) + 7 * 24 * 3600),
+    await cf.signOverride(OVERRIDE_SECRET, 'canary', Math.ceil(now / 1000) + 7 * 24 * 3600 + 1),
   ];
   const verdicts = [];
   for (const t of tokens) {
@@ -148,10 +150,11 @@ test('both providers refuse the same override tokens: expired, other key, arm sw
     verdicts.push(a);
   }
   // Accepted: the genuine one, the one expiring this very second, the zero-padded expiry that
-  // was signed as such, and the far-future 12-digit one. Refused: every other.
+  // was signed as such, and one running exactly the 7-day maximum. Refused: every other, the
+  // far-future 12-digit one (year 33658) and the one a second past the maximum included.
   assert.deepEqual(
     verdicts.map((v, i) => (v ? i : null)).filter((i) => i !== null),
-    [0, 2, 7, 10],
+    [0, 2, 7, 17],
   );
 });
 

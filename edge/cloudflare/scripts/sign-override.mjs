@@ -6,8 +6,9 @@ import { createHmac } from 'node:crypto';
 
 const [arm, minutes = '60'] = process.argv.slice(2);
 const secret = process.env.ROLLGATE_OVERRIDE_SECRET;
-if (!['stable', 'canary'].includes(arm) || !secret || !(Number(minutes) > 0)) {
-  console.error('usage: ROLLGATE_OVERRIDE_SECRET=... node scripts/sign-override.mjs stable|canary [minutes]');
+// The worker refuses a token that runs longer than 7 days (crypto.js OVERRIDE_MAX_LIFETIME_S).
+if (!['stable', 'canary'].includes(arm) || !secret || !(Number(minutes) > 0) || Number(minutes) > 7 * 24 * 60) {
+  console.error('usage: ROLLGATE_OVERRIDE_SECRET=... node scripts/sign-override.mjs stable|canary [minutes, at most 10080 (7 days)]');
   process.exit(2);
 }
 const exp = Math.floor(Date.now() / 1000) + Math.round(Number(minutes) * 60);

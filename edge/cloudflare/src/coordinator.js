@@ -20,12 +20,16 @@ import * as engine from './engine.js';
 import { readSettings } from './settings.js';
 import { checkBearer } from './crypto.js';
 import { ARMS, emptyCounters, addCounters } from './metrics.js';
-import { INTERNAL, PREFIX, corsHeaders, json, readJson, log } from './http.js';
+import { INTERNAL, PREFIX, corsHeaders, json, readJson, readText, log } from './http.js';
 import { emptyArms, freeArms, mergeArm, verdictsOf, armSummary, judgeInput, rehydrate } from './coordinator/arms.js';
 import { validateSpec, httpError, reportLimitsOf } from './coordinator/spec.js';
 import { storeChunked, loadChunked, Saver } from './coordinator/storage.js';
 import { Dedupe, parseBatchId } from './coordinator/dedupe.js';
 import { Aggregator, AGG_KEY, AGG_PREFIX } from './coordinator/aggregator.js';
+import { RolloutHistory, blastRadius } from './coordinator/history.js';
+import { FlagStore, FLAGS_MAX } from './coordinator/flags.js';
+import { timingStatus, timingToWire } from './timing.js';
+import { eventMetrics } from './sources.js';
 import { BUDGET, HISTORY_MAX, ISOLATES_MAX, ID_MAX, REPORT_BODY_MAX, capReasons, boundAnalysis, storedArm, objectText } from './coordinator/bounds.js';
 
 const KEY = 'rollout';
@@ -41,6 +45,8 @@ export class Coordinator {
     const s = readSettings(env);
     this.saver = new Saver(() => this.serialise(), (text) => storeChunked(state.storage, KEY, text), s.commitMs);
     this.historySize = new WeakMap(); // history entry → its JSON length (bounds the history's size)
+    this.history = new RolloutHistory(state.storage); // windows and finished rollouts (dashboard)
+    this.flags = new FlagStore(state.storage); // the project's flag configuration (flag delivery)
     state.blockConcurrencyWhile(async () => {
       await engine.initEngine();
       const agg = await loadChunked(state.storage, AGG_KEY);
@@ -48,6 +54,8 @@ export class Coordinator {
         this.agg = new Aggregator(state, env, agg);
         return;
       }
+      await this.history.load();
+      await this.flags.load();
       const r = await loadChunked(state.storage, KEY);
       if (!r) return;
       this.live = rehydrate(r.arms, r.rollout ? reportLimitsOf(r.rollout.shadow) : undefined);
@@ -71,6 +79,7 @@ export class Coordinator {
     try {
       this.settle(Date.now());
       if (url.pathname === INTERNAL + 'state' && request.method === 'GET') return json(this.workerState());
+      if (url.pathname === INTERNAL + 'flags' && request.method === 'GET') return this.flags.answer(request, this.r);
       if (url.pathname === INTERNAL + 'report' && request.method === 'POST') {
         return json(await this.ingest(await readJson(request, REPORT_BODY_MAX)));
       }
@@ -80,6 +89,11 @@ export class Coordinator {
       }
       const route = url.pathname.slice(PREFIX.length);
       if (request.method === 'GET' && route === 'status') return json(this.status(), 200, cors);
+      if (request.method === 'GET' && /^rollouts(\/\d+)?$/.test(route)) {
+        const h = this.history.route(route);
+        return json(h.body, h.status, cors);
+      }
+      if (request.method === 'PUT' && route === 'flags') return json(await this.flags.put(await readText(request, 4 * FLAGS_MAX), this.r), 200, cors);
       if (request.method === 'POST' && ['start', 'pause', 'resume', 'rollback'].includes(route)) {
         const body = await readJson(request);
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw httpError('body must be a JSON object');
@@ -95,7 +109,7 @@ export class Coordinator {
       if (status >= 500) log('error', 'coordinator error', { error: String(e.stack || e) });
       const body = { error: engine.describeError(e) };
       if (rgErr) Object.assign(body, { code: e.code, pointer: e.pointer, problems: e.problems });
-      else if (e.pointer) body.pointer = e.pointer;
+      else if (e.pointer !== undefined) Object.assign(body, { pointer: e.pointer }, e.code ? { code: e.code } : {});
       return json(body, status, cors);
     }
   }
@@ -114,6 +128,7 @@ export class Coordinator {
     } finally {
       try {
         await this.saver.commit(true); // never throws
+        await this.history.save(this); // never throws
       } finally {
         if (this.running()) await this.state.storage.setAlarm(Date.now() + this.r.rollout.evaluationIntervalMs);
       }
@@ -143,6 +158,7 @@ export class Coordinator {
       origins: ro.origins,
       shadow: ro.shadow,
     };
+    if (ro.target) state.target = ro.target; // a guarded flag rollout: arms are the flag's
     // An announced increase: every isolate switches at the same instant (the core's rule).
     if (a.pending) state.next = { percent: a.pending.percent, coverage: a.pending.coverage, window: a.pending.window, at: a.pending.atMs };
     return state;
@@ -213,7 +229,7 @@ export class Coordinator {
         if (!a) continue;
         src.requests += a.requests | 0;
         const problems = [];
-        mergeArm(this.live.total[arm], a, problems, limits);
+        mergeArm(this.live.total[arm], a, problems, limits, { units: false }); // unit summaries: windows only (bounds.js)
         if (current) mergeArm(this.live.window[arm], a, problems, limits);
         if (problems.length) {
           r.rejectedParts = (r.rejectedParts || 0) + problems.length;
@@ -248,13 +264,15 @@ export class Coordinator {
     const r = this.r;
     const w = this.live.window;
     const before = { stage: r.action.stage, percent: r.action.servingPercent, status: r.action.status };
+    const events = eventMetrics(r.rollout.plan, readSettings(this.env)); // the plan's metrics with an event source
     const step = engine.rolloutStep(r.rollout.plan, r.machine, {
-      baseline: judgeInput(w.stable),
-      canary: judgeInput(w.canary),
+      baseline: judgeInput(w.stable, events),
+      canary: judgeInput(w.canary, events),
       units: { stable: w.stable.newUnits, canary: w.canary.newUnits },
     }, { now, announceMs: readSettings(this.env).announceMs, srmAlpha: r.rollout.srmAlpha });
     r.srm = step.srm;
     if (step.analysis) r.lastAnalysis = step.analysis;
+    this.history.window(r, step, w, { ...before, window: r.machine.window }, (x) => (x.sketch ? engine.sketchSummary(x.sketch) : {}));
     const counts = { stable: w.stable.requests, canary: w.canary.requests, stableErrors: w.stable.errors, canaryErrors: w.canary.errors };
     const changed = this.apply(step.action, now);
     this.record({
@@ -317,8 +335,10 @@ export class Coordinator {
 
   async start(body) {
     const spec = validateSpec(body, readSettings(this.env));
+    if (spec.target) this.flags.checkTarget(spec.target);
     const now = Date.now();
     const prev = this.r;
+    this.history.begin(prev, prev && prev.rollout ? this.status() : null);
     if (this.live) {
       freeArms(this.live.window);
       freeArms(this.live.total);
@@ -356,6 +376,7 @@ export class Coordinator {
     this.apply(act, now);
     this.record({ actor: 'operator', action: kind, from: before, reasons: act.reasons }, true);
     await this.saver.commit(true);
+    await this.history.save(this);
     if (this.running()) await this.state.storage.setAlarm(now + r.rollout.evaluationIntervalMs);
     return this.workerState();
   }
@@ -364,7 +385,7 @@ export class Coordinator {
 
   status() {
     const r = this.r;
-    if (!r) return { state: { status: 'idle' }, history: [], storage: this.saver.status() };
+    if (!r) return { state: { status: 'idle' }, history: [], storage: this.saver.status(), flags: this.flags.status(r) };
     const a = r.action;
     const view = (arms) => Object.fromEntries(ARMS.map((x) => [x, armSummary(arms[x])]));
     const wire = (arms, f) => Object.fromEntries(ARMS.map((x) => [x, f(arms[x])]));
@@ -389,6 +410,8 @@ export class Coordinator {
         window: wire(this.live.window, (x) => (x.sketch ? engine.sketchToWire(x.sketch) : null)),
         total: wire(this.live.total, (x) => (x.sketch ? engine.sketchToWire(x.sketch) : null)),
       },
+      // Server-Timing sketches by name, per arm (timing.js), for a dashboard to judge or plot.
+      timingSketches: { window: wire(this.live.window, (x) => timingToWire(x.timing)), total: wire(this.live.total, (x) => timingToWire(x.timing)) },
       mismatches: {
         window: wire(this.live.window, (x) => (x.report ? engine.reportToWire(x.report) : null)),
         total: wire(this.live.total, (x) => (x.report ? engine.reportToWire(x.report) : null)),
@@ -401,12 +424,16 @@ export class Coordinator {
       lastAnalysis: r.lastAnalysis,
       isolates: r.isolates,
       counters: r.counters,
+      serverTiming: timingStatus(readSettings(this.env)), // names collected, stripping (counts: counters.serverTiming)
       lateReports: r.late,
       rejectedParts: r.rejectedParts || 0, // sketches or reports in summaries the core rejected
       // What is stored: size and bound, saves and failed saves, and what the bound trimmed.
       storage: { ...this.saver.status(), trimmed: r.trimmed || {}, historyDropped: r.historyDropped || 0 },
       dedupe: this.dedupe.stats(),
+      flags: this.flags.status(r),
       history: r.history,
+      series: this.history.series, // window by window (coordinator/history.js)
+      blastRadius: blastRadius(this.history.series, armSummary(this.live.total.canary)),
     };
   }
 

@@ -79,11 +79,20 @@ export async function signOverride(secret, arm, expirySeconds) {
   return `${body}.${await sign(secret, 'override:' + body)}`;
 }
 
-/** The forced arm, or null when the token is malformed, expired or not ours. */
+/**
+ * The longest an override token may still run: 7 days. A token whose expiry lies further ahead is
+ * refused although signed, so that a leaked token (or one minted with a typo, 33658 A.D.) cannot
+ * pin traffic to an arm for good; rotating ROLLGATE_OVERRIDE_SECRET is then not the only cure.
+ * edge/fastly/src/tokens.cpp has the same rule.
+ */
+export const OVERRIDE_MAX_LIFETIME_S = 7 * 24 * 3600;
+
+/** The forced arm, or null when the token is malformed, expired, too long-lived or not ours. */
 export async function verifyOverride(secret, token, nowMs) {
   const m = /^(stable|canary)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
-  if (Number(m[2]) * 1000 < nowMs) return null;
+  const expiryMs = Number(m[2]) * 1000;
+  if (expiryMs < nowMs || expiryMs > nowMs + OVERRIDE_MAX_LIFETIME_S * 1000) return null;
   return (await verify(secret, `override:${m[1]}.${m[2]}`, m[3])) ? m[1] : null;
 }
 

@@ -26,7 +26,7 @@ export function initEngine(wasmModule) {
 }
 
 /** Coverages are integers out of this scale (the core's kScale; a live binding of the package). */
-export { BUCKET_SCALE } from 'rollgate';
+export { BUCKET_SCALE, REQUEST_METRICS } from 'rollgate';
 
 /**
  * True iff `unit` falls inside `coverage` (an integer out of the package's BUCKET_SCALE, as the
@@ -120,6 +120,8 @@ export const restrictPlan = (plan, measurable) => rg.restrictPlan(plan, measurab
 /** Throws RollgateError (diff.70x, with a pointer) for invalid diff options. */
 export const validateDiffOptions = (options) => rg.validateDiffOptions(options);
 export const startRollout = (plan, nowMs) => rg.startRollout(plan, { now: nowMs });
+export const flagTarget = (target, pointer) => rg.flagTarget(target, pointer);
+export const withFlagRollout = (config, target, percent, pending, pointer) => rg.withFlagRollout(config, target, percent, pending, pointer);
 export const applyCommand = (plan, state, command, nowMs, reason) => rg.applyCommand(plan, state, command, { now: nowMs, reason });
 export const settleRollout = (plan, state, nowMs) => rg.settleRollout(plan, state, { now: nowMs });
 /** Judges the window, checks its sample ratio and steps the plan: {action, analysis, srm}. */
@@ -148,4 +150,87 @@ export function describeError(e) {
 
 export function isRollgateError(e) {
   return e instanceof rg.RollgateError;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Flag configurations (flag delivery, docs/edge.md)
+
+/** Compiles a flag configuration (JSON text); throws RollgateError (json.1xx, config.2xx) with its pointer. */
+export function compileFlags(text) {
+  return rg.compile(text);
+}
+
+/** Throws the core's RollgateError unless `text` is a flag configuration the core compiles. */
+export function checkFlags(text) {
+  rg.compile(text).dispose();
+}
+
+/** A strong ETag of a text: its XXH3-64 (the package's hash) in hex, quoted. */
+export function textEtag(text) {
+  return `"${rg.xxh3(text).toString(16).padStart(16, '0')}"`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Origin metrics from Server-Timing (timing.js, docs/edge.md "Server-Timing")
+
+/**
+ * A reader of the names a deployment collects, its options checked by the core (throws
+ * RollgateError rollgate.metrics.001 with a pointer such as /names/1). The bound on how many
+ * names, and on a header's length, is the core's default (server_timing_options).
+ */
+export function newTimingReader(names) {
+  return new rg.ServerTimingReader({ names });
+}
+
+/** {entries: [{name, dur}], metrics, malformed, ignored, dropped}; never throws for a bad header. */
+export function readTiming(reader, header) {
+  return reader.parse(header);
+}
+
+/** Which of a plan's gated metrics these sources measure (the core decides; rollout.hpp measurable_from). */
+export const measurableFrom = (plan, sources) => rg.measurableFrom(plan, sources);
+
+/**
+ * A new, empty sketch of one Server-Timing name: the latency sketch's type and accuracy (1%)
+ * with a smaller bucket budget, so that a few names per arm stay within the storage bound
+ * (coordinator/bounds.js BUDGET.timingSketch). Merges refuse sketches of other parameters.
+ */
+export function newTimingSketch() {
+  return new rg.QuantileSketch({ maxBuckets: TIMING_SKETCH_BUCKETS });
+}
+/** 512 buckets of 1% cover durations over a ratio of e^(512 · 0.02) ≈ 28,000 (e.g. 0.04 ms to 1 s) at full accuracy. */
+export const TIMING_SKETCH_BUCKETS = 512;
+
+// ------------------------------------------------------------------------------------------------
+// Metric events and per-unit summaries (events.js, units.js, docs/edge.md "Events")
+
+/**
+ * Reads an events endpoint body with the core's parser: `{backEnd, accept}`. Returns
+ * [{name, value, hasValue, unit}] or throws RollgateError (rollgate.json.1xx, metrics.020-024)
+ * listing every problem with its pointer.
+ */
+export const parseEventBatch = (text, options) => rg.parseEventBatch(text, options);
+
+/** A new, empty unit summary of one arm (the core's UnitSummary) holding at most `maxUnits` exact records. */
+export function newUnits(maxUnits) {
+  return new rg.UnitSummary({ maxUnits });
+}
+
+/** Unit summary → its JSON value (the core's "rollgate.units"), what the judge reads as a metric's data. */
+export function unitsToWire(units) {
+  return units.toJSON();
+}
+
+/** Wire value → unit summary (validated by the core as untrusted input; throws RollgateError). */
+export function unitsFromWire(wire) {
+  return rg.UnitSummary.fromJSON(wire);
+}
+
+/** {exposed, converted, sum, samplingRate} of one event name. */
+export function unitsMetric(units, name) {
+  return units.metric(name);
+}
+
+export function freeUnits(units) {
+  if (units && typeof units.dispose === 'function') units.dispose();
 }

@@ -7,7 +7,7 @@ export const INTERNAL = '/__rollgate/internal/';
 export function corsHeaders(origin) {
   return {
     'access-control-allow-origin': origin || '*',
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
     'access-control-allow-headers': 'authorization, content-type',
     'access-control-max-age': '600',
     vary: 'origin',
@@ -35,6 +35,13 @@ export async function readJson(request, limit = 1 << 20) {
   } catch (e) {
     throw Object.assign(new Error(`body is not JSON: ${e.message}`), { status: 400 });
   }
+}
+
+/** Reads a request body of at most `limit` bytes as text (413 past it). */
+export async function readText(request, limit) {
+  const bytes = await readLimited(request.body, limit);
+  if (bytes === null) throw Object.assign(new Error(`body larger than ${limit} bytes`), { status: 413 });
+  return new TextDecoder().decode(bytes);
 }
 
 /** Reads at most `limit` bytes of a stream; returns null (and cancels) when it is longer. */

@@ -6,8 +6,13 @@
 //   windows: [{ rollout, window, arms: { stable: ArmSummary, canary: ArmSummary } }] }
 // ArmSummary = { requests, newUnits, statuses: {"2xx": n, ...}, errors, networkErrors,
 //                latency: <sketch JSON> | null, mismatches: <report JSON> | null,
-//                shadow: { sent, compared, equal, noise, failed, skipped } }
+//                shadow: { sent, compared, equal, noise, failed, skipped },
+//                exposures,    (units shown a guarded flag, once per isolate and window)
+//                timing: {name: <sketch JSON>} | null,   (origin Server-Timing durations, timing.js)
+//                units: <unit summary JSON> | null }     (exposed units and their events, units.js)
 import * as engine from './engine.js';
+import { emptyTimingCounters, timingToWire, freeTiming } from './timing.js';
+import { emptyEventCounters, unitsToWire, freeUnits } from './units.js';
 
 export const ARMS = ['stable', 'canary'];
 
@@ -22,6 +27,8 @@ export function emptyCounters() {
     overrides: 0,
     tamperedCookies: 0,
     tamperedOverrides: 0,
+    serverTiming: emptyTimingCounters(), // origin Server-Timing headers read, and what was skipped (timing.js)
+    events: emptyEventCounters(), // the events endpoint: batches accepted, refused and why (events.js)
   };
 }
 
@@ -56,6 +63,10 @@ export function newArm() {
     sketch: null,
     report: null,
     shadow: { sent: 0, compared: 0, equal: 0, noise: 0, failed: 0, skipped: 0 },
+    exposures: 0, // guarded flag rollouts: units the edge or a page evaluated the flag for (flags-delivery.js)
+    timing: null, // Server-Timing name → sketch of its durations (timing.js)
+    units: null, // exposed units and their events: the core's UnitSummary (units.js)
+    unitNames: null, // the event names in `units` (coordinator side: bounds how many merge in)
   };
 }
 
@@ -150,10 +161,15 @@ export class Accumulator {
           latency: this.wire(a.sketch, engine.sketchToWire),
           mismatches: this.wire(a.report, engine.reportToWire),
           shadow: a.shadow,
+          exposures: a.exposures,
+          timing: timingToWire(a.timing, (sk, f) => this.wire(sk, f)),
+          units: unitsToWire(a.units, (u, f) => this.wire(u, f)),
         };
         try {
           engine.freeSketch(a.sketch);
           engine.freeReport(a.report);
+          freeTiming(a.timing);
+          freeUnits(a.units);
         } catch {
           // already gone: nothing to free
         }

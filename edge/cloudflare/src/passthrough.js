@@ -5,6 +5,7 @@ export default {
     const url = new URL(request.url);
     const headers = new Headers(request.headers);
     headers.set('x-forwarded-host', url.host);
+    /** @type {RequestInit} */
     const init = { method: request.method, headers, redirect: 'manual' };
     if (request.method !== 'GET' && request.method !== 'HEAD') init.body = request.body;
     try {

@@ -51,6 +51,14 @@ export function readSettings(env) {
     if (v !== undefined && v.length < 16) problems.push(`secret ${name} is shorter than 16 characters`);
     return v;
   };
+  const flag = (name, fallback) => {
+    const raw = str(name, undefined);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    return fallback;
+  };
   const secret = (name) => {
     const v = str(name, undefined);
     if (v === undefined) problems.push(`secret ${name} is missing`);
@@ -67,6 +75,9 @@ export function readSettings(env) {
     armHeader: str('ROLLGATE_ARM_HEADER', 'x-rollgate-arm').toLowerCase(),
     overrideHeader: str('ROLLGATE_OVERRIDE_HEADER', 'x-rollgate-override').toLowerCase(),
     stateTtlMs: int('ROLLGATE_STATE_TTL_MS', 5000, 100, 60000),
+    // How long an isolate serves the flag configuration it read before asking the coordinator
+    // again (If-None-Match): the bound on an update reaching every isolate (flags-delivery.js).
+    flagsTtlMs: int('ROLLGATE_FLAGS_TTL_MS', 0, 100, 60000),
     errorRetryMs: int('ROLLGATE_STATE_RETRY_MS', 1000, 50, 60000),
     flushIntervalMs: int('ROLLGATE_FLUSH_MS', 5000, 50, 60000),
     shadowTimeoutMs: int('ROLLGATE_SHADOW_TIMEOUT_MS', 10000, 100, 30000),
@@ -80,6 +91,16 @@ export function readSettings(env) {
     overrideSecret: secret('ROLLGATE_OVERRIDE_SECRET'),
     adminToken: secret('ROLLGATE_ADMIN_TOKEN'),
     peerToken: optionalSecret('ROLLGATE_PEER_TOKEN'), // opens /__rollgate/peer/* (peer.js)
+    // Server-Timing names recorded per arm (timing.js; the core checks them and bounds how many),
+    // and whether users receive the origin's Server-Timing header.
+    serverTiming: str('ROLLGATE_SERVER_TIMING', '').split(',').map((n) => n.trim()).filter(Boolean),
+    stripServerTiming: flag('ROLLGATE_STRIP_SERVER_TIMING', false),
+    // Metric events (events.js, docs/edge.md "Events"): the names POST /__rollgate/events accepts
+    // (empty: the endpoint is off), the back ends' bearer token (absent: browsers only), and the
+    // events a browser's unit may send per minute to one isolate.
+    events: str('ROLLGATE_EVENTS', '').split(',').map((n) => n.trim()).filter(Boolean),
+    eventsToken: optionalSecret('ROLLGATE_EVENTS_TOKEN'),
+    eventsPerMin: int('ROLLGATE_EVENTS_PER_MIN', 60, 1, 100000),
     coordinator: env.ROLLGATE_COORDINATOR,
     problems,
   };
@@ -90,7 +111,11 @@ export function readSettings(env) {
   s.commitMs = Math.min(1000, s.flushIntervalMs);
   s.forwardMs = Math.min(1000, s.flushIntervalMs);
   s.aggregatorStateMs = s.aggregators > 0 ? Math.min(1000, Math.floor(s.stateTtlMs / 4)) : 0;
-  s.announceMs = s.stateTtlMs + s.aggregatorStateMs;
+  // Flags follow the rollout state's cadence unless set. An announced increase must reach every
+  // reader before it takes effect: isolates reading the state, and (a guarded flag rollout: a
+  // ramp step in the served configuration) isolates reading the flag configuration.
+  if (!s.flagsTtlMs) s.flagsTtlMs = s.stateTtlMs;
+  s.announceMs = Math.max(s.stateTtlMs + s.aggregatorStateMs, s.flagsTtlMs);
   if (!s.coordinator || typeof s.coordinator.idFromName !== 'function') {
     problems.push('binding ROLLGATE_COORDINATOR (Durable Object namespace) is missing');
   }

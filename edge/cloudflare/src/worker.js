@@ -15,6 +15,11 @@ import { signUnit, verifyUnit, verifyOverride, randomUnit } from './crypto.js';
 import { PREFIX, INTERNAL, corsHeaders, json, readLimited, log } from './http.js';
 import { upstream, flush as deliver } from './flush.js';
 import { PEER, peer } from './peer.js';
+import { isDelivery, deliver as deliverFlags } from './flags-delivery.js';
+import { armOf } from './arm.js';
+import { timingProblem, observe as observeTiming, strip as stripTiming } from './timing.js';
+import { EVENTS, events } from './events.js';
+import { eventsProblem, expose } from './units.js';
 
 export { Coordinator } from './coordinator.js';
 
@@ -38,6 +43,11 @@ export default {
     }
     const url = new URL(request.url);
     if (url.pathname.startsWith(PEER)) return peer(request, s, url); // a peer CDN's coordinator calls
+    if (isDelivery(url)) {
+      const r = await delivery(request, s, url, ctx);
+      if (r) return r;
+    }
+    if (url.pathname === EVENTS) return ingestEvents(request, s, url, ctx);
     if (url.pathname.startsWith(PREFIX)) return control(request, s, url);
     const progress = { sent: false };
     try {
@@ -72,6 +82,8 @@ async function serve(request, s, url, ctx, progress) {
       return failOpen(request, s, url, ctx, 'evaluation', 'WebAssembly init: ' + engine.describeError(e));
     }
   }
+  const timingBad = timingProblem(s); // ROLLGATE_SERVER_TIMING, checked by the core once per isolate
+  if (timingBad) return failOpen(request, s, url, ctx, 'settings', timingBad);
   let state;
   try {
     state = await rolloutState(s);
@@ -83,30 +95,7 @@ async function serve(request, s, url, ctx, progress) {
   state = inForce(state, Date.now());
 
   // --- who is this? -------------------------------------------------------------------------
-  let unit = null;
-  let setCookie = null;
-  const fromHeader = request.headers.get(s.unitHeader);
-  if (fromHeader && fromHeader.length <= 256) unit = fromHeader;
-  if (!unit) {
-    const raw = readCookie(request.headers.get('cookie'), s.cookieName);
-    if (raw) {
-      // Returning visitors send the same cookie every time: remember the values this isolate
-      // has verified (exact strings, bounded) and skip the HMAC for them.
-      const key = s.cookieSecret + '\u0000' + raw; // a rotated secret never reuses old entries
-      unit = verifiedCookies.get(key) || null;
-      if (!unit) {
-        unit = await verifyUnit(s.cookieSecret, raw);
-        if (unit) {
-          if (verifiedCookies.size >= 4096) verifiedCookies.clear();
-          verifiedCookies.set(key, unit);
-        } else acc.count('tamperedCookies');
-      }
-    }
-    if (!unit) {
-      unit = randomUnit();
-      setCookie = `${s.cookieName}=${await signUnit(s.cookieSecret, unit)}; Max-Age=${s.cookieMaxAge}; Path=/; HttpOnly; Secure; SameSite=Lax`;
-    }
-  }
+  const { unit, setCookie } = await identify(request, s, true);
 
   // --- which arm? ---------------------------------------------------------------------------
   let arm = 'stable';
@@ -122,19 +111,21 @@ async function serve(request, s, url, ctx, progress) {
   }
   if (!forced) {
     try {
-      arm = state.coverage > 0 && engine.inCoverage(unit, state.salt, state.coverage) ? 'canary' : 'stable';
+      // A guarded flag rollout: the unit's arm is the flag's (null: not in the rollout, not counted).
+      arm = await armOf(s, state, unit);
     } catch (e) {
       acc.count('failOpen.evaluation');
       logOnce('evaluation', 'bucketing failed, serving stable', { error: engine.describeError(e) });
       arm = 'stable';
     }
   }
-  if (arm === 'canary' && !state.origins.canary) arm = 'stable';
+  if (arm === 'canary' && !state.origins.canary && !state.target) arm = 'stable';
 
   // --- proxy ----------------------------------------------------------------------------------
   const stableOrigin = state.origins.stable || s.stableOrigin;
-  const origin = arm === 'canary' ? state.origins.canary : stableOrigin;
+  const origin = arm === 'canary' && !state.target ? state.origins.canary : stableOrigin;
   const shadowOn =
+    arm &&
     state.shadow &&
     state.origins.shadow &&
     !forced &&
@@ -143,11 +134,13 @@ async function serve(request, s, url, ctx, progress) {
   const shadowRequest = shadowOn ? cloneForShadow(request, s) : null;
 
   progress.sent = true;
-  let { response, status, ms } = await proxy(request, origin, url, s, arm);
+  let { response, status, ms } = await proxy(request, origin, url, s, arm || 'stable');
   let served = arm;
   const fallback = [];
-  if (!forced) record(state, arm, status, ms, setCookie !== null);
-  if (status === 0 && arm === 'canary' && SAFE.has(request.method)) {
+  if (!forced && arm) record(state, arm, status, ms, setCookie !== null);
+  if (!forced && arm) observeTiming(acc, s, state, arm, response); // the arm's own origin's Server-Timing
+  if (!forced && arm && s.events.length && !eventsProblem(s)) expose(acc, s, state, arm, unit); // served in this window
+  if (status === 0 && arm === 'canary' && !state.target && SAFE.has(request.method)) {
     // The canary could not be reached: that is a canary error (counted above), but the user of a
     // safe request still gets a page, from stable.
     ({ response, status, ms } = await proxy(request, stableOrigin, url, s, 'stable'));
@@ -160,7 +153,8 @@ async function serve(request, s, url, ctx, progress) {
 
   const headers = new Headers(response.headers);
   for (const h of HOP_BY_HOP) headers.delete(h);
-  headers.set(s.armHeader, served);
+  stripTiming(headers, s);
+  headers.set(s.armHeader, served || 'stable');
   if (fallback.length) headers.set('x-rollgate-fallback', fallback.join(','));
   if (setCookie) headers.append('set-cookie', setCookie);
 
@@ -213,6 +207,7 @@ async function proxy(request, origin, url, s, arm) {
   const headers = forwardedHeaders(request, s);
   headers.set('x-rollgate-arm', arm);
   headers.set('x-forwarded-host', url.host);
+  /** @type {RequestInit} */
   const init = { method: request.method, headers, redirect: 'manual' };
   if (!SAFE.has(request.method) && request.body) init.body = request.body;
   const t0 = Date.now();
@@ -236,6 +231,7 @@ async function failOpen(request, s, url, ctx, kind, why) {
 async function proxyPlain(request, origin, url, s, kind = 'internal') {
   if (!origin) return new Response('origin not configured', { status: 502 });
   const headers = forwardedHeaders(request, s);
+  /** @type {RequestInit} */
   const init = { method: request.method, headers, redirect: 'manual' };
   if (!SAFE.has(request.method) && request.body) init.body = request.body;
   let response;
@@ -246,6 +242,7 @@ async function proxyPlain(request, origin, url, s, kind = 'internal') {
   }
   const out = new Headers(response.headers);
   for (const h of HOP_BY_HOP) out.delete(h);
+  stripTiming(out, s);
   out.set(s.armHeader || 'x-rollgate-arm', 'stable');
   out.set('x-rollgate-fallback', kind);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers: out });
@@ -282,7 +279,7 @@ async function rolloutState(s) {
 /**
  * The state as it applies at `now`: the coordinator announces an increase ahead of time as
  * `next` ({percent, window, at}) so that every isolate switches at the same instant and no unit
- * flips back from canary to stable (coordinator.js, scheduleRamp).
+ * flips back from canary to stable (the core decides it: coordinator.js applies `pending`).
  */
 function inForce(state, now) {
   const n = state.next;
@@ -296,7 +293,7 @@ function checkState(st) {
   const coverageOk = (c) => Number.isInteger(c) && c >= 0 && c <= engine.BUCKET_SCALE;
   if (!coverageOk(st.coverage)) return 'coverage out of range';
   if (!st.origins || typeof st.origins !== 'object') return 'origins missing';
-  const needsCanary = (c) => c > 0 && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string');
+  const needsCanary = (c) => c > 0 && !st.target && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string');
   if (needsCanary(st.coverage)) return 'salt or canary origin missing';
   if (st.next !== undefined) {
     const n = st.next;
@@ -422,6 +419,97 @@ async function control(request, s, url) {
     return await coordinator(s).fetch(request);
   } catch (e) {
     return json({ error: 'coordinator unavailable', detail: String(e.message || e) }, 503, cors);
+  }
+}
+
+/**
+ * The request's unit: the unit header, else the signed cookie, else (with `mint`) a fresh random
+ * unit with the Set-Cookie that keeps it. Without `mint` and without a unit, null.
+ */
+async function identify(request, s, mint) {
+  const fromHeader = request.headers.get(s.unitHeader);
+  if (fromHeader && fromHeader.length <= 256) return { unit: fromHeader, setCookie: null };
+  const raw = readCookie(request.headers.get('cookie'), s.cookieName);
+  if (raw) {
+    const unit = await verifiedCookie(s, raw);
+    if (unit) return { unit, setCookie: null };
+  }
+  if (!mint) return null;
+  const unit = randomUnit();
+  return { unit, setCookie: `${s.cookieName}=${await signUnit(s.cookieSecret, unit)}; Max-Age=${s.cookieMaxAge}; Path=/; HttpOnly; Secure; SameSite=Lax` };
+}
+
+/**
+ * The unit of a signed cookie value, or null (counted in tamperedCookies). Returning visitors
+ * send the same cookie every time: this isolate remembers the values it verified (exact strings,
+ * bounded) and skips the HMAC for them.
+ */
+async function verifiedCookie(s, raw) {
+  const key = s.cookieSecret + '\u0000' + raw; // a rotated secret never reuses old entries
+  let unit = verifiedCookies.get(key) || null;
+  if (!unit) {
+    unit = await verifyUnit(s.cookieSecret, raw);
+    if (unit) {
+      if (verifiedCookies.size >= 4096) verifiedCookies.clear();
+      verifiedCookies.set(key, unit);
+    } else acc.count('tamperedCookies');
+  }
+  return unit;
+}
+
+/** Flag delivery (flags-delivery.js); null hands the request on (PUT /__rollgate/flags → coordinator). */
+async function delivery(request, s, url, ctx) {
+  if (s.problems.length) return json({ error: 'rollgate settings are unusable', problems: s.problems }, 503);
+  try {
+    if (!engineReady) {
+      await engine.initEngine();
+      engineReady = true;
+    }
+    return await deliverFlags(request, s, url, {
+      acc,
+      state: async (fresh) => {
+        if (fresh && Date.now() >= failedUntil) cached = null;
+        const st = await rolloutState(s);
+        return checkState(st) ? null : inForce(st, Date.now());
+      },
+      identify: (req, mint) => identify(req, s, mint),
+      flushSoon: () => scheduleFlush(s, ctx),
+    });
+  } catch (e) {
+    logOnce('delivery', 'flag delivery failed', { error: engine.describeError(e) });
+    return json({ error: 'flag delivery failed', detail: engine.describeError(e) }, 503);
+  }
+}
+
+/** POST /__rollgate/events (events.js): never reaches an origin, never touches serving. */
+async function ingestEvents(request, s, url, ctx) {
+  try {
+    const answer = await events(request, s, url, {
+      acc,
+      ready: async () => {
+        if (!engineReady) {
+          await engine.initEngine();
+          engineReady = true;
+        }
+      },
+      state: async () => {
+        const st = await rolloutState(s);
+        return checkState(st) ? null : inForce(st, Date.now());
+      },
+      cookieUnit: async (req) => {
+        const raw = readCookie(req.headers.get('cookie'), s.cookieName);
+        if (!raw) return { unit: null, forged: false };
+        const unit = await verifiedCookie(s, raw);
+        return { unit, forged: !unit };
+      },
+    });
+    scheduleFlush(s, ctx); // what was recorded, and the refusals counted
+    return answer;
+  } catch (e) {
+    acc.count('events.failOpen');
+    scheduleFlush(s, ctx);
+    logOnce('events', 'events endpoint failed', { error: engine.describeError(e) });
+    return json({ error: { id: 'rollgate.edge.918', message: '[rollgate.edge.918] events cannot be taken now', pointer: '' } }, 503);
   }
 }
 

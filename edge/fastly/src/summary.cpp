@@ -25,7 +25,12 @@ std::string arm_json(const arm_summary& a) {
   const shadow_counts& s = a.shadow;
   out += ",\"shadow\":{\"sent\":" + count(s.sent) + ",\"compared\":" + count(s.compared) +
          ",\"equal\":" + count(s.equal) + ",\"noise\":" + count(s.noise) +
-         ",\"failed\":" + count(s.failed) + ",\"skipped\":" + count(s.skipped) + "}}";
+         ",\"failed\":" + count(s.failed) + ",\"skipped\":" + count(s.skipped) + "}";
+  // Guarded flag rollouts' exposures (metrics.js): the service evaluates no flags, so always 0;
+  // Server-Timing sketches (timing.js) and unit summaries (units.js): the service does not
+  // collect them yet (it has no events endpoint), so null, as an isolate sends when it collected
+  // none. All are sent so the flush has the isolates' fields.
+  out += ",\"exposures\":0,\"timing\":null,\"units\":null}";
   return out;
 }
 
@@ -85,7 +90,14 @@ std::string summary::to_json(std::string_view isolate, std::string_view batch,
          ",\"droppedRequests\":" + count(c.dropped_requests) +
          ",\"overrides\":" + count(c.overrides) +
          ",\"tamperedCookies\":" + count(c.tampered_cookies) +
-         ",\"tamperedOverrides\":" + count(c.tampered_overrides) + "},\"windows\":[";
+         ",\"tamperedOverrides\":" + count(c.tampered_overrides);
+  // The isolates' Server-Timing and events counters (timing.js, units.js): the service collects
+  // neither yet, so zeros, under the same keys, so that a flush has every field an isolate's has.
+  out +=
+      ",\"serverTiming\":{\"headers\":0,\"recorded\":0,\"malformed\":0,\"malformedHeaders\":0,"
+      "\"ignored\":0,\"dropped\":0},\"events\":{\"batches\":0,\"recorded\":0,\"notInRollout\":0,"
+      "\"refused\":0,\"malformed\":0,\"tooLarge\":0,\"crossOrigin\":0,\"noUnit\":0,\"forged\":0,"
+      "\"badToken\":0,\"rateLimited\":0,\"failOpen\":0}},\"windows\":[";
   if (has_window_) {
     out += "{\"rollout\":" + (rollout_.empty() ? std::string("null") : json_string(rollout_)) +
            ",\"window\":" + json_number(window_) + ",\"arms\":{\"stable\":" + arm_json(arms_[0]) +

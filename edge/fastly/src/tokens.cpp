@@ -128,10 +128,13 @@ std::optional<std::string> verify_override(std::string_view secret, std::string_
   for (char c : sig) {
     if (sextet(c) < 0) return std::nullopt;
   }
-  // Number(m[2]) * 1000 < nowMs means expired. 12 digits times 1000 fits in 64 bits exactly.
+  // Number(m[2]) * 1000 < nowMs means expired; more than kOverrideMaxLifetimeS ahead is refused
+  // too (crypto.js OVERRIDE_MAX_LIFETIME_S). 12 digits times 1000 fits in 64 bits exactly.
   std::int64_t seconds = 0;
   for (char c : expiry) seconds = seconds * 10 + (c - '0');
-  if (seconds * 1000 < now_ms) return std::nullopt;
+  if (seconds * 1000 < now_ms || seconds * 1000 > now_ms + kOverrideMaxLifetimeS * 1000) {
+    return std::nullopt;
+  }
   std::string message = "override:";
   message += arm;
   message += '.';

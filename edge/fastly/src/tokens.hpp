@@ -38,6 +38,10 @@ std::optional<std::string> verify_unit(std::string_view secret, std::string_view
 std::string sign_override(std::string_view secret, std::string_view arm,
                           std::string_view expiry_seconds);
 
+/// The longest an override token may still run (7 days), as crypto.js OVERRIDE_MAX_LIFETIME_S:
+/// a signed token expiring further ahead is refused.
+constexpr std::int64_t kOverrideMaxLifetimeS = 7 * 24 * 3600;
+
 /// @brief The forced arm ("stable" or "canary"), or nothing when the token is malformed,
 /// expired at `now_ms` (epoch ms) or not signed with `secret`.
 std::optional<std::string> verify_override(std::string_view secret, std::string_view token,

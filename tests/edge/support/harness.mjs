@@ -47,7 +47,7 @@ export function buildWorker() {
 
 /**
  * An origin server. Answers JSON {origin, path, requestId, price, ...}. Behaviour can be changed
- * while running through `o.behave`: {failRate, status, delayMs, price, noiseField}.
+ * while running through `o.behave`: {failRate, status, delayMs, price, noiseField, serverTiming}.
  */
 export async function startOrigin(name, behave = {}) {
   const o = { name, behave: { failRate: 0, delayMs: 0, price: 10, ...behave }, hits: 0, seen: [] };
@@ -71,7 +71,11 @@ export async function startOrigin(name, behave = {}) {
           price: url.pathname.startsWith('/priced') ? b.price : 10,
           echo: chunks.length ? Buffer.concat(chunks).toString() : undefined,
         });
-        res.writeHead(fail ? 500 : b.status || 200, { 'content-type': 'application/json', 'x-origin': b.label || name });
+        const head = { 'content-type': 'application/json', 'x-origin': b.label || name };
+        // Server-Timing: a string, or a function of the request's URL (null: no header).
+        const timing = typeof b.serverTiming === 'function' ? b.serverTiming(url) : b.serverTiming;
+        if (timing !== undefined && timing !== null) head['server-timing'] = timing;
+        res.writeHead(fail ? 500 : b.status || 200, head);
         res.end(req.method === 'HEAD' ? undefined : body);
       }, delay);
     });
@@ -175,7 +179,10 @@ export async function until(fn, ms, every = 100) {
 export function testPlan({ minDurationMs = 1000, percents = [10, 50, 100] } = {}) {
   // Both metrics judge an increase against stable; a failing errorRate rolls back at once.
   const metric = (name, kind, { group, test, allowedChange, critical, gate }) => ({ name, kind, direction: 'increase', allowedChange, critical, group, test, gates: [gate] });
-  const errorRate = metric('errorRate', 'rate', { group: 'errors', test: 'fisher', allowedChange: { relative: 0.5, absolute: 0.02 }, critical: true, gate: { stat: 'rate', max: 0.05 } });
+  // The judge passes a metric only with the power to see its allowed change (docs/canary.md,
+  // "Power"): +5 points of errors needs about 150 canary requests, which these tests send in a
+  // few rounds (+2 points would need about 400); the 5% gate at 100% needs about 220.
+  const errorRate = metric('errorRate', 'rate', { group: 'errors', test: 'fisher', allowedChange: { relative: 0.5, absolute: 0.05 }, critical: true, gate: { stat: 'rate', max: 0.05 } });
   // p90: 50 samples suffice (minTailSamples 5 beyond it)
   const latency = metric('latency', 'continuous', { group: 'latency', test: 'mannWhitney', allowedChange: { relative: 1, absolute: 50 }, critical: false, gate: { stat: 'p90', max: 2000 } });
   const full = {

@@ -22,8 +22,12 @@ import { BUDGET, REPORT_BODY_MAX, storedArm, objectText } from './bounds.js';
 
 export const AGG_KEY = 'aggregator';
 export const AGG_PREFIX = INTERNAL + 'agg/';
-/** Windows (rollout, window) one outgoing batch holds; a flush that would add more waits. */
-const WINDOWS_MAX = 4;
+/**
+ * Windows (rollout, window) one outgoing batch holds; a flush that would add more waits. Two:
+ * the window in force and the one before it (late flushes); with unit summaries (≤ 672 Ki per
+ * arm, bounds.js) two windows' arms stay within what storage.js can chunk.
+ */
+const WINDOWS_MAX = 2;
 /** A flush not acknowledged within this long is answered 503: its isolate retries it later. */
 const WAIT_MAX_MS = 10000;
 

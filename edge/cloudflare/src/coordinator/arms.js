@@ -4,6 +4,8 @@
 import * as engine from '../engine.js';
 import { ARMS, newArm } from '../metrics.js';
 import { reportLimitsProblem } from './bounds.js';
+import { mergeTiming, freeTiming, timingSummary, judgeTiming } from '../timing.js';
+import { mergeUnits, freeUnits, unitsSummary, judgeUnits } from '../units.js';
 
 export function emptyArms() {
   return { stable: newArm(), canary: newArm() };
@@ -13,6 +15,8 @@ export function freeArms(arms) {
   for (const a of ARMS) {
     engine.freeSketch(arms[a].sketch);
     engine.freeReport(arms[a].report);
+    freeTiming(arms[a].timing);
+    freeUnits(arms[a].units);
   }
 }
 
@@ -23,13 +27,15 @@ const count = (x) => (Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
  * report the core rejects is skipped and counted in `problems` (when given), so one bad part
  * never loses a batch's counts. The aggregate's sketch always has the edge's parameters and its
  * report the given `limits` (or, without them, the first report's, within the edge's caps): the
- * core refuses to merge others, which is what bounds their size (bounds.js).
+ * core refuses to merge others, which is what bounds their size (bounds.js). `units: false`
+ * leaves the unit summary out (the coordinator's rollout totals keep none: bounds.js).
  */
-export function mergeArm(into, a, problems, limits) {
+export function mergeArm(into, a, problems, limits, { units = true } = {}) {
   into.requests += count(a.requests);
   into.newUnits += count(a.newUnits);
   into.errors += count(a.errors);
   into.networkErrors += count(a.networkErrors);
+  into.exposures += count(a.exposures);
   for (const k of Object.keys(into.statuses)) into.statuses[k] += count(a.statuses && a.statuses[k]);
   for (const k of Object.keys(into.shadow)) into.shadow[k] += count(a.shadow && a.shadow[k]);
   if (a.latency) {
@@ -45,6 +51,8 @@ export function mergeArm(into, a, problems, limits) {
       if (problems) problems.push('latency: ' + engine.describeError(e));
     }
   }
+  mergeTiming(into, a.timing, problems);
+  if (units) mergeUnits(into, a.units, problems);
   if (a.mismatches) {
     try {
       const why = limits ? null : reportLimitsProblem(a.mismatches.limits);
@@ -83,16 +91,21 @@ export function armSummary(a) {
     statuses: a.statuses,
     latencyMs: a.sketch ? engine.sketchSummary(a.sketch) : { count: 0 },
     shadow: a.shadow,
+    exposures: a.exposures,
+    timing: timingSummary(a.timing), // Server-Timing durations (ms) by name
+    units: unitsSummary(a), // per event name: exposed and converted units, value per unit (windows only)
   };
 }
 
-/** The metrics the edge measures itself, by the names rollgate's default plans use. */
-export const MEASURED = ['errorRate', 'latency'];
-
-/** The judge's view of one arm: {"metrics": {name: data}} (canary.hpp), for MEASURED. */
-export function judgeInput(a) {
+/**
+ * The judge's view of one arm: {"metrics": {name: data}} (canary.hpp): the request metrics, the
+ * Server-Timing names, and the arm's unit summary under each of `eventMetrics` (sources.js).
+ */
+export function judgeInput(a, eventMetrics) {
   const metrics = { errorRate: { events: a.errors, total: a.requests } };
   if (a.sketch && a.sketch.count > 0) metrics.latency = engine.sketchToWire(a.sketch);
+  judgeTiming(metrics, a.timing);
+  judgeUnits(metrics, a.units, eventMetrics);
   return { metrics };
 }
 
@@ -100,7 +113,7 @@ export function judgeInput(a) {
 export function rehydrate(stored, limits) {
   const live = { window: emptyArms(), total: emptyArms() };
   for (const part of ['window', 'total']) {
-    for (const a of ARMS) if (stored && stored[part] && stored[part][a]) mergeArm(live[part][a], stored[part][a], null, limits);
+    for (const a of ARMS) if (stored && stored[part] && stored[part][a]) mergeArm(live[part][a], stored[part][a], null, limits, { units: part === 'window' });
   }
   return live;
 }

@@ -31,6 +31,13 @@ export const BUDGET = {
   // A latency sketch has the edge's parameters (merge refuses others): ≤ 2 signs × 2048 buckets
   // of counts ≤ 2^53 (16 digits and a comma), plus its header.
   sketch: 70 * Ki,
+  // A Server-Timing sketch (timing.js) has the edge's timing parameters (engine.newTimingSketch:
+  // 2 signs × 512 buckets of ≤ 17 characters, plus its header); at most TIMING_NAMES_MAX per arm.
+  timingSketch: 18 * Ki,
+  // A unit summary (units.js) has at most EVENT_UNITS_MAX records of ≤ EVENT_NAMES_MAX tallies:
+  // a record is ≤ 23 characters (`,["<16 hex>",1]`) and a tally ≤ 36 (`,e,count ≤ 7 digits,sum
+  // %.17g ≤ 24`), so ≤ 167 characters a unit. Windows only: the totals carry none (units.js).
+  units: 4096 * 168,
   report: 256 * Ki, // a stored mismatch report with examples (the coordinator's totals)
   reportNoExamples: 128 * Ki, // a stored report without examples (windows, aggregators)
 };
@@ -38,8 +45,25 @@ export const BUDGET = {
 /** Largest summary a worker or an aggregator may post (HTTP body, bytes). */
 export const REPORT_BODY_MAX = 8 << 20;
 
-/** A record never exceeds this (checked at every save; see docs/edge.md for the sum). */
-export const RECORD_BOUND = 2048 * Ki;
+/** Server-Timing names the edge stores per arm (its storage cap; the core bounds names too). */
+export const TIMING_NAMES_MAX = 8;
+
+/** Event names the edge collects (ROLLGATE_EVENTS): its storage cap (the core allows 16 per summary). */
+export const EVENT_NAMES_MAX = 4;
+
+/**
+ * Exact unit records a unit summary keeps per arm and window at the edge (the core's maxUnits):
+ * past it the core keeps a consistent hash sample, which bounds the storage and limits power
+ * (docs/edge.md, "Events").
+ */
+export const EVENT_UNITS_MAX = 4096;
+
+/**
+ * A record never exceeds this (checked at every save; see docs/edge.md for the sum): 2 MiB, plus
+ * 4 arms' (window and total, stable and canary) Server-Timing sketches, plus the window's 2 unit
+ * summaries.
+ */
+export const RECORD_BOUND = 2048 * Ki + 4 * TIMING_NAMES_MAX * BUDGET.timingSketch + 2 * BUDGET.units;
 
 export const HISTORY_MAX = 500; // entries of the edge's decision history
 export const ISOLATES_MAX = 200; // sources (isolates or aggregators) listed in the status
@@ -107,7 +131,7 @@ export function storedSketch(sketch) {
  * report as storedReport gives it. `trim` collects what was trimmed.
  */
 export function storedArm(a, examples, trim, budget) {
-  const { sketch, report, ...counts } = a;
+  const { sketch, report, timing, units, unitNames, ...counts } = a;
   const rep = storedReport(report, examples, budget);
   if (rep.trimmed) trim[rep.trimmed] = (trim[rep.trimmed] || 0) + 1;
   const head = JSON.stringify({
@@ -117,8 +141,11 @@ export function storedArm(a, examples, trim, budget) {
     errors: counts.errors,
     networkErrors: counts.networkErrors,
     shadow: counts.shadow,
+    exposures: counts.exposures,
   });
-  return `${head.slice(0, -1)},"latency":${storedSketch(sketch)},"mismatches":${rep.text}}`;
+  const tm = timing ? objectText(Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, storedSketch(v)]))) : 'null';
+  const un = units ? JSON.stringify(engine.unitsToWire(units)) : 'null';
+  return `${head.slice(0, -1)},"latency":${storedSketch(sketch)},"mismatches":${rep.text},"timing":${tm},"units":${un}}`;
 }
 
 /** Assembles a JSON object's text from members that are JSON texts already. */

@@ -3,8 +3,11 @@
 // by the core (including that every gate is on a metric the edge measures).
 // SPDX-License-Identifier: MIT
 import * as engine from '../engine.js';
-import { MEASURED } from './arms.js';
+import { measurable as edgeMeasurable } from '../sources.js';
 import { BUDGET, REPORT_CAPS, REPORT_DEFAULTS } from './bounds.js';
+import { targetOf } from './flags.js';
+import { timingProblem } from '../timing.js';
+import { eventsProblem } from '../units.js';
 
 const DEFAULT_EVAL_MS = 10000;
 
@@ -32,15 +35,21 @@ function originOf(v, name, required) {
  * measure: it would hold until its maximum window, then roll a healthy canary back), or the
  * default plan of the body's risk restricted to what the edge measures (saying what it dropped).
  */
-function planOf(body, notes) {
+function planOf(body, notes, settings) {
+  // What the worker's sources measure: the request metrics, the Server-Timing names it collects
+  // and the events it accepts (sources.js; the core says which of the plan's gated metrics those are).
+  const why = timingProblem(settings) || eventsProblem(settings);
+  if (why) throw httpError(`the worker's settings are unusable: ${why}`, 503);
+  const measurable = (plan) => edgeMeasurable(plan, settings);
   if (body.plan === undefined) {
-    const { plan, dropped } = engine.restrictPlan(engine.defaultPlan(body.risk || 'medium'), MEASURED);
+    const base = engine.defaultPlan(body.risk || 'medium');
+    const { plan, dropped } = engine.restrictPlan(base, measurable(base));
     if (dropped.length) {
       notes.push(`default plan: dropped the ${dropped.join(', ')} gate${dropped.length > 1 ? 's' : ''} (not measured at the edge)`);
     }
     return plan;
   }
-  engine.underPointer('/plan', () => engine.validatePlan(body.plan, { measurable: MEASURED }));
+  engine.underPointer('/plan', () => engine.validatePlan(body.plan, { measurable: measurable(body.plan) }));
   return typeof body.plan === 'string' ? JSON.parse(body.plan) : body.plan;
 }
 
@@ -88,13 +97,17 @@ export function validateSpec(body, settings) {
   const salt = body.salt === undefined ? id : body.salt;
   if (typeof salt !== 'string' || salt.length === 0 || salt.length > 200) throw httpError('salt must be a non-empty string');
   const o = body.origins || {};
+  // A guarded flag rollout (target: a flag's variation) serves every request from stable; its
+  // arms are the flag's (coordinator/flags.js).
+  const target = targetOf(body.target);
+  if (target && o.canary !== undefined) throw httpError('a flag rollout (target) has no canary origin', 400, { pointer: '/origins/canary' });
   const origins = {
     stable: originOf(o.stable, 'origins.stable', false) || settings.stableOrigin,
-    canary: originOf(o.canary, 'origins.canary', true),
+    canary: originOf(o.canary, 'origins.canary', !target),
     shadow: originOf(o.shadow, 'origins.shadow', false),
   };
   const notes = [];
-  const plan = planOf(body, notes);
+  const plan = planOf(body, notes, settings);
   const shadow = origins.shadow ? shadowOf(body.shadow || {}) : null;
   const evaluationIntervalMs = body.evaluationIntervalMs === undefined ? DEFAULT_EVAL_MS : body.evaluationIntervalMs;
   if (!Number.isInteger(evaluationIntervalMs) || evaluationIntervalMs < 100 || evaluationIntervalMs > 3600000) {
@@ -103,6 +116,7 @@ export function validateSpec(body, settings) {
   const srmAlpha = body.srmAlpha === undefined ? 0.001 : body.srmAlpha;
   if (typeof srmAlpha !== 'number' || !(srmAlpha > 0 && srmAlpha < 1)) throw httpError('srmAlpha must be in (0, 1)');
   const spec = { id, salt, origins, plan, shadow, evaluationIntervalMs, srmAlpha, notes };
+  if (target) spec.target = target;
   const size = JSON.stringify(spec).length;
   if (size > BUDGET.spec) throw httpError(`the rollout is ${size} characters as JSON; at most ${BUDGET.spec} are stored`, 413);
   return spec;
