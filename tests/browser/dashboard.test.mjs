@@ -119,10 +119,11 @@ test('first open loads the example data and shows the decision the package compu
   assert.equal(rows.length, exp.plan.stages.length);
   assert.equal(rows.findIndex((r) => r.current === 'step'), exp.rollout.state.stage);
   assert.match(rows[exp.rollout.state.stage].text, /current/);
-  // Timeline chart drawn, and its table alternative lists every recorded action.
+  // Timeline chart drawn, and its table alternative lists every recorded action (consecutive
+  // equal decisions folded into one row "×N": the counts add up).
   assert.ok(await page.$('#timeline-chart canvas'));
-  const hist = await page.$$eval('#history-table tbody tr', (trs) => trs.length);
-  assert.ok(hist >= exp.rollout.state.history.length);
+  const hist = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => Number(/×(\d+)/.exec(tr.textContent)?.[1] ?? 1)));
+  assert.ok(hist.reduce((a, b) => a + b, 0) >= exp.rollout.state.history.length, `${hist} against ${exp.rollout.state.history.length} entries`);
   assert.deepEqual(env.consoleErrors, []);
   await shot('rollout');
 });
@@ -139,12 +140,33 @@ test('canary view: per-metric classification, effect, interval and p-value match
     assert.equal((await page.textContent(`${card} [data-role="classification"]`)).trim(), m.classification);
     assert.equal((await page.textContent(`${card} [data-role="p-value"]`)).trim(), fmtP(m.pValue));
     if (m.estimate != null) {
-      const shown = Number((await page.textContent(`${card} [data-role="effect"]`)).replace(/,/g, ''));
+      const shown = Number(await page.getAttribute(`${card} [data-role="effect"]`, 'data-value'));
       assert.ok(Math.abs(shown - m.estimate) <= 1e-4 * Math.max(1, Math.abs(m.estimate)), `${m.name} effect ${shown} vs ${m.estimate}`);
     }
   }
   // Distributions and the sequential test's evidence are drawn for the continuous metric.
   assert.ok(await page.$('#metric-cards article[data-metric="latency"] canvas'));
+  // Issue 14 #8: observations and users are labelled apart (not "Samples 2,920 · 286" beside "461 : 50").
+  assert.match(await page.textContent('#canary-n'), /^[\d,]+ baseline · [\d,]+ canary$/);
+  assert.equal(await page.$eval('#canary-n', (e) => e.previousElementSibling.textContent), 'Observations per arm');
+  assert.match(await page.$eval('#canary-srm', (e) => e.previousElementSibling.textContent), /\(users\)/);
+  // A p99 failure is visible beside the ECDF: one line per quantile check the package made.
+  const tails = exp.analysis.metrics.find((m) => m.name === 'latency').checks.filter((c) => c.check === 'quantile' && c.baseline != null);
+  assert.ok(tails.length >= 2, 'the example judges p95 and p99');
+  const shownTails = await page.$$eval('#metric-cards article[data-metric="latency"] [data-role="quantiles"] li', (li) => li.map((x) => x.textContent));
+  assert.deepEqual(shownTails.map((t) => t.split(':')[0]), tails.map((c) => c.label));
+  for (const [i, c] of tails.entries()) assert.ok(shownTails[i].endsWith(c.classification), shownTails[i]);
+  // Rate bars on a stated scale (issue 14 #6: not scaled to the larger value).
+  for (const m of exp.analysis.metrics.filter((x) => ['errorRate', 'conversion'].includes(x.name))) {
+    assert.match(await page.textContent(`#metric-cards article[data-metric="${m.name}"] .ratebars`), /Bar scale: 0 to \d/, m.name);
+  }
+  // Each card has either the sequential panel or one line saying why there is none, never both.
+  for (const m of exp.analysis.metrics) {
+    const text = await page.textContent(`#metric-cards article[data-metric="${m.name}"]`);
+    const panel = text.includes('Sequential test: evidence over time');
+    const line = /Sequential test: (?!evidence over time)/.test(text);
+    assert.ok(panel !== line, `${m.name}: panel ${panel}, one-line note ${line}`);
+  }
   // The example split is fine: no SRM warning.
   assert.equal(await page.isHidden('#srm-warning'), true);
   assert.match(await page.textContent('#canary-srm'), new RegExp(fmtP(exp.srm.pValue).replace('.', '\\.')));
@@ -204,12 +226,44 @@ test('a dropped samples file the package rejects: its error id and pointer are s
   assert.ok(shown.includes(expected.pointer), shown);
   await showView('rollout');
   assert.match(await page.textContent('#decision'), /analysis failed/);
+  // The canary view keeps nothing of the previous analysis (score, samples, reasons).
+  await showView('canary');
+  for (const id of ['#canary-score', '#canary-n', '#canary-srm']) assert.equal((await page.textContent(id)).trim(), '—', id);
+  assert.equal(await page.$$eval('#canary-reasons li', (l) => l.length), 0);
   // A file that is nothing the dashboard knows is named in the error too.
   await showView('data');
   await page.setInputFiles('#file-input', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await page.waitForFunction(() => /notes\.json: not recognised/.test(document.getElementById('data-error').textContent));
   await showView('data');
   await loadExamples();
+});
+
+test('file flow: samples alone are read at once (a broken CSV is reported, a good one says what is missing)', async () => {
+  const { page } = env;
+  await showView('data');
+  await page.click('#clear-data');
+  await page.setInputFiles('#file-input', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('group,metric,value\nbaseline,latency,12\ncanary,latency,not-a-number\n') });
+  await page.waitForFunction(() => document.getElementById('data-error').textContent.length > 0);
+  assert.match(await page.textContent('#data-error'), /line 3|not-a-number/);
+  await page.setInputFiles('#file-input', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('group,metric,value\nbaseline,latency,12\nbaseline,latency,13\ncanary,latency,14\n') });
+  await page.waitForFunction(() => /good\.csv: 1 metric \(latency\), 2 baseline · 1 canary samples\. Load a canary config or a rollout plan/.test(document.getElementById('data-notice').textContent));
+  assert.equal(await page.textContent('#data-error'), '');
+  await loadExamples();
+});
+
+test('units: the plan says ms and percentage points, error-rate effects are in pp, sizes in KiB', async () => {
+  const { page } = env;
+  await loadExamples();
+  await showView('rollout');
+  const plan = await page.textContent('#plan-table');
+  assert.match(plan, /\d ms\b/);
+  assert.match(plan, /\d pp\b/);
+  assert.doesNotMatch(plan, /0\.000\d/); // no raw fractions
+  await showView('canary');
+  const effect = await page.textContent('#metric-cards article[data-metric="errorRate"] [data-role="effect"]');
+  assert.match(effect, /^[−+]?[\d.]+ pp$/);
+  await showView('data');
+  assert.match(await page.textContent('#inputs-table'), /\d(\.\d)? (B|KiB|MiB)\b/);
 });
 
 test('dark launch: every field with its differ and noise rates and the package verdict', async () => {
@@ -356,7 +410,7 @@ test('bucketing explorer: 100,000 ids in the worker, progress shown, page stays 
   await page.check('input[name="bk-source"][value="paste"]');
   await page.fill('#bk-ids', `alice\nbob, user-42\n\n42\nünïcode-ID,carol`);
   await page.fill('#bk-coverage', '100');
-  await page.fill('#bk-weights', '1,1');
+  await page.fill('#bk-weights', '50,50');
   const before = await page.textContent('[data-role="total"]');
   await page.click('#bk-run');
   await page.waitForFunction((b) => document.querySelector('[data-role="total"]').textContent !== b, before);
@@ -436,7 +490,11 @@ test('a dropped CSV of 100,000 + 100,000 latency samples: parsed and judged in t
   assert.equal((await page.textContent('#metric-cards article[data-metric="latency"] [data-role="p-value"]')).trim(), fmtP(lat.pValue));
   assert.match(await page.textContent('#canary-n'), /100,000 baseline · 100,000 canary/);
   assert.ok(gap < 250, `main thread blocked for ${Math.round(gap)} ms while a 2.6 MB file was read and judged`);
+  // Too big to keep across a reload: the reload names it (issue 14, item 5), nothing is swapped in.
+  await page.reload();
+  await page.waitForSelector('body[data-loaded="true"]');
   await showView('data');
+  assert.match(await page.textContent('#data-notice'), /over 1 MB.*latency-100k\.csv \([\d.]+ MiB\)\. Drop it again/);
   await loadExamples();
 });
 
@@ -530,7 +588,7 @@ test('accessibility: axe-core finds no serious or critical violation in any view
   const axePath = createRequire(join(root, 'web', 'package.json')).resolve('axe-core/axe.min.js');
   await loadExamples();
   const found = [];
-  for (const view of ['rollout', 'canary', 'dark', 'bucketing', 'flags', 'data']) {
+  for (const view of ['rollout', 'canary', 'history', 'dark', 'bucketing', 'flags', 'data']) {
     await showView(view);
     if (view === 'flags') {
       await page.click('#flags-run');

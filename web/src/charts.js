@@ -2,8 +2,9 @@
 // each chart has a text alternative next to it (a table or a caption) in the view.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { fmtTime } from './format.js';
 
-/** @typedef {{t: number, percent: number, decision: string, action: string, stage: number | null, note: string}} TimelinePoint */
+/** @typedef {{t: number, percent: number, decision: string, action: string, stage: number | null, note: string, repeats: number, until: number | null}} TimelinePoint */
 /** @typedef {import('./engine.js').Look} Look */
 
 /** @param {string} name a CSS custom property */
@@ -24,6 +25,8 @@ const barPaths = need(uPlot.paths.bars, 'bars');
 
 /** @type {WeakMap<HTMLElement, uPlot>} */
 const charts = new WeakMap();
+/** @type {WeakMap<HTMLElement, string>} what each chart was drawn from */
+const keys = new WeakMap();
 
 /**
  * Draws a chart into `el`, replacing the one drawn there before.
@@ -32,11 +35,26 @@ const charts = new WeakMap();
  * @param {uPlot.AlignedData} data
  */
 function mount(el, opts, data) {
-  charts.get(el)?.destroy();
+  // The same data at the same width (a live poll that changed nothing): keep the chart, and with
+  // it the values the reader is hovering.
+  const key = `${el.clientWidth}|${JSON.stringify(data)}`;
+  const old = charts.get(el);
+  if (old && keys.get(el) === key && el.contains(old.root)) return old;
+  keys.set(el, key);
+  old?.destroy();
+  // Time axes in UTC, and the time under the cursor in the page's one time format (format.js).
+  if (opts.scales?.x?.time) {
+    opts = { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'), ...opts };
+    const [x, ...rest] = opts.series;
+    opts.series = [{ label: 'time (UTC)', value: (u, v) => (v == null ? '' : fmtTime(v * 1000)), ...x }, ...rest];
+    const [ax, ...axes] = opts.axes ?? [{}];
+    opts.axes = [{ label: 'time (UTC)', ...ax }, ...axes];
+  }
   el.textContent = '';
-  const width = Math.max(260, el.clientWidth || el.parentElement?.clientWidth || 600);
-  // Static legends: the values under the cursor are in the view's tables already.
-  const u = new uPlot({ width, legend: { live: false }, ...opts }, data, el);
+  // (a narrow screen: the chart takes the box's width, down to 240 px, never more)
+  const width = Math.max(240, el.clientWidth || el.parentElement?.clientWidth || 600);
+  // Live legends: the values under the cursor (a marker's decision and traffic) read on hover.
+  const u = new uPlot({ width, legend: { live: true }, ...opts }, data, el);
   charts.set(el, u);
   return u;
 }
@@ -64,9 +82,9 @@ export function timeline(el, history) {
       series: [
         {},
         { label: 'traffic', stroke: css('--accent'), width: 2, paths: stepped({ align: 1 }), points: { show: false }, value: (u, v) => fmtPct(v) },
-        { label: 'PASS ✓', stroke: css('--pass'), fill: css('--pass'), width: 0, paths: () => null, points: { show: true, size: 9, width: 2, fill: css('--pass') } },
-        { label: 'HOLD ‖', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 11, width: 3, fill: '#fff' } },
-        { label: 'ROLLBACK ✕', stroke: css('--fail'), fill: css('--fail'), width: 0, paths: () => null, points: { show: true, size: 14, width: 2, fill: css('--fail') } },
+        { label: 'PASS ✓', stroke: css('--pass'), fill: css('--pass'), width: 0, paths: () => null, points: { show: true, size: 9, width: 2, fill: css('--pass') }, value: (u, v) => fmtPct(v) },
+        { label: 'HOLD ‖', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 11, width: 3, fill: css('--card') }, value: (u, v) => fmtPct(v) },
+        { label: 'ROLLBACK ✕', stroke: css('--fail'), fill: css('--fail'), width: 0, paths: () => null, points: { show: true, size: 14, width: 2, fill: css('--fail') }, value: (u, v) => fmtPct(v) },
       ],
     },
     [xs, pct, mark('PASS'), mark('HOLD'), mark('ROLLBACK')],
@@ -144,5 +162,99 @@ export function bars(el, counts, expected, label) {
       ],
     },
     [xs, counts, counts.map(() => expected)],
+  );
+}
+
+/**
+ * Draws vertical dashed lines at stage boundaries and shades highlighted windows (the one that
+ * caused a rollback), under the series.
+ * @param {number[]} boundaries x values where a new stage starts
+ * @param {number[]} highlight x values of highlighted points (each shaded ± half a step)
+ * @returns {uPlot.Hooks.Arrays}
+ */
+function marks(boundaries, highlight) {
+  return {
+    drawAxes: [
+      (u) => {
+        const { ctx } = u;
+        const { top, height } = u.bbox;
+        const xs = /** @type {number[]} */ (u.data[0]);
+        const step = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / (xs.length - 1) : 1;
+        ctx.save();
+        ctx.fillStyle = css('--fail-bg');
+        for (const x of highlight) {
+          const a = u.valToPos(x - step / 2, 'x', true), b = u.valToPos(x + step / 2, 'x', true);
+          ctx.fillRect(a, top, Math.max(4, b - a), height);
+        }
+        ctx.strokeStyle = css('--muted');
+        ctx.setLineDash([4, 4]);
+        for (const x of boundaries) {
+          const px = u.valToPos(x, 'x', true);
+          ctx.beginPath();
+          ctx.moveTo(px, top);
+          ctx.lineTo(px, top + height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    ],
+  };
+}
+
+/**
+ * One metric window by window: baseline and canary values, stage boundaries and decisions marked.
+ * @param {HTMLElement} el
+ * @param {{xs: number[], baseline: (number | null)[], canary: (number | null)[], decisions: string[], boundaries: number[], highlight: number[], label: string, fmt: (v: number | null) => string}} d
+ */
+export function seriesValues(el, d) {
+  /** @param {string} k */
+  const mark = (k) => d.canary.map((v, i) => (d.decisions[i] === k ? v : null));
+  /** @param {uPlot} u @param {number | null} v */
+  const f = (u, v) => d.fmt(v);
+  return mount(
+    el,
+    {
+      height: 220,
+      scales: { x: { time: true } },
+      axes: [{}, { label: d.label, size: 64, values: (u, vs) => vs.map((v) => d.fmt(v)) }],
+      hooks: marks(d.boundaries, d.highlight),
+      series: [
+        {},
+        { label: 'baseline', stroke: css('--base'), width: 2, dash: [6, 4], points: { show: true, size: 4 }, value: f },
+        { label: 'canary', stroke: css('--canary'), width: 2, points: { show: true, size: 5 }, value: f },
+        { label: 'PASS ✓', stroke: css('--pass'), width: 0, paths: () => null, points: { show: true, size: 8, fill: css('--pass') }, value: f },
+        { label: 'HOLD ‖', stroke: css('--hold'), width: 0, paths: () => null, points: { show: true, size: 9, width: 2, fill: css('--card') }, value: f },
+        { label: 'ROLLBACK ✕', stroke: css('--fail'), width: 0, paths: () => null, points: { show: true, size: 13, fill: css('--fail') }, value: f },
+      ],
+    },
+    [d.xs, d.baseline, d.canary, mark('PASS'), mark('HOLD'), mark('ROLLBACK')],
+  );
+}
+
+/**
+ * The difference (canary − baseline) window by window with its interval as a band, and zero.
+ * @param {HTMLElement} el
+ * @param {{xs: number[], estimate: (number | null)[], lower: (number | null)[], upper: (number | null)[], boundaries: number[], highlight: number[], label: string, fmt: (v: number | null) => string}} d
+ */
+export function seriesDifference(el, d) {
+  /** @param {uPlot} u @param {number | null} v */
+  const f = (u, v) => d.fmt(v);
+  return mount(
+    el,
+    {
+      height: 200,
+      scales: { x: { time: true } },
+      axes: [{}, { label: d.label, size: 64, values: (u, vs) => vs.map((v) => d.fmt(v)) }],
+      hooks: marks(d.boundaries, d.highlight),
+      bands: [{ series: [3, 2], fill: 'rgba(217,72,15,.15)' }],
+      series: [
+        {},
+        { label: 'difference', stroke: css('--canary'), width: 2, points: { show: true, size: 5 }, value: f },
+        { label: 'interval low', stroke: css('--canary'), width: 1, dash: [3, 3], points: { show: false }, value: f },
+        { label: 'interval high', stroke: css('--canary'), width: 1, dash: [3, 3], points: { show: false }, value: f },
+        { label: 'no difference', stroke: css('--muted'), width: 1, points: { show: false }, value: f },
+      ],
+    },
+    [d.xs, d.estimate, d.lower, d.upper, d.xs.map(() => 0)],
   );
 }

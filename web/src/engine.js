@@ -71,27 +71,20 @@ export function describeError(e) {
 // Bucketing
 
 /**
- * The explorer's inputs in the package's integer units: coverage and weights out of BUCKET_SCALE.
- *
- * Stopgap, kept here so it is in one place: the package does not yet export the core's
- * `percent_to_scale` (nor a weights normaliser), so the user's percentage and relative weights are
- * converted in JS (largest-remainder rounding, so the weights sum to BUCKET_SCALE exactly). Replace
- * with the package's conversion when it has one.
+ * The explorer's inputs in the package's integer units: coverage and weights out of BUCKET_SCALE,
+ * converted by the package (the core's percent_to_scale and weights_to_scale), never here.
  * @param {number} coveragePercent 0..100
  * @param {readonly number[]} relativeWeights non-negative, not all zero
  */
 export function scaleInputs(coveragePercent, relativeWeights) {
-  const S = rg.BUCKET_SCALE;
-  if (!relativeWeights.length || relativeWeights.some((w) => !(w >= 0)) || !relativeWeights.some((w) => w > 0)) throw new InputError('weights: give one or more non-negative numbers, not all zero');
-  if (!(coveragePercent >= 0 && coveragePercent <= 100)) throw new InputError('coverage: a percentage between 0 and 100');
-  const sum = relativeWeights.reduce((a, b) => a + b, 0);
-  const raw = relativeWeights.map((w) => (w * S) / sum);
-  const weights = raw.map(Math.floor);
-  let rest = S - weights.reduce((a, b) => a + b, 0);
-  raw.map((r, i) => /** @type {[number, number]} */ ([r - Math.floor(r), i])).sort((a, b) => b[0] - a[0]).forEach(([, i]) => {
-    if (rest-- > 0) weights[i]++;
-  });
-  return { coverage: Math.round((coveragePercent * S) / 100), weights, scale: S };
+  // The core's rules: percent_to_scale (at most 3 decimals, 0..100) and weights_to_scale (largest
+  // remainder). Their errors carry the core's ids; the pointer says which input was refused.
+  try {
+    return { coverage: rg.percentToScale(coveragePercent), weights: rg.weightsToScale(relativeWeights), scale: rg.BUCKET_SCALE };
+  } catch (e) {
+    if (e instanceof rg.RollgateError) throw new InputError(e.message, e.pointer || null);
+    throw e;
+  }
 }
 
 /**

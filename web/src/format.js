@@ -38,11 +38,90 @@ export function fmtDuration(ms) {
   return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }
 
-/** @param {number | string} t epoch milliseconds or a date text */
-export const fmtTime = (t) => {
+/**
+ * The page's one time format: seconds, in UTC ("14:03:07 UTC"), with the date in front when it is
+ * not today's ("2026-12-01 14:03:07 UTC").
+ * @param {number | string} t epoch milliseconds or a date text
+ * @param {number} [nowMs] what "today" is (tests)
+ */
+export const fmtTime = (t, nowMs = Date.now()) => {
   const d = new Date(typeof t === 'number' || /^\d+$/.test(String(t)) ? +t : t);
-  return Number.isNaN(+d) ? String(t) : d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  if (Number.isNaN(+d)) return String(t);
+  const iso = d.toISOString();
+  const day = iso.slice(0, 10);
+  return `${day === new Date(nowMs).toISOString().slice(0, 10) ? '' : `${day} `}${iso.slice(11, 19)} UTC`;
 };
+
+/** Milliseconds: "12 ms", "150.5 ms", "1,204 ms". @param {number | null | undefined} x */
+export const fmtMs = (x) => (x == null || !Number.isFinite(x) ? '—' : `${x.toLocaleString('en-US', { maximumFractionDigits: Math.abs(x) < 10 ? 2 : 1 })} ms`);
+
+/**
+ * A rate (a fraction) as a percentage, with enough digits for small rates: 0.00067 → "0.067%".
+ * @param {number | null | undefined} r
+ */
+export const fmtRate = (r) => {
+  if (r == null || !Number.isFinite(r)) return '—';
+  const p = 100 * r;
+  return `${p === 0 ? '0' : Math.abs(p) < 0.1 ? +p.toPrecision(2) : +p.toFixed(2)}%`;
+};
+
+/**
+ * A difference of two rates in percentage points: −6.67e-4 → "−0.067 pp".
+ * @param {number | null | undefined} d
+ */
+export const fmtPp = (d) => {
+  if (d == null || !Number.isFinite(d)) return '—';
+  const p = 100 * d;
+  const a = Math.abs(p);
+  const t = a === 0 ? '0' : a < 0.1 ? String(+a.toPrecision(2)) : String(+a.toFixed(2));
+  return `${p < 0 ? '−' : p > 0 ? '+' : ''}${t} pp`;
+};
+
+/** Sizes: "812 B", "27.1 KiB", "27.09 MiB". @param {number} bytes */
+export function fmtBytes(bytes) {
+  if (!Number.isFinite(bytes)) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** A count: "1,204". @param {number | null | undefined} n */
+export const fmtCount = (n) => (n == null || !Number.isFinite(n) ? '—' : n.toLocaleString('en-US'));
+
+/**
+ * The unit a metric is measured in, for display: rates are fractions (shown in %, differences in
+ * percentage points), latencies and durations milliseconds (the edge measures them so; a
+ * config's description may say "in ms"), anything else has none.
+ * @param {{name: string, kind?: string, description?: string}} m
+ * @returns {'rate' | 'ms' | ''}
+ */
+export function unitOf(m) {
+  if (m.kind === 'rate') return 'rate';
+  if (/latency|duration|time|_ms$/i.test(m.name) || /\bms\b|millisecond/i.test(m.description ?? '')) return 'ms';
+  return '';
+}
+
+/**
+ * A value of a metric in its unit (rate → %, ms → ms).
+ * @param {number | null | undefined} x
+ * @param {'rate' | 'ms' | ''} unit
+ */
+export const fmtValue = (x, unit) => (unit === 'rate' ? fmtRate(x) : unit === 'ms' ? fmtMs(x) : fmt(x, 4));
+
+/**
+ * A difference of a metric in its unit (rate → pp, ms → ms, signed).
+ * @param {number | null | undefined} x
+ * @param {'rate' | 'ms' | ''} unit
+ */
+export function fmtDiff(x, unit) {
+  if (unit === 'rate') return fmtPp(x);
+  if (x == null || !Number.isFinite(x)) return '—';
+  const sign = x > 0 ? '+' : x < 0 ? '−' : '';
+  return `${sign}${unit === 'ms' ? fmtMs(Math.abs(x)) : fmt(Math.abs(x), 4)}`;
+}
+
+/** The words of a rollout status of the package ("rolledBack" → "rolled back"). @param {string | null | undefined} s */
+export const statusWords = (s) => ({ running: 'running', paused: 'paused', rolledBack: 'rolled back', completed: 'completed', idle: 'no rollout' })[s ?? ''] ?? (s || '—');
 
 /**
  * CSS class of a decision (the badge also shows the word and a symbol).
@@ -69,11 +148,12 @@ export function outcomeClass(m) {
 
 /**
  * The words after an outcome: worse or better, or not judged.
- * @param {{classification: string}} m
+ * @param {{classification: string, baselineCount?: number | null, canaryCount?: number | null}} m
  * @param {string} cls outcomeClass(m)
  */
 export function outcomeNote(m, cls) {
   if (m.classification === 'High' || m.classification === 'Low') return cls === 'fail' ? ' — worse' : ' — better';
-  if (m.classification === 'NoData') return ' — not judged';
+  // NoData with samples in both arms is the judge finding them too few for its test: inconclusive.
+  if (m.classification === 'NoData') return (m.baselineCount ?? 0) > 0 && (m.canaryCount ?? 0) > 0 ? ' — inconclusive, too few samples' : ' — not judged, no data';
   return '';
 }

@@ -66,6 +66,15 @@ export const methods = {
     return detectKind(text, name);
   },
 
+  /**
+   * Parses samples without judging them (no config yet): their errors show at once.
+   * @param {{text: string, name: string}} args
+   */
+  async checkSamples({ text, name }) {
+    const data = parseSamples(text, name);
+    return { baseline: count(data.baseline), canary: count(data.canary), metrics: Object.keys(data.baseline) };
+  },
+
   async init() {
     await engine.ready();
     return engine.about();
@@ -252,7 +261,8 @@ function metricView(name, b, c, alpha) {
 }
 
 /** The percentiles 1..99 a sketch's distribution is drawn from. */
-const PS = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+// (and the far tail, 99.5% and 99.9%, so a p99 failure shows at the curves' ends)
+const PS = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999];
 const P50 = 49, P90 = 89;
 /** @type {Summary} */
 const NO_SUMMARY = { n: NaN, mean: NaN, median: NaN, p90: NaN };

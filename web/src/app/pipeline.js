@@ -108,7 +108,7 @@ export async function useDefaultPlan(risk) {
 /** Forgets every input and result. */
 export async function clearInputs() {
   state.inputs = {};
-  state.analysis = state.next = state.mismatch = state.status = null;
+  state.analysis = state.next = state.mismatch = state.status = state.mismatchByArm = null;
   save();
   await recompute(new Set());
 }
@@ -117,8 +117,9 @@ export async function clearInputs() {
  * A new live status snapshot (polled): it replaces the plan, state, samples and mismatch files.
  * @param {string} text
  */
-export async function setStatus(text) {
+export async function setStatus(text, nowMs = Date.now()) {
   state.status = readStatus(JSON.parse(text));
+  state.status.nowMs = nowMs; // when it was read (the coordinator's status carries no clock)
   await recompute(new Set(['status']));
 }
 
@@ -171,6 +172,7 @@ async function recomputeNow(kinds, fileErrors) {
   if (kinds.has('mismatch') || kinds.has('status')) await step(loadMismatch);
   state.error = errors[0] ?? null;
   $('data-error').textContent = [...fileErrors, ...errors].join(' · ');
+  $('data-notice').textContent = state.notice ?? '';
   emit('changed', undefined);
   document.body.dataset.ready = 'true';
   document.body.dataset.recomputed = String(++recomputes);
@@ -178,6 +180,10 @@ async function recomputeNow(kinds, fileErrors) {
 
 async function analyse() {
   state.analysis = null; // never show a stale verdict if this one fails
+  state.notice = null;
+  // A finished rollout's current window is empty (a rollback serves 0%): judging it again says
+  // nothing. The evidence is the window the coordinator decided on (views/evidence.js).
+  if (state.status?.finished) return;
   const samples = state.inputs.samples;
   const config = state.inputs.canaryConfig ? state.inputs.canaryConfig.text : null;
   const { plan, rstate } = planAndState();
@@ -187,6 +193,10 @@ async function analyse() {
     state.analysis = await rpc('analyse', { ...args, samples: state.status.judgeInput }, 'Analysing the live window');
   } else if (samples && (config || plan)) {
     state.analysis = await rpc('analyse', { ...args, samplesText: samples.text, samplesName: samples.name }, 'Analysing canary samples');
+  } else if (samples) {
+    // Samples alone: read them now, so a broken file is reported at once, and say what is missing.
+    const n = await rpc('checkSamples', { text: samples.text, name: samples.name });
+    state.notice = `${samples.name}: ${n.metrics.length} metric${n.metrics.length === 1 ? '' : 's'} (${n.metrics.join(', ')}), ${n.baseline.toLocaleString('en-US')} baseline · ${n.canary.toLocaleString('en-US')} canary samples. Load a canary config or a rollout plan to judge them.`;
   }
 }
 
@@ -223,6 +233,14 @@ async function decideNext() {
 
 async function loadMismatch() {
   state.mismatch = null;
+  state.mismatchByArm = null;
   const rep = state.status?.mismatch ?? json('mismatch') ?? null; // a report, or the edge's list of reports
   state.mismatch = rep ? await rpc('mismatch', { report: rep }) : null;
+  const arms = Object.entries(state.status?.mismatchByArm ?? {});
+  if (arms.length > 1) {
+    /** @type {Record<string, import('./state.js').MismatchView>} */
+    const by = {};
+    for (const [arm, r] of arms) by[arm] = await rpc('mismatch', { report: r });
+    state.mismatchByArm = by;
+  }
 }

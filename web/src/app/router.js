@@ -1,7 +1,7 @@
 // Tabs and views: the ARIA tab pattern (arrow keys, Home, End), the current view in the URL hash,
 // and one render function per view, called when the view is shown and whenever the data changes.
 
-/** @typedef {'rollout' | 'canary' | 'dark' | 'bucketing' | 'flags' | 'data'} View */
+/** @typedef {'rollout' | 'canary' | 'history' | 'dark' | 'bucketing' | 'flags' | 'data'} View */
 
 const tabs = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[role="tab"]')]);
 /** @type {Record<string, HTMLElement>} */
@@ -14,6 +14,10 @@ for (const t of tabs) {
 const renderers = {};
 /** @type {View} */
 let current = 'rollout';
+let param = '';
+
+/** What follows the view in the URL hash ("report=…" of "#history/report=…"), or ''. */
+export const viewParam = () => param;
 
 /** @param {string} view @returns {view is View} */
 const isView = (view) => view in panels;
@@ -38,7 +42,10 @@ export function renderCurrent() {
  * @param {boolean} [focus] move the focus to its tab
  */
 export function show(view, focus = false) {
-  current = isView(view) ? view : 'rollout';
+  // "view/param" (a share link: "history/report=…"): the view, and the rest for it to read.
+  const [name, ...rest] = view.split('/');
+  param = rest.join('/');
+  current = isView(name) ? name : 'rollout';
   for (const t of tabs) {
     const on = t.dataset.view === current;
     t.setAttribute('aria-selected', String(on));
@@ -47,7 +54,8 @@ export function show(view, focus = false) {
     if (panel) panel.hidden = !on;
     if (on && focus) t.focus();
   }
-  if (location.hash !== `#${current}`) history.replaceState(null, '', `#${current}`);
+  const hash = `#${current}${param ? `/${param}` : ''}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
   renderCurrent();
 }
 

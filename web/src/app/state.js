@@ -7,7 +7,7 @@ import { readStatus } from '../status.js';
 /** @typedef {{name: string, text: string, source: 'file' | 'example' | 'package'}} Input */
 /** @typedef {ReturnType<typeof readStatus>} Status */
 /** @typedef {Awaited<ReturnType<typeof import('../worker.js').methods.analyse>>} AnalysisView */
-/** @typedef {import('rollgate').RolloutAction | {action: '', reasons: string[], percent?: undefined}} Next */
+/** @typedef {import('rollgate').RolloutAction | {action: '', reasons: string[], percent?: undefined, servingPercent?: undefined}} Next */
 /** @typedef {Awaited<ReturnType<typeof import('../worker.js').methods.mismatch>>} MismatchView */
 
 /**
@@ -17,6 +17,7 @@ import { readStatus } from '../status.js';
  * @property {boolean} [polling]   resume polling on load
  * @property {{config: string, context: string}} [playground]
  * @property {Record<string, string>} [bucket]  the bucketing explorer's fields
+ * @property {{name: string, bytes: number}[]} [notKept]  inputs too big to keep across reloads
  */
 
 const STORE = 'rollgate.dashboard.v1';
@@ -34,8 +35,12 @@ export const state = {
   status: null,
   /** @type {MismatchView | null} */
   mismatch: null,
+  /** @type {Record<string, MismatchView> | null} a live status' reports judged per arm */
+  mismatchByArm: null,
   /** @type {string | null} the first error of the last recomputation */
   error: null,
+  /** @type {string | null} what the inputs lack (samples without a config), shown on the Data view */
+  notice: null,
 };
 
 try {
@@ -59,6 +64,8 @@ export const KEEP_MAX = 1_000_000;
 
 export function save() {
   const inputs = Object.fromEntries(Object.entries(state.inputs).filter(([, v]) => v.text.length <= KEEP_MAX));
+  // What was too big to keep is named, so a reload says so instead of showing other data.
+  state.ui.notKept = Object.values(state.inputs).filter((v) => v.text.length > KEEP_MAX).map((v) => ({ name: v.name, bytes: v.text.length }));
   try {
     localStorage.setItem(STORE, JSON.stringify({ inputs, ui: state.ui }));
   } catch {

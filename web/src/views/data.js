@@ -3,6 +3,7 @@
 import { $, input, select, button, el, clear, one } from '../app/dom.js';
 import { rpc } from '../app/rpc.js';
 import { state, save, KEEP_MAX } from '../app/state.js';
+import { fmtBytes } from '../format.js';
 import { loadFiles, loadExamples, useDefaultPlan, clearInputs } from '../app/pipeline.js';
 import { attach, startPolling, stopPolling, token, setToken } from '../app/live.js';
 
@@ -24,11 +25,12 @@ const KIND_LABEL = {
 export function renderInputs() {
   const tb = clear(one('#inputs-table tbody'));
   for (const [kind, v] of Object.entries(state.inputs))
-    tb.append(el('tr', {}, el('td', {}, KIND_LABEL[kind] ?? kind), el('td', {}, `${v.name} (${v.source})${v.text.length > KEEP_MAX ? ' — too big to keep across reloads' : ''}`), el('td', { class: 'num' }, `${(v.text.length / 1024).toFixed(1)} KiB`)));
+    tb.append(el('tr', {}, el('td', {}, KIND_LABEL[kind] ?? kind), el('td', {}, `${v.name} (${v.source})${v.text.length > KEEP_MAX ? ' — too big to keep across reloads' : ''}`), el('td', { class: 'num' }, fmtBytes(v.text.length))));
   const src = $('sources');
   const names = Object.values(state.inputs).map((v) => v.name);
   src.textContent = names.length ? `data: ${names.join(' · ')}` : 'no data loaded';
-  if (state.status) src.textContent = `live: ${state.ui.pollUrl ?? 'status snapshot'} (replaces the plan, state, samples and mismatch files) · ${src.textContent}`;
+  // Live, the status replaces the files: naming them too would say they are in use.
+  if (state.status) src.textContent = `live: ${state.ui.pollUrl ?? 'status snapshot'} (replaces the plan, state, samples and mismatch files)`;
 }
 
 // Files
