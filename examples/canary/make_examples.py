@@ -25,8 +25,10 @@ def arm(latency_scale, errors, requests, conversions, sessions, cpu_mean):
     }}
 
 
-for name, data in (("baseline", arm(1.0, 4, 20000, 610, 20000, 41.0)),
-                   ("canary", arm(1.01, 6, 20000, 598, 20000, 42.0))):
+# Enough requests and sessions for the judge's power rule (docs/canary.md, "Power"): a PASS needs
+# the window to detect the allowed change (0.05 points of errors, 5% of conversion) with 80% power.
+for name, data in (("baseline", arm(1.0, 12, 60000, 6100, 200000, 41.0)),
+                   ("canary", arm(1.01, 14, 60000, 6060, 200000, 42.0))):
     with open(os.path.join(here, name + ".json"), "w") as f:
         json.dump(data, f, separators=(",", ":"))
         f.write("\n")

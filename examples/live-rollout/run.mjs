@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repo, missingPieces, ensureWorkerBuilt, freePort, startEdge } from './lib/edge.mjs';
+import { repo, loadPackage, ensureWorkerBuilt, freePort, startEdge } from './lib/edge.mjs';
 import { startOrigin } from './lib/origins.mjs';
-import { startTraffic } from './lib/traffic.mjs';
+import { startTraffic, warmUp } from './lib/traffic.mjs';
 import { demoPlan, human } from './lib/plan.mjs';
 import { startDashboard, dashboardAvailable } from './lib/dashboard.mjs';
 import { adminClient, watchRollout, settledStatus } from './lib/watch.mjs';
@@ -26,21 +26,25 @@ const SCENARIOS = {
   'error-spike': 'the canary starts failing part of its requests (503) once it serves more traffic',
   latency: 'the canary becomes slow (its responses take extra milliseconds) once it serves more traffic',
   mismatch: 'the canary changes a response field (prices become strings), which breaks checkouts',
+  conversion: "the canary answers 200 at normal speed, but a share of its checkouts silently fail (no order, no purchase event)",
+  flag: 'a guarded flag rollout: simulated browsers on the package\'s FlagSource and createTracker; a new checkout ramped by the coordinator, silently losing orders, rolled back on conversion (flag.mjs)',
 };
 
 const HELP = `rollgate live rollout demo: a progressive rollout on this machine (no account, no cloud)
 
 usage: npm start [-- options]     or     node examples/live-rollout/run.mjs [options]
 
-  --scenario NAME     healthy | error-spike | latency | mismatch          (default: error-spike)
+  --scenario NAME     healthy | error-spike | latency | mismatch | conversion | flag   (default: error-spike)
 ${Object.entries(SCENARIOS).map(([k, v]) => `                        ${k.padEnd(12)} ${v}`).join('\n')}
   --speed X           time compression on top of the demo's (stage windows and evaluation
                       interval divided by X; default 1: about a minute in all)
   --duration S        hard limit of the run in seconds (default 180); traffic stops by then
-  --regress-at P      the canary regresses once the rollout reaches P% (default 50), a
-                      moment into that stage
+  --regress-at P      the canary regresses once the rollout reaches P% (default 50; conversion:
+                      10, the first stage that gates conversion), a moment into that stage
   --error-rate R      error-spike: share of canary requests that fail (default 0.2)
   --extra-latency MS  latency: milliseconds the canary adds (default 150)
+  --lost-rate R       conversion, flag: share of the canary's (flag: the new checkout's) checkouts
+                      that silently fail (default 0.8)
   --rate R            requests per second at most, all users together (default 300)
   --concurrency N     simulated users in flight at once (default 12)
   --no-dashboard      do not serve the browser dashboard
@@ -62,9 +66,10 @@ try {
       scenario: { type: 'string', default: 'error-spike' },
       speed: { type: 'string', default: '1' },
       duration: { type: 'string', default: '180' },
-      'regress-at': { type: 'string', default: '50' },
+      'regress-at': { type: 'string' },
       'error-rate': { type: 'string', default: '0.2' },
       'extra-latency': { type: 'string', default: '150' },
+      'lost-rate': { type: 'string', default: '0.8' },
       concurrency: { type: 'string', default: '12' },
       rate: { type: 'string', default: '300' },
       'no-dashboard': { type: 'boolean', default: false },
@@ -90,12 +95,20 @@ const scenario = args.scenario;
 if (!SCENARIOS[scenario]) fail(`unknown scenario ${JSON.stringify(scenario)}: one of ${Object.keys(SCENARIOS).join(', ')}`);
 const speed = num('speed', 0.1, 100);
 const durationS = num('duration', 5, 3600);
+if (args['regress-at'] === undefined) args['regress-at'] = scenario === 'conversion' ? '10' : '50';
 const regressAt = num('regress-at', 1, 100);
+const lostRate = num('lost-rate', 0.01, 1);
 const errorRate = num('error-rate', 0.001, 1);
 const extraLatency = num('extra-latency', 1, 5000);
 const concurrency = Math.round(num('concurrency', 1, 256));
 const rate = num('rate', 10, 100000);
 const dashboardPort = Math.round(num('dashboard-port', 0, 65535));
+if (scenario === 'flag') {
+  // Its own module: a flag rollout has no canary origin, and its users are browsers with a FlagSource.
+  const { runFlagScenario } = await import('./flag.mjs');
+  await runFlagScenario({ speed, durationS, json: args.json, regressAt, failRate: lostRate, dashboard: !args['no-dashboard'], dashboardPort });
+  process.exit(0);
+}
 
 const { say, clock, bold, dim, yellow, fmt, pct, T0 } = report;
 
@@ -109,6 +122,7 @@ const REGRESSIONS = {
   'error-spike': { kind: 'error-spike', errorRate, what: `${pct(errorRate)} of the canary's requests now fail (503)` },
   latency: { kind: 'latency', extraLatencyMs: extraLatency, what: `the canary now adds ~${extraLatency} ms to every response` },
   mismatch: { kind: 'mismatch', what: 'the canary now sends prices as strings ("12.50"); its checkout breaks on them' },
+  conversion: { kind: 'lost-checkout', lostRate, what: `${pct(lostRate)} of the canary's checkouts now silently fail (200 at normal speed, no order placed, no purchase event)` },
 };
 
 // --- everything we start, and how to stop it ---------------------------------------------------
@@ -170,6 +184,8 @@ async function startServices() {
     ROLLGATE_OVERRIDE_SECRET: randomBytes(24).toString('base64url'),
     ROLLGATE_ADMIN_TOKEN: token,
     ROLLGATE_CORS_ORIGIN: corsOrigin,
+    ROLLGATE_SERVER_TIMING: 'cpu', // the origins' Server-Timing cpu, recorded per arm (the plan gates on it)
+    ROLLGATE_EVENTS: 'purchase', // the shoppers' purchase events (POST /__rollgate/events): the conversion gate's source
   };
   // The run ends by itself within --duration and a few seconds' tail: the launcher's hard
   // timeout only catches a demo that hangs.
@@ -180,18 +196,17 @@ async function startServices() {
 }
 
 async function main() {
-  const missing = missingPieces();
-  if (missing) {
-    console.error(`live-rollout: ${missing}`);
-    process.exit(1);
-  }
-  const rg = await import('rollgate');
-  await rg.init();
+  const rg = await loadPackage();
   const { plan, stages, changes } = demoPlan(rg, { speed });
   ensureWorkerBuilt();
   report.printPlan({ scenario, description: SCENARIOS[scenario], speed, stages, changes });
 
   const { canary, shadow, edge, token } = await startServices();
+  if (interrupted) return;
+
+  // Warm the origins and the edge (all of it served by stable: no rollout yet), so that the
+  // canary's first requests are not the run's coldest.
+  await warmUp([edge.url, canary.url]);
   if (interrupted) return;
 
   // Start the rollout: the canary and the dark launch, the plan, the evaluation interval.

@@ -126,6 +126,15 @@ test('healthy: the coordinator advances 1% → 10% → 50% → 100% and complete
     assert.ok(d.reasons.length > 0, 'every decision has reasons');
   }
   assert.equal(s.regression, null);
+  // The plan's cpu gate (the origins' Server-Timing, collected by the edge) was judged and passed
+  // in every window that advanced the rollout; no header was malformed.
+  const st = s.serverTiming;
+  assert.ok(st.cpu.stable?.count > 100 && st.cpu.canary?.count > 100, JSON.stringify(st.cpu));
+  assert.equal(st.counts.malformed, 0);
+  // (the series keeps the last 150 windows: the first advance may have left it in a long run)
+  const deciding = st.decidingWindows.map((w) => `${w.action}:${w.percent}:${w.cpu}`);
+  assert.equal(deciding.at(-1), 'complete:100:Pass', JSON.stringify(deciding));
+  assert.ok(deciding.length >= 2 && deciding.every((d) => d.endsWith(':Pass')), JSON.stringify(deciding));
   assert.equal(s.traffic.canary.errors + s.traffic.stable.errors, 0, 'no 5xx in a healthy run');
   assert.ok(s.traffic.canary.requests > 100 && s.traffic.stable.requests > 100, 'both arms served traffic');
   // The coordinator's merged counts agree with what the users saw (every request counted once).

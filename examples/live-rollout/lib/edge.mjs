@@ -22,6 +22,21 @@ export function missingPieces() {
   return null;
 }
 
+/**
+ * What every scenario does first: stop with a sentence saying what to do when a piece is missing,
+ * else load and initialise the package. Returns the package.
+ */
+export async function loadPackage() {
+  const missing = missingPieces();
+  if (missing) {
+    console.error(`live-rollout: ${missing}`);
+    process.exit(1);
+  }
+  const rg = await import('rollgate');
+  await rg.init();
+  return rg;
+}
+
 /** Bundles the worker when its bundle is missing or older than the package or the worker source. */
 export function ensureWorkerBuilt() {
   const bundle = join(edgeDir, 'dist/worker.mjs');

@@ -6,7 +6,8 @@
 //   shadow  v1.6.0-dev  stable plus a rewritten /api/search (an inverted index instead of a scan),
 //                   dark-launched: the edge sends it copies of GET requests and diffs its answers.
 // Every answer carries fields that differ on each response (requestId, servedAt): the noise the
-// edge's mismatch report must learn to ignore. SPDX-License-Identifier: MIT
+// edge's mismatch report must learn to ignore; and a `Server-Timing: cpu;dur=...` header, the
+// origin metric the demo plan gates on. SPDX-License-Identifier: MIT
 import { createServer } from 'node:http';
 
 const CATALOG = Array.from({ length: 40 }, (_, i) => {
@@ -58,7 +59,7 @@ export async function startOrigin(kind) {
   const o = {
     kind,
     version,
-    regression: null, // { kind: 'error-spike'|'latency'|'mismatch', errorRate, extraLatencyMs, since }
+    regression: null, // { kind: 'error-spike'|'latency'|'mismatch'|'lost-checkout', errorRate, extraLatencyMs, lostRate, since }
     stats: { requests: 0, shadowRequests: 0, errors: 0, afterRegression: { requests: 0, bad: 0, users: new Set() } },
   };
   let seq = 0;
@@ -78,6 +79,9 @@ export async function startOrigin(kind) {
       const afterReg = reg && !copy;
       let bad = false;
       let delay = 2 + Math.random() * 6; // a little service time, as a real backend has
+      // The CPU time the handler reports in Server-Timing (what the edge gates `cpu` on): 1-2 ms,
+      // as a real backend measures and reports its own (the demo's regressions leave it alone).
+      const cpuMs = 1 + Math.random();
       if (reg && reg.kind === 'latency') {
         delay += reg.extraLatencyMs * (0.75 + Math.random() * 0.5);
         bad = true;
@@ -91,7 +95,7 @@ export async function startOrigin(kind) {
           if (user && o.stats.afterRegression.users.size < 1e6) o.stats.afterRegression.users.add(String(user));
         }
         setTimeout(() => {
-          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-app-version': version, 'cache-control': 'no-store' });
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-app-version': version, 'cache-control': 'no-store', 'server-timing': `cpu;dur=${cpuMs.toFixed(3)}` });
           res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ requestId: `${kind}-${++seq}-${Math.random().toString(36).slice(2, 10)}`, servedAt: new Date().toISOString(), ...body }));
         }, delay);
       };
@@ -123,6 +127,12 @@ export async function startOrigin(kind) {
           return send(400, { error: 'body is not JSON' });
         }
         const lines = Array.isArray(order.items) ? order.items.slice(0, 20) : [];
+        if (reg && reg.kind === 'lost-checkout' && Math.random() < reg.lostRate) {
+          // v1.5.0's new payment client drops the order on the floor: 200 at normal speed, but
+          // no order is placed, so the page confirms nothing and no purchase event follows.
+          bad = true;
+          return send(200, { status: 'received', lines: lines.length });
+        }
         try {
           // Like real code, it trusts the price the client echoes back to be a number: with the
           // canary's string prices this throws (a TypeError), and the canary answers 500.

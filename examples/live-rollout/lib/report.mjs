@@ -134,6 +134,22 @@ export function summarise({ scenario, speed, status, traffic, canary, shadow, se
       failOpen: status?.counters?.failOpen ?? null,
     },
     mismatchVerdicts: status?.mismatchVerdicts?.total ?? null,
+    // The origins' Server-Timing cpu the edge collected, and how the core judged it in each
+    // window that moved the rollout (advance, complete or rollback).
+    serverTiming: {
+      counts: status?.counters?.serverTiming ?? null,
+      cpu: { stable: total.stable?.timing?.cpu ?? null, canary: total.canary?.timing?.cpu ?? null },
+      decidingWindows: (status?.series || []).filter((w) => w.action && w.action !== 'hold').map((w) => ({ action: w.action, percent: w.percent, cpu: (w.metrics || []).find((m) => m.name === 'cpu')?.classification ?? null })),
+    },
+    // Conversion from the shoppers' purchase events (docs/edge.md "Events"): what the shoppers
+    // sent, what the edge counted, and in each window that moved the rollout the share of
+    // exposed units that bought, per arm, and the core's verdict on it.
+    conversion: conversionSummary(status, traffic),
+    // How the core judged each metric in the window that rolled back (null: no rollback).
+    requestMetricsAtRollback: (() => {
+      const w = (status?.series || []).find((x) => x.action === 'rollback');
+      return w ? Object.fromEntries((w.metrics || []).map((m) => [m.name, m.classification])) : null;
+    })(),
     darkLaunch: {
       shadowRequests: shadow.stats.shadowRequests,
       compared: (total.stable?.shadow?.compared ?? 0) + (total.canary?.shadow?.compared ?? 0),
@@ -144,7 +160,26 @@ export function summarise({ scenario, speed, status, traffic, canary, shadow, se
   };
 }
 
-/** The closing lines: outcome, timing, exposure, traffic, dark launch. */
+/**
+ * The windows the coordinator decided on (advance, rollback, ...), each with the judged conversion
+ * (classification, effect, interval) and each arm's share of exposed units with a purchase event.
+ */
+export function conversionWindows(status) {
+  const share = (a) => {
+    const p = a?.events?.purchase;
+    return p ? { exposed: p.exposed, converted: p.converted, rate: p.exposed ? p.converted / p.exposed : null } : null;
+  };
+  return (status?.series || []).filter((w) => w.action && w.action !== 'hold').map((w) => {
+    const m = (w.metrics || []).find((x) => x.name === 'conversion');
+    return { at: w.at, action: w.action, percent: w.percent, classification: m?.classification ?? null, estimate: m?.estimate ?? null, interval: m?.interval ?? null, stable: share(w.stable), canary: share(w.canary) };
+  });
+}
+
+function conversionSummary(status, traffic) {
+  return { events: traffic.stats.events, counters: status?.counters?.events ?? null, decidingWindows: conversionWindows(status) };
+}
+
+/** The closing lines: outcome, timing, exposure, traffic, conversion, dark launch. */
 export function printSummary(s, { durationS, stateTtlMs }) {
   const sec = (ms) => (ms == null ? '–' : `${(ms / 1000).toFixed(1)} s`);
   say('');
@@ -169,6 +204,13 @@ export function printSummary(s, { durationS, stateTtlMs }) {
   }
   const t = s.traffic;
   say(`  traffic             ${fmt(t.requests)} requests from ${fmt(t.users)} users in ${t.seconds.toFixed(1)} s: stable ${fmt(t.stable.requests)} (${fmt(t.stable.errors)} 5xx), canary ${fmt(t.canary.requests)} (${fmt(t.canary.errors)} 5xx)`);
+  const c = s.conversion;
+  say(`  purchase events     ${fmt(c.events.sent)} sent by the shoppers, ${fmt(c.counters?.recorded ?? 0)} recorded by the edge (${fmt(c.events.refused)} refused)`);
+  for (const w of c.decidingWindows.filter((x) => x.classification)) {
+    const arm = (a) => (a ? `${pct(a.rate)} of ${fmt(a.exposed)} units` : '–');
+    const line = `${w.action} at ${w.percent}% (${clock(w.at).trim()}): conversion stable ${arm(w.stable)}, canary ${arm(w.canary)} → ${w.classification}`;
+    say(`  conversion          ${w.action === 'rollback' && w.classification === 'Low' ? red(line) : line}`);
+  }
   const d = s.darkLaunch;
   const fields = (v) => (v.real.length ? red(`beyond noise: ${v.real.join(', ')}`) : green('nothing beyond noise')) + dim(v.noise.length ? ` (noise learned: ${v.noise.slice(0, 4).join(', ')}${v.noise.length > 4 ? ', …' : ''})` : '');
   say(`  dark launch         ${fmt(d.compared)} shadow comparisons; vs stable answers: ${fields(d.stable)}`);

@@ -3,9 +3,15 @@
 // and keeps the signed unit cookie the edge gives them (as a browser would), so they stay in
 // their arm; new users keep arriving, which is what the coordinator's sample-ratio check counts.
 // A session is: the product list, one to three product pages, sometimes a search, and sometimes a
-// checkout that sends back the prices the product pages showed. SPDX-License-Identifier: MIT
+// checkout that sends back the prices the product pages showed. A confirmed order (the answer has an
+// orderId) is followed by a `purchase` event (its value the order's total) posted to the edge's
+// events endpoint as the page helper's track() sends it (wasm/js/track.js: {"events": [{name,
+// value}]}, text/plain, same origin, the unit cookie). SPDX-License-Identifier: MIT
 import http from 'node:http';
 import { PRODUCT_IDS, SEARCH_TERMS } from './origins.mjs';
+
+/** The edge's events endpoint (the package's EVENTS_PATH, where track() posts). */
+const EVENTS_PATH = '/__rollgate/events';
 
 /**
  * @param {{port: number, concurrency?: number, rate?: number (requests per second, all users), maxRequests?: number, maxMs?: number,
@@ -18,7 +24,7 @@ export function startTraffic(opts) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const users = []; // {id, cookie, busy}
   const newArm = () => ({ requests: 0, errors: 0, recent: [] });
-  const stats = { requests: 0, failed: 0, users: 0, arms: { stable: newArm(), canary: newArm() }, startedAt: Date.now(), stoppedAt: null };
+  const stats = { requests: 0, failed: 0, users: 0, arms: { stable: newArm(), canary: newArm() }, events: { sent: 0, accepted: 0, refused: 0 }, startedAt: Date.now(), stoppedAt: null };
   let stopping = false;
   const t0 = Date.now();
   const rnd = (n) => Math.floor(Math.random() * n);
@@ -77,6 +83,30 @@ export function startTraffic(opts) {
     });
   }
 
+  /** A purchase event, as track('purchase', total) then flush() sends it from the page. */
+  function purchase(user, total) {
+    if (!user.cookie) return Promise.resolve();
+    stats.events.sent++;
+    const payload = Buffer.from(JSON.stringify({ events: [{ name: 'purchase', value: total }] }));
+    const headers = { 'content-type': 'text/plain;charset=UTF-8', 'content-length': payload.length, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin', cookie: `${cookieName}=${user.cookie}` };
+    return new Promise((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: EVENTS_PATH, headers, agent, timeout: 15000 }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 202) stats.events.accepted++;
+          else stats.events.refused++;
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        stats.events.refused++;
+        resolve();
+      });
+      req.end(payload);
+    });
+  }
+
   const budgetLeft = () => !stopping && stats.requests < maxRequests && Date.now() - t0 < maxMs;
 
   async function session(user) {
@@ -88,7 +118,10 @@ export function startTraffic(opts) {
       if (r.status === 200 && r.json) cart.push({ id: r.json.id, price: r.json.price, qty: 1 + rnd(2) });
     }
     if (Math.random() < 0.5 && budgetLeft()) await request(user, 'GET', `/api/search?q=${encodeURIComponent(SEARCH_TERMS[rnd(SEARCH_TERMS.length)])}`);
-    if (cart.length && Math.random() < 0.4 && budgetLeft()) await request(user, 'POST', '/api/checkout', { items: cart });
+    if (cart.length && Math.random() < 0.4 && budgetLeft()) {
+      const r = await request(user, 'POST', '/api/checkout', { items: cart });
+      if (r.status === 200 && r.json && r.json.orderId) await purchase(user, r.json.total);
+    }
   }
 
   function pickUser() {
@@ -133,4 +166,29 @@ export function startTraffic(opts) {
       return done;
     },
   };
+}
+
+/**
+ * Warms every origin and the edge before the rollout starts: `requests` product-page GETs to each
+ * base URL, `concurrency` at a time, results discarded. Without it the first canary requests of
+ * stage 0 (a handful at 1%) are the slowest of the run: a cold origin, a cold JIT in workerd. On a
+ * loaded machine that once made a healthy canary's p90 look 30% worse than stable's warmed-up one,
+ * and the latency gate rolled it back at 1%.
+ */
+export async function warmUp(baseUrls, { requests = 150, concurrency = 6 } = {}) {
+  for (const base of baseUrls) {
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const path = i % 3 ? `/api/products/${PRODUCT_IDS[i % PRODUCT_IDS.length]}` : '/api/products';
+        try {
+          const r = await fetch(new URL(path, base), { headers: { 'x-demo-user': `warm-up-${i}` } });
+          await r.arrayBuffer();
+        } catch {
+          // a warm-up request that fails changes nothing: the rollout has not started
+        }
+      }
+    }));
+  }
 }
