@@ -2,7 +2,9 @@
 # `npm run bench`: every benchmark, each beside the peer a user would pick instead, in one run.
 #   native  Google Benchmark (build/native/tests/bench/native/rollgate_bench)
 #   scipy   tests/bench/*.py time scipy on the same data the native benchmark uses
-#   wasm    tests/bench/node/*.mjs (the package against GrowthBook, Unleash, flagd, xxhash-wasm)
+#   wasm    tests/bench/node/goals.mjs: each node benchmark in its own process (the package against
+#           flagd-core, GrowthBook, Unleash, LaunchDarkly, Flipt, xxhash-wasm), then the table of
+#           issue 15's goals, each beside its peer with the ratio
 #   edge    tests/bench/edge/*.mjs (workerd with the rollgate worker against a passthrough worker)
 # Pass a regex to run only matching native benchmarks: npm run bench -- BM_Bucket
 set -euo pipefail
@@ -24,7 +26,10 @@ for script in tests/bench/*.py; do
   fi
 done
 
-for script in tests/bench/node/*.mjs tests/bench/edge/*.mjs; do
+say "node tests/bench/node/goals.mjs"
+node tests/bench/node/goals.mjs
+
+for script in tests/bench/edge/*.mjs; do
   [ -e "$script" ] || continue
   say "node $script"
   node "$script"

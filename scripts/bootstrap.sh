@@ -15,6 +15,10 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${ROLLGATE_JOBS:-2}
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Runs a build, hiding its per-file progress lines. The filter must not hide a failure: under
+# pipefail a failing build fails the pipeline (and set -e stops here); only grep's "no lines left"
+# is forgiven.
+quiet_build() { "$@" 2>&1 | { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true; }; }
 
 # --- 1. Debian packages -------------------------------------------------------------------------
 apt_packages=(
@@ -65,13 +69,14 @@ fi
 client_packages=(web edge/cloudflare)
 
 # --- 3. native build -----------------------------------------------------------------------------
-if [ ! -f build/native/CMakeCache.txt ]; then
+# Configure unless an earlier configure succeeded (it writes the Makefile last; the cache alone may
+# be left by one that failed).
+if [ ! -f build/native/Makefile ]; then
   say "configuring the native build (build/native)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 say "building native library, CLI, tests and benchmarks (-j$jobs)"
-cmake --build build/native -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
-test "${PIPESTATUS[0]}" -eq 0
+quiet_build cmake --build build/native -j"$jobs"
 
 # --- 4. WebAssembly build ------------------------------------------------------------------------
 if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f wasm/CMakeLists.txt ]; then
@@ -79,26 +84,23 @@ if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f wasm/CMakeLists.txt ]; then
   export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
   for flavour in release debug; do
     dir=build/wasm-$flavour
-    if [ ! -f "$dir/CMakeCache.txt" ]; then
+    if [ ! -f "$dir/Makefile" ]; then
       say "configuring the WebAssembly build ($flavour; the first build fills Emscripten's cache: a few minutes, once)"
       emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DROLLGATE_WASM_FLAVOUR=$flavour >/dev/null
     fi
     say "building WebAssembly ($flavour)"
-    cmake --build "$dir" -j"$jobs" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
-    test "${PIPESTATUS[0]}" -eq 0
+    quiet_build cmake --build "$dir" -j"$jobs"
   done
 fi
 # --- 5. Fastly Compute service ---------------------------------------------------------------------
 if [ "${ROLLGATE_NO_WASM:-0}" != 1 ] && [ -f edge/fastly/CMakeLists.txt ]; then
-  if [ ! -f build/fastly/CMakeCache.txt ]; then
+  if [ ! -f build/fastly/Makefile ]; then
     say "configuring the Fastly Compute service (build/fastly, wasm32-wasi)"
     cmake -S edge/fastly -B build/fastly -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_TOOLCHAIN_FILE="$root/edge/fastly/cmake/wasm32-wasi.cmake" >/dev/null
   fi
   say "building the Fastly Compute service (wasm32-wasi)"
-  # The filter must not hide a failed build: under pipefail, `|| true` after the pipeline would
-  # swallow cmake's status too, so only grep's "no lines" is forgiven.
-  cmake --build build/fastly -j"$jobs" 2>&1 | { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)' || true; }
+  quiet_build cmake --build build/fastly -j"$jobs"
 fi
 # --- 6. package clients ---------------------------------------------------------------------------
 for client in "${client_packages[@]}"; do

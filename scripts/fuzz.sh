@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh SECONDS: builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan, the
 # library instrumented too) in build/fuzz, then runs each target for SECONDS / number-of-targets
-# seconds. The working corpus lives in build/fuzz/corpus/<target> (seeded from tests/fuzz/corpus and
-# kept between runs, so later runs start where earlier ones stopped); nothing is written into the
-# repository. Prints one line per target and "fuzz: N passed, M failed"; exits 1 on any finding,
-# naming the reproducer: run it again with build/fuzz/tests/fuzz/<target> <reproducer>.
+# seconds (ROLLGATE_FUZZ_TARGETS="fuzz_a fuzz_b" runs only those). The working corpus lives in
+# build/fuzz/corpus/<target> (seeded from tests/fuzz/corpus and kept between runs, so later runs
+# start where earlier ones stopped); nothing is written into the repository. Prints one line per
+# target and "fuzz: N passed, M failed"; exits 1 on any finding, naming the reproducer: run it
+# again with build/fuzz/tests/fuzz/<target> <reproducer>.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,10 @@ fi
 
 targets=()
 for source in tests/fuzz/fuzz_*.cpp; do targets+=("$(basename "$source" .cpp)"); done
+# ROLLGATE_FUZZ_TARGETS="fuzz_flagd fuzz_flags" narrows the run to those targets (all by default).
+if [ -n "${ROLLGATE_FUZZ_TARGETS:-}" ]; then
+  read -r -a targets <<<"$ROLLGATE_FUZZ_TARGETS"
+fi
 count=${#targets[@]}
 per=$((total / count))
 [ "$per" -lt 1 ] && per=1

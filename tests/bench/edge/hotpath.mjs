@@ -1,7 +1,11 @@
 // Edge benchmark, CPU side: what rollgate adds to one request, free of the network noise that
 // dominates overhead.mjs on a busy machine. Each step is timed over many iterations:
 //   verify the unit cookie (HMAC-SHA256), mint + sign a fresh unit, the coverage draw
-//   (inRollout), one latency into the sketch, and the whole per-request path together;
+//   (inRollout), one latency into the sketch, and the whole per-request path together; and the
+//   worker's Server-Timing path (timing.js observe: the core's parser on one header, collecting
+//   cpu and db, each duration into its sketch); and the events path (events.js past its HTTP
+//   checks: the core parses a one-event batch, the unit's arm, the record into the arm's unit
+//   summary) and a served request's exposure (units.js expose);
 // first inside workerd (support/hotpath-worker.js runs the step n times per request; wall time / n,
 // minus an empty loop), then in Node for comparison (Node's WebCrypto hands every HMAC to its
 // thread pool, so its crypto figures are much higher than workerd's).
@@ -72,15 +76,21 @@ async function inWorkerd(what, n) {
 console.log(`edge hot path inside workerd (${N} iterations per step, best of 3; minus an empty loop)`);
 const base = await inWorkerd('noop', N);
 const inside = {};
-for (const [what, label] of [
+for (const [what, label, per = 1] of [
   ['verify', 'verify the unit cookie (HMAC-SHA256)'],
   ['mint', 'mint + sign a fresh unit'],
   ['draw', 'coverage draw: inRollout(unit, salt, 20000)'],
   ['sketch', 'latency into the QuantileSketch'],
   ['whole', 'whole path: verify + draw + sketch'],
+  ['timing-parse', 'Server-Timing: the core parses one header'],
+  ['timing', 'Server-Timing: parse one header + sketch 2 names'],
+  ['events-parse', 'events: the core parses a one-event batch'],
+  ['events', 'events: parse + arm + record one event (ingest)'],
+  ['events-20', 'events: ingest a 20-event batch, per event', 20],
+  ['expose', 'events: expose the served unit (per request)'],
 ]) {
-  inside[what] = Math.max(0, (await inWorkerd(what, N)) - base);
-  console.log(`  ${label.padEnd(48)} ${(inside[what] / 1000).toFixed(2).padStart(8)} µs/request`);
+  inside[what] = Math.max(0, (await inWorkerd(what, N)) - base) / per;
+  console.log(`  ${label.padEnd(48)} ${(inside[what] / 1000).toFixed(2).padStart(8)} µs/${per > 1 ? 'event' : 'request'}`);
 }
 await wd.stop();
 

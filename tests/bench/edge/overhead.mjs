@@ -1,8 +1,14 @@
 // Edge benchmark: what the rollgate worker adds on workerd, against a passthrough worker that only
 // proxies, same origins, same load, one run (interleaved rounds). Bounded, loopback only.
 //
-//   node tests/bench/edge/overhead.mjs [--requests 4000] [--concurrency 16] [--rounds 4]
+//   node tests/bench/edge/overhead.mjs [--requests 4000] [--concurrency 16] [--rounds 4] [--server-timing cpu,db] [--events K]
 //
+// The origins send `Server-Timing: cpu;dur=..., db;dur=...;desc=...` and the rollgate worker
+// collects cpu and db (ROLLGATE_SERVER_TIMING; --server-timing '' turns collection off).
+// --events K (default 0: off): the rollgate worker accepts `purchase` events (ROLLGATE_EVENTS, so
+// every served request also exposes its unit) and one request in K of the load is a back-end
+// event batch (POST /__rollgate/events, bearer token, the unit of the page requests); the
+// passthrough worker gets the same POSTs (proxied to the origins), so both serve as many requests.
 // Reports requests/s and p50/p99 latency of each, the added latency and the throughput ratio; the
 // cold start (first request of a fresh workerd, which instantiates the WebAssembly module and
 // reads the coordinator) and the RSS of each workerd process (one isolate each, plus the
@@ -20,11 +26,16 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '4' },
     percent: { type: 'string', default: '50' },
     shadow: { type: 'string', default: '0' },
+    // Server-Timing names the rollgate worker collects (the origins send cpu and db); '' for none.
+    'server-timing': { type: 'string', default: 'cpu,db' },
+    events: { type: 'string', default: '0' },
   },
 });
 const N = Number(args.requests);
 const C = Number(args.concurrency);
 const ROUNDS = Number(args.rounds);
+const EVENTS_EVERY = Number(args.events);
+const EVENTS_TOKEN = 'bench-events-token-0123456789abcdef';
 
 const skip = h.skipReason();
 if (skip) {
@@ -39,7 +50,12 @@ const origins = await new Promise((res) => originsProc.once('message', res));
 const stopAll = [];
 process.on('exit', () => originsProc.kill('SIGKILL'));
 
-const vars = h.baseVars(origins.stable, { ROLLGATE_STATE_TTL_MS: '5000', ROLLGATE_FLUSH_MS: '1000' });
+const vars = h.baseVars(origins.stable, {
+  ROLLGATE_STATE_TTL_MS: '5000',
+  ROLLGATE_FLUSH_MS: '1000',
+  ROLLGATE_SERVER_TIMING: args['server-timing'],
+  ...(EVENTS_EVERY > 0 ? { ROLLGATE_EVENTS: 'purchase', ROLLGATE_EVENTS_TOKEN: EVENTS_TOKEN } : {}),
+});
 
 async function coldStart(script, rolloutOn) {
   const port = await h.freePort();
@@ -65,6 +81,15 @@ async function load(port, n) {
   const lat = [];
   const t0 = performance.now();
   await h.pool(n, C, async (i) => {
+    if (EVENTS_EVERY > 0 && i % EVENTS_EVERY === EVENTS_EVERY - 1) {
+      const t0 = performance.now();
+      const body = JSON.stringify({ unit: `bench-${(i - 1) % 5000}`, events: [{ name: 'purchase', value: 31.5 }] });
+      const r = await fetch(`http://127.0.0.1:${port}/__rollgate/events`, { method: 'POST', headers: { authorization: `Bearer ${EVENTS_TOKEN}`, 'content-type': 'text/plain' }, body });
+      await r.arrayBuffer();
+      if (r.status >= 500) throw new Error(`events status ${r.status}`);
+      lat.push(performance.now() - t0);
+      return;
+    }
     const r = await h.get(port, `/bench/${i % 64}`, { 'x-user-id': `bench-${i % 5000}` });
     if (r.status !== 200) throw new Error(`status ${r.status}`);
     lat.push(r.ms);
@@ -116,4 +141,8 @@ console.log(`  cold start (fresh workerd, no rollout started): listening after $
 console.log(`  machine load average while measuring: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 console.log(`  workerd RSS after the load: passthrough ${(rss.passthroughKb / 1024).toFixed(1)} MiB, rollgate (worker isolate + coordinator) ${(rss.rollgateKb / 1024).toFixed(1)} MiB`);
 console.log(`  coordinator counted ${st.metrics.total.stable.requests + st.metrics.total.canary.requests} of ${N + 300} requests (stable ${st.metrics.total.stable.requests}, canary ${st.metrics.total.canary.requests})`);
-console.log(JSON.stringify({ bench: 'edge-overhead', requests: N, concurrency: C, passthrough: P, rollgate: R, cold, rss }));
+const stc = st.counters.serverTiming;
+console.log(`  Server-Timing (collecting ${JSON.stringify(args['server-timing'])}): ${stc.headers} headers read, ${stc.recorded} durations recorded, ${stc.malformed} malformed; cpu samples stable ${st.metrics.total.stable.timing.cpu?.count ?? 0}, canary ${st.metrics.total.canary.timing.cpu?.count ?? 0}`);
+const ev = st.counters.events;
+if (EVENTS_EVERY > 0) console.log(`  events (one request in ${EVENTS_EVERY}): ${ev.batches} batches, ${ev.recorded} events recorded, ${ev.malformed + ev.badToken + ev.failOpen} refused; purchase units exposed in the window stable ${st.metrics.window.stable.units.purchase?.exposed ?? 0}, canary ${st.metrics.window.canary.units.purchase?.exposed ?? 0}`);
+console.log(JSON.stringify({ bench: 'edge-overhead', requests: N, concurrency: C, serverTiming: args['server-timing'], events: EVENTS_EVERY, passthrough: P, rollgate: R, ratio: R.rps / P.rps, cold, rss, serverTimingCounts: stc, eventCounts: ev }));

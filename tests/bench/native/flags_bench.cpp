@@ -6,13 +6,20 @@
 //   context built once through attribute ids (the WASM hot path). Goal: < 100 ns.
 // - FlagEval/from_json: the same, refilling a reused context from JSON text every time.
 // - EvaluateAll/100 flags: evaluate_all into a reused vector; items/s = evaluations per second.
+// - FlagEval/js_bench, EvaluateAll/js_bench_20: the flag and contexts of the node benchmark
+//   (tests/bench/node/flags.mjs), the native twin of its WASM figures; FlagEval/js_bench_fill
+//   refills the context from values each time, as one JS evaluate() must.
+// - FlagEval/flagd: the same flag written as an OpenFeature flagd definition (JSON Logic `if`
+//   chain, `sem_ver`, `in`, a `fractional` with a null bucket for the uncovered half), compiled
+//   with config_format::flagd: the cost of flagd's semantics in rollgate's evaluator.
 // Each benchmark cycles over 256 contexts (distinct targeting keys and attribute values).
 // Run: build/<dir>/tests/bench/native/rollgate_bench
 // --benchmark_filter='FlagEval|EvaluateAll|HandWritten'
 #include <benchmark/benchmark.h>
 
-#include <string>  // std::string
-#include <vector>  // std::vector
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 #include "detail/semver.hpp"  // the peer's semver comparison (the same one a user could reuse)
 #include "rollgate/bucket.hpp"
@@ -58,6 +65,28 @@ void FlagEval_prebuilt(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(FlagEval_prebuilt)->Name("FlagEval/prebuilt");
+
+const char* const kFlagdConfig = R"({"flags": {"checkout": {"state": "ENABLED",
+  "variants": {"on": true, "off": false}, "defaultVariant": "off",
+  "targeting": {"if": [
+    {"==": [{"var": "country"}, "XX"]}, "off",
+    {"sem_ver": [{"var": "appVersion"}, "<", "1.0.0"]}, "off",
+    {"in": [{"var": "plan"}, ["internal", "staff"]]}, "on",
+    {"fractional": [["on", 25], ["off", 25], [null, 50]]}]}}}})";
+
+void FlagEval_flagd(benchmark::State& state) {
+  const auto ev = rollgate::compile(kFlagdConfig, rollgate::config_format::flagd);
+  std::vector<rollgate::context> contexts;
+  for (std::size_t i = 0; i < kContexts; ++i)
+    contexts.push_back(rollgate::context::from_json(ev, context_json(i)));
+  const std::size_t flag = *ev.flag_index("checkout");
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ev.evaluate(flag, contexts[i++ % kContexts], 0));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(FlagEval_flagd)->Name("FlagEval/flagd");
 
 void FlagEval_from_json(benchmark::State& state) {
   const auto ev = rollgate::compile(config_one());
@@ -131,5 +160,89 @@ void EvaluateAll_100_flags(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(EvaluateAll_100_flags)->Name("EvaluateAll/100_flags");
+
+// The flag and contexts of the node benchmark (tests/bench/node/flags.mjs), so that the WASM
+// figure there has its native twin: two rules and a 50% rollout, 10-attribute contexts.
+std::string js_flag(const std::string& key) {
+  return R"({"key": ")" + key +
+         R"(", "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+  "defaultVariation": "off",
+  "rules": [
+    {"id": "beta", "conditions": [{"attribute": "groups", "op": "contains", "value": "beta"}], "serve": {"variation": "on"}},
+    {"id": "eu", "conditions": [{"attribute": "country", "op": "in", "values": ["DE", "FR"]}], "serve": {"variation": "off"}}],
+  "fallthrough": {"rollout": {"weights": [{"variation": "on", "weight": 100}], "coverage": 50}}})";
+}
+
+std::string js_context(std::size_t i) {
+  const char* countries[] = {"DE", "FR", "US", "JP", "GB", "BR", "IN"};
+  const bool beta = i % 10 == 0;
+  return R"({"targetingKey": "user-)" + std::to_string(i) + R"(", "country": ")" +
+         countries[i % 7] + R"(", "groups": )" + (beta ? R"(["beta", "news"])" : R"(["news"])") +
+         R"(, "email": "u)" + std::to_string(i) + R"(@example.org", "plan": ")" +
+         (i % 3 ? "free" : "pro") + R"(", "appVersion": "2.)" + std::to_string(i % 10) +
+         R"(.1", "platform": "web", "age": )" + std::to_string(18 + i % 50) + R"(, "beta": )" +
+         (beta ? "true" : "false") + R"(, "createdAt": "2025-01-01T00:00:00Z"})";
+}
+
+rollgate::evaluator js_evaluator(int flags) {
+  std::string list;
+  for (int f = 0; f < flags; ++f) list += (f ? "," : "") + js_flag("flag-" + std::to_string(f));
+  return rollgate::compile(R"({"schemaVersion": 1, "flags": [)" + list + "]}");
+}
+
+void FlagEval_js_bench(benchmark::State& state) {
+  const auto ev = js_evaluator(20);
+  std::vector<rollgate::context> contexts;
+  for (std::size_t i = 0; i < kContexts; ++i)
+    contexts.push_back(rollgate::context::from_json(ev, js_context(i)));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ev.evaluate(std::size_t{0}, contexts[i++ % kContexts], 0));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(FlagEval_js_bench)->Name("FlagEval/js_bench");
+
+// The same, filling a reused context from values on every iteration (clear, then one set() per
+// attribute the configuration uses, as the WASM binding does from JS's encoded buffer): the
+// native cost of what one JS evaluate() call must do.
+void FlagEval_js_bench_fill(benchmark::State& state) {
+  const auto ev = js_evaluator(20);
+  const char* countries[] = {"DE", "FR", "US", "JP", "GB", "BR", "IN"};
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < kContexts; ++i) keys.push_back("user-" + std::to_string(i));
+  const std::vector<std::string_view> beta = {"beta", "news"};
+  const std::vector<std::string_view> news = {"news"};
+  const auto key_id = ev.attribute("targetingKey");
+  const auto country_id = ev.attribute("country");
+  const auto groups_id = ev.attribute("groups");
+  rollgate::context ctx(ev);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::size_t u = i++ % kContexts;
+    ctx.clear();
+    ctx.set(key_id, std::string_view(keys[u]));
+    ctx.set(country_id, countries[u % 7]);
+    ctx.set(groups_id, u % 10 == 0 ? beta : news);
+    benchmark::DoNotOptimize(ev.evaluate(std::size_t{0}, ctx, 0));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(FlagEval_js_bench_fill)->Name("FlagEval/js_bench_fill");
+
+void EvaluateAll_js_bench_20(benchmark::State& state) {
+  const auto ev = js_evaluator(20);
+  std::vector<rollgate::context> contexts;
+  for (std::size_t i = 0; i < kContexts; ++i)
+    contexts.push_back(rollgate::context::from_json(ev, js_context(i)));
+  std::vector<rollgate::evaluation> out;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    ev.evaluate_all(contexts[i++ % kContexts], 0, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 20);
+}
+BENCHMARK(EvaluateAll_js_bench_20)->Name("EvaluateAll/js_bench_20");
 
 }  // namespace

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, fmtNs, table } from './common.mjs';
+import { measure, fmtNs, table, emit } from './common.mjs';
 
 await init();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -43,7 +43,7 @@ if (existsSync(bench)) {
     const b = JSON.parse(out.stdout).benchmarks.find((e) => e.name.startsWith('BM_StatsMannWhitneyU/100000'));
     if (b) {
       const unit = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[b.time_unit];
-      native = { ns: b.real_time * unit, U: b.U };
+      native = { ns: (process.env.ROLLGATE_BENCH_CLOCK === 'wall' ? b.real_time : b.cpu_time) * unit, U: b.U };
     }
   } catch { /* binary without that benchmark */ }
 }
@@ -60,3 +60,4 @@ const s = new QuantileSketch().addAll(lat);
 const q = measure(() => { s.quantile(0.99); }, 1, { minMs: 300 });
 table('quantile sketch', [['operation', 'time'], ['addAll (per value)', fmtNs(addAll)], ['quantile(0.99)', fmtNs(q)]]);
 s.dispose();
+emit({ stats: { mannWhitneyWasm: wasmTyped, mannWhitneyNative: native ? native.ns : null } });

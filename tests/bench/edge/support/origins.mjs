@@ -8,7 +8,10 @@ async function origin(name) {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      // A typical Server-Timing header (two metrics with dur and a description), which the
+      // rollgate worker parses when ROLLGATE_SERVER_TIMING collects them.
+      const cpu = (1 + Math.random()).toFixed(3);
+      res.writeHead(200, { 'content-type': 'application/json', 'server-timing': `cpu;dur=${cpu}, db;dur=0.42;desc="primary"` });
       res.end(body(req.url));
     });
   });
