@@ -129,6 +129,45 @@ for (const flavour of flavours) {
       src.close();
     });
 
+    test("format 'flagd': a provider, its source and updateConfig compile flagd definitions", async () => {
+      const flagd = (on) => ({
+        flags: {
+          'checkout-redesign': {
+            state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off',
+            targeting: { if: [{ '==': [{ var: 'user.plan' }, 'pro'] }, on ? 'on' : 'off', 'off'] },
+          },
+        },
+      });
+      const pro = { targetingKey: 'user-1', user: { plan: 'pro' } };
+      // A fixed configuration, then replaced: both read as flagd.
+      const fixed = new of.RollgateProvider(flagd(true), { format: 'flagd' });
+      await ServerOpenFeature.setProviderAndWait(`flagd-fixed-${flavour}`, fixed);
+      const c1 = ServerOpenFeature.getClient(`flagd-fixed-${flavour}`);
+      assert.equal(await c1.getBooleanValue('checkout-redesign', false, pro), true);
+      fixed.updateConfig(flagd(false));
+      assert.equal(await c1.getBooleanValue('checkout-redesign', true, pro), false);
+      // The same definition read as rollgate's own format is refused, with the core's id.
+      assert.throws(() => new of.RollgateProvider(flagd(true)).updateConfig(flagd(true)), (e) => e.code.startsWith('rollgate.config.2'));
+      // A source made from {source} inherits the format; the served text is flagd's.
+      srv.mode = 'ok';
+      srv.body = JSON.stringify(flagd(true));
+      srv.etag = '"flagd-1"';
+      const made = new of.RollgateProvider({ source: { url: srv.url, ...fast } }, { format: 'flagd' });
+      await ServerOpenFeature.setProviderAndWait(`flagd-src-${flavour}`, made);
+      const c2 = ServerOpenFeature.getClient(`flagd-src-${flavour}`);
+      assert.equal(await c2.getBooleanValue('checkout-redesign', false, pro), true);
+      assert.equal(await c2.getBooleanValue('checkout-redesign', false, { targetingKey: 'u', user: { plan: 'free' } }), false);
+      // A FlagSource takes the format itself; an unknown one is refused at construction.
+      const own = new r.FlagSource({ bootstrap: flagd(true), format: 'flagd' });
+      await own.ready();
+      assert.equal(own.evaluate('checkout-redesign', pro).value, true);
+      own.close();
+      assert.throws(() => new r.FlagSource({ bootstrap: flagd(true), format: 'yaml' }), /format must be one of rollgate, flagd, flagd-js/);
+      assert.throws(() => new of.RollgateProvider(flagd(true), { format: 'yaml' }), /format must be one of/);
+      await ServerOpenFeature.clearProviders();
+      srv.body = ON;
+    });
+
     test('exposures: each flag once per unit and configuration, batched to the exposures URL', async () => {
       const posts = [];
       const fakeFetch = async (url, init) => {

@@ -12,7 +12,7 @@
 // an unknown flag key is answered by the core too. Everything goes through plain exports (no
 // Embind), so this file serves the full module and the flags-only one alike.
 import {
-  mod, lastError, outPtr, scratch, scratchEnsure, writeUtf8, readCString, stringToScratch, raw, views, HU8, H32,
+  mod, isInitialized, lastError, outPtr, scratch, scratchEnsure, writeUtf8, readCString, stringToScratch, raw, views, HU8, H32,
 } from './runtime.js';
 import { invalidArgument } from './errors.js';
 import { Owned, disposeSymbol } from './memory.js';
@@ -39,6 +39,14 @@ function formatOf(options) {
   const f = FORMATS.indexOf(options.format);
   if (f < 0) throw invalidArgument(`format must be one of ${FORMATS.join(', ')}`, '/format');
   return f;
+}
+
+/**
+ * @internal Throws the error compile() would for an unknown options.format, once the module is
+ * loaded (the names are the core's); before that, the first compile() reports it.
+ */
+export function checkFormatIfLoaded(options) {
+  if (isInitialized()) formatOf(options);
 }
 
 /**

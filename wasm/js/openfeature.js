@@ -19,7 +19,7 @@
 // initialize() settles, so the provider does not. With a bootstrap, initialize() settles with no
 // network round trip, so the first evaluation the SDK lets through is already the page's (no flash
 // of default values).
-import { FlagEvaluator, compile } from './flags.js';
+import { FlagEvaluator, checkFormatIfLoaded, compile } from './flags.js';
 import { FlagSource, SourceStatus } from './source.js';
 import { RollgateError } from './errors.js';
 import { isInitialized } from './runtime.js';
@@ -99,7 +99,9 @@ class RollgateProviderBase {
    *   configuration (object or JSON text); an evaluator you compiled yourself or a FlagSource you
    *   made (you keep ownership of either and dispose it); or `{source: FlagSourceOptions}` for a
    *   source the provider makes and closes
-   * @param {{init?: (options?: object) => Promise<void>, initOptions?: object, name?: string}} [options]
+   * @param {{init?: (options?: object) => Promise<void>, initOptions?: object, name?: string,
+   *   format?: 'rollgate' | 'flagd' | 'flagd-js'}} [options] `format`: the configuration's format, as
+   *   compile() takes it (a source made from `{source}` gets it too unless its options name one)
    */
   constructor(config, options = {}) {
     this.metadata = Object.freeze({ name: options.name || 'rollgate' });
@@ -115,6 +117,8 @@ class RollgateProviderBase {
     this._initialized = false;
     this._init = options.init || null;
     this._initOptions = options.initOptions;
+    this._compileOptions = options.format === undefined ? undefined : { format: options.format };
+    if (this._compileOptions) checkFormatIfLoaded(this._compileOptions);
   }
 
   /** The source the provider serves from, or null (a fixed configuration). */
@@ -129,7 +133,9 @@ class RollgateProviderBase {
       if (!init) throw new Error('rollgate is not initialised: import "rollgate" and await init() first');
       await init(this._initOptions);
     }
-    if (this._sourceOptions && !this._source) this._source = new FlagSource(this._sourceOptions);
+    if (this._sourceOptions && !this._source) {
+      this._source = new FlagSource({ format: this._compileOptions?.format, ...this._sourceOptions });
+    }
     if (this._source) {
       this._listen(this._source);
       try {
@@ -139,7 +145,7 @@ class RollgateProviderBase {
       }
       return;
     }
-    if (!this._ev) this._ev = compile(this._config);
+    if (!this._ev) this._ev = compile(this._config, this._compileOptions);
     this._initialized = true;
   }
 
@@ -169,7 +175,7 @@ class RollgateProviderBase {
    */
   updateConfig(config) {
     if (this._source) throw new RollgateError('rollgate.js.809', '', 'this provider follows a FlagSource: update the configuration where the source loads it');
-    const next = config instanceof FlagEvaluator ? config : compile(config);
+    const next = config instanceof FlagEvaluator ? config : compile(config, this._compileOptions);
     const previous = this._ev;
     const previousOwned = this._owned;
     this._ev = next;

@@ -8,7 +8,7 @@
 //
 // Rules about flags stay in the core: the source only fetches text, hands it to compile() and
 // reports the core's error (code and pointer) when the core rejects it.
-import { compile } from './flags.js';
+import { checkFormatIfLoaded, compile } from './flags.js';
 import { RollgateError, invalidArgument } from './errors.js';
 import { ExposureQueue } from './exposure.js';
 
@@ -52,6 +52,7 @@ export class FlagSource {
    *   url?: string, bootstrap?: string | object, refresh?: 'poll' | 'stream' | 'none',
    *   intervalMs?: number, timeoutMs?: number, initialBackoffMs?: number, maxBackoffMs?: number,
    *   staleAfterMs?: number, fetch?: typeof fetch, headers?: Record<string, string>,
+   *   format?: 'rollgate' | 'flagd' | 'flagd-js',
    * }} options
    */
   constructor(options = {}) {
@@ -70,6 +71,9 @@ export class FlagSource {
     this._fetch = options.fetch ?? globalThis.fetch?.bind(globalThis);
     if (this.url && typeof this._fetch !== 'function') throw invalidArgument('no fetch available: pass options.fetch', '/fetch');
     this._headers = { ...(options.headers || {}) };
+    // The configuration's format, as compile() takes it (checked now when the module is loaded).
+    this._compileOptions = options.format === undefined ? undefined : { format: options.format };
+    if (this._compileOptions) checkFormatIfLoaded(this._compileOptions);
     if (options.exposures !== undefined && typeof options.exposures !== 'string') throw invalidArgument('exposures must be a URL (the edge: /__rollgate/exposures)', '/exposures');
     /** Exposures sent to the edge (options.exposures), or null. */
     this.exposures = options.exposures ? new ExposureQueue(options.exposures, { fetch: this._fetch, flushMs: options.exposureFlushMs }) : null;
@@ -184,7 +188,7 @@ export class FlagSource {
   _swap(config, etag, origin) {
     let next;
     try {
-      next = compile(config);
+      next = compile(config, this._compileOptions);
     } catch (e) {
       this._problem(e instanceof RollgateError ? e : new RollgateError(BadResponse, '', String(e?.message ?? e)));
       return false;

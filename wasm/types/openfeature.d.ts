@@ -4,7 +4,7 @@
 // against @openfeature/server-sdk, and RollgateWebProvider against @openfeature/web-sdk.
 // Types come from @openfeature/core, which both SDKs depend on (type-only: nothing at run time).
 import type { AnyProviderEvent, EvaluationContext, JsonValue, ProviderEventEmitter, ResolutionDetails } from '@openfeature/core';
-import type { FlagConfig, FlagEvaluator, FlagSource, FlagSourceOptions, InitOptions } from './index.js';
+import type { ConfigFormat, FlagConfig, FlagEvaluator, FlagSource, FlagSourceOptions, InitOptions } from './index.js';
 
 /** OpenFeature's provider event names (the SDKs' ProviderEvents values). */
 export declare const ProviderEvents: {
@@ -23,6 +23,11 @@ export interface RollgateProviderOptions {
   /** init() to call if the module is not initialised yet (default: the environment's own). */
   init?: (options?: InitOptions) => Promise<void>;
   initOptions?: InitOptions;
+  /**
+   * The configuration's format, as compile() takes it (default "rollgate"); a source made from
+   * `{source}` gets it too unless its own options name one.
+   */
+  format?: ConfigFormat;
 }
 
 type Context = EvaluationContext;

@@ -128,6 +128,11 @@ export async function main(wasm: WebAssembly.Module, bytes: Uint8Array): Promise
   const source = new FlagSource({ url: '/__rollgate/flags', bootstrap: { schemaVersion: 1, flags: [] }, exposures: '/__rollgate/exposures' });
   await ServerOpenFeature.setProviderAndWait(new RollgateProvider(source));
   const live = new RollgateWebProvider({ source: { url: '/__rollgate/flags', intervalMs: 5000 } });
+  // flagd definitions through a provider and a source; flagd contexts nest objects.
+  const flagdSource = new FlagSource({ url: '/flags.flagd.json', format: 'flagd' });
+  await ServerOpenFeature.setProviderAndWait(new RollgateProvider(flagdSource, { format: 'flagd' }));
+  const nested: EvaluationContext = { targetingKey: 'u', user: { plan: 'pro', org: { id: 7 } } };
+  flagdSource.evaluate('flag', nested);
   await WebOpenFeature.setProviderAndWait(live);
   const changed: 'PROVIDER_CONFIGURATION_CHANGED' = ProviderEvents.ConfigurationChanged;
   WebOpenFeature.getClient().addHandler(WebProviderEvents.ConfigurationChanged, (d) => console.log(d?.flagsChanged, changed, live.source?.status));

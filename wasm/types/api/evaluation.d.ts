@@ -35,8 +35,15 @@ export type FlagType = (typeof FlagType)[keyof typeof FlagType];
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** An attribute value: lists hold strings; a Date is sent as RFC 3339; null means missing. */
-export type AttributeValue = string | number | boolean | readonly string[] | Date | null | undefined;
+/**
+ * An attribute value: lists hold strings; a Date is sent as RFC 3339; null means missing. A nested
+ * object is read by flagd configurations along a `var` path such as `user.email` (docs/flagd.md);
+ * rollgate's own format compares flat attributes only, and an object where it compares one is
+ * rollgate.config.250.
+ */
+export type AttributeValue =
+  | string | number | boolean | readonly string[] | Date | null | undefined
+  | { readonly [attribute: string]: AttributeValue };
 /** The subject of an evaluation; "targetingKey" is the default bucketing unit. */
 export type EvaluationContext = { readonly targetingKey?: string } & { readonly [attribute: string]: AttributeValue };
 

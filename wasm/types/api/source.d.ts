@@ -1,7 +1,7 @@
 // rollgate — progressive delivery evaluator. SPDX-License-Identifier: MIT
 // One part of the package's declarations: index.d.ts re-exports every part (dist/api/).
 import type { RollgateError } from './errors.js';
-import type { FlagConfig, FlagEvaluator, JsonValue, EvaluationContext, EvaluateOptions, Evaluation } from './evaluation.js';
+import type { ConfigFormat, FlagConfig, FlagEvaluator, JsonValue, EvaluationContext, EvaluateOptions, Evaluation } from './evaluation.js';
 // --- flag delivery (docs/js-api.md, "Flag delivery") ---------------------------------------------
 
 export const SourceStatus: {
@@ -24,6 +24,8 @@ export interface FlagSourceOptions {
   staleAfterMs?: number;
   fetch?: typeof fetch;
   headers?: Record<string, string>;
+  /** The configuration's format, as compile() takes it (default "rollgate"). */
+  format?: ConfigFormat;
   /**
    * Where to send exposures (the edge: "/__rollgate/exposures"): each flag evaluated, once per unit
    * and configuration, batched and sent with sendBeacon (guarded flag rollouts count them).
