@@ -104,7 +104,7 @@ test('a coordinator that cannot be reached, answers an error, refuses the token 
   assert.deepEqual(counted, [1, 1]);
 });
 
-test('unusable states fail open as "state", with worker.js checkState\'s reasons', async () => {
+test('unusable states fail open as "state", with the core\'s reasons (the worker\'s too)', async () => {
   const base = rolloutState(50000);
   const cases = [
     ['{"coverage": 5', 'state is not JSON'],
@@ -138,6 +138,16 @@ test('unusable states fail open as "state", with worker.js checkState\'s reasons
   }
   assert.equal((await lastFlush()).counters.failOpen.state, 0);
   assert.equal(svc.coordinator.reports.filter((f) => f.counters.failOpen.state === 1).length, cases.length);
+});
+
+test('a guarded flag rollout\'s state fails open: this service evaluates no flags', async () => {
+  const { salt, ...noSalt } = rolloutState(50000);
+  svc.setState({ ...noSalt, origins: { stable: svc.stable.url }, target: { flag: 'new-checkout', variation: 'on' } });
+  const r = await get();
+  assert.deepEqual([r.status, r.arm, r.fallback, r.body.origin], [200, 'stable', 'state', 'stable']);
+  assert.deepEqual([(await lastLog()).kind, (await lastLog()).why], ['state', 'flag rollouts are served by the Cloudflare worker only']);
+  assert.equal((await lastFlush()).counters.failOpen.state, 1);
+  assert.ok(salt);
 });
 
 test('an announced increase applies from its time on, as worker.js inForce does', async () => {

@@ -14,6 +14,7 @@
 #include "rollgate/canary.hpp"        // rollgate::parse_analysis
 #include "rollgate/flag_rollout.hpp"  // rollgate::parse_flag_target, with_flag_rollout
 #include "rollgate/rollout.hpp"       // rollgate::rollout_plan, next_action, ...
+#include "rollgate/serving_state.hpp"  // rollgate::parse_serving_state
 
 namespace {
 
@@ -140,6 +141,11 @@ std::string apply_command(std::string plan, std::string state, std::string comma
   });
 }
 
+/// Why an edge cannot serve by this state, or "" when it can (never an error: a value).
+std::string serving_state_problem(std::string state) {
+  return rollgate::parse_serving_state(state).problem;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(rollgate_rollout) {
@@ -156,4 +162,5 @@ EMSCRIPTEN_BINDINGS(rollgate_rollout) {
   function("rolloutStep", &step);
   function("startRollout", &start_rollout);
   function("applyCommand", &apply_command);
+  function("servingStateProblem", &serving_state_problem);
 }

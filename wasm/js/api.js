@@ -15,7 +15,7 @@ export { Decision, Classification, judge, validateCanaryConfig } from './canary.
 export {
   ActionKind, RolloutStatus, Command, Risk,
   defaultPlan, validatePlan, restrictPlan, stageCanaryConfig, initialState, nextAction, settleRollout, rolloutStep,
-  startRollout, applyCommand, flagTarget, withFlagRollout,
+  startRollout, applyCommand, flagTarget, withFlagRollout, servingStateProblem,
 } from './rollout.js';
 export {
   DifferenceKind, ArrayMode, diff, diffText, diffResponses, validateDiffOptions, MismatchReport,

@@ -172,3 +172,22 @@ export function withFlagRollout(config, target, percent, pending = null, pointer
   if (out === '') throw lastError();
   return out;
 }
+
+/**
+ * Why an edge cannot serve by this rollout state (the coordinator's
+ * `GET /__rollgate/internal/state`, object or JSON text), or null when it can: "state is not
+ * JSON", "coverage out of range", "salt or canary origin missing", ... The core's check
+ * (rollgate/serving_state.hpp), which the Fastly service runs too; an edge fails open to stable
+ * on any of them. Never throws for a bad state.
+ */
+export function servingStateProblem(state) {
+  let text = state;
+  if (typeof state !== 'string') {
+    try {
+      text = JSON.stringify(state === undefined ? null : state);
+    } catch {
+      text = ''; // a cycle or a BigInt: not a JSON document, which the core says as for any other
+    }
+  }
+  return mod().servingStateProblem(text) || null;
+}

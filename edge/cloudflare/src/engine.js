@@ -122,6 +122,8 @@ export const validateDiffOptions = (options) => rg.validateDiffOptions(options);
 export const startRollout = (plan, nowMs) => rg.startRollout(plan, { now: nowMs });
 export const flagTarget = (target, pointer) => rg.flagTarget(target, pointer);
 export const withFlagRollout = (config, target, percent, pending, pointer) => rg.withFlagRollout(config, target, percent, pending, pointer);
+/** Why the coordinator's state (JSON text) cannot be served by, or null: the core's check, as on Fastly. */
+export const servingStateProblem = (stateText) => rg.servingStateProblem(stateText);
 export const applyCommand = (plan, state, command, nowMs, reason) => rg.applyCommand(plan, state, command, { now: nowMs, reason });
 export const settleRollout = (plan, state, nowMs) => rg.settleRollout(plan, state, { now: nowMs });
 /** Judges the window, checks its sample ratio and steps the plan: {action, analysis, srm}. */

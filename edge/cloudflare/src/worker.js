@@ -25,7 +25,7 @@ export { Coordinator } from './coordinator.js';
 
 const acc = new Accumulator(); // this isolate's summaries, flushed to the coordinator
 let engineReady = false;
-let cached = null; // { state, until } — the last rollout state, valid until `until`
+let cached = null; // { state, problem, until } — the last rollout state (checked), valid until `until`
 let failedUntil = 0; // after a coordinator error, fail open without asking again until then
 const logged = new Set(); // log each kind of configuration problem once per isolate
 const verifiedCookies = new Map(); // cookie value → unit, for values verified under this secret
@@ -84,15 +84,14 @@ async function serve(request, s, url, ctx, progress) {
   }
   const timingBad = timingProblem(s); // ROLLGATE_SERVER_TIMING, checked by the core once per isolate
   if (timingBad) return failOpen(request, s, url, ctx, 'settings', timingBad);
-  let state;
+  let read;
   try {
-    state = await rolloutState(s);
+    read = await rolloutState(s);
   } catch (e) {
     return failOpen(request, s, url, ctx, 'coordinator', String(e.message || e));
   }
-  const bad = checkState(state);
-  if (bad) return failOpen(request, s, url, ctx, 'state', bad);
-  state = inForce(state, Date.now());
+  if (read.problem) return failOpen(request, s, url, ctx, 'state', read.problem);
+  const state = inForce(read.state, Date.now());
 
   // --- who is this? -------------------------------------------------------------------------
   const { unit, setCookie } = await identify(request, s, true);
@@ -254,10 +253,14 @@ function coordinator(s) {
   return s.coordinator.get(s.coordinator.idFromName(s.rolloutName));
 }
 
-/** The coordinator's state (through the isolate's aggregator, if any), cached for stateTtlMs; throws when it fails. */
+/**
+ * The coordinator's state (through the isolate's aggregator, if any), cached for stateTtlMs, as
+ * {state, problem}: `problem` is why it cannot be served by (the core's check, once per read, the
+ * same as the Fastly service's), else null. Throws when the coordinator fails. Needs the engine.
+ */
 async function rolloutState(s) {
   const now = Date.now();
-  if (cached && now < cached.until) return cached.state;
+  if (cached && now < cached.until) return cached;
   if (now < failedUntil) throw new Error('coordinator failed recently');
   try {
     // The TTL runs from before the read, so no isolate acts on a state older than stateTtlMs
@@ -266,9 +269,10 @@ async function rolloutState(s) {
     const up = upstream(s, acc);
     const r = await up.stub.fetch('https://coordinator' + up.state);
     if (!r.ok) throw new Error(`coordinator answered ${r.status}`);
-    const state = await r.json();
-    cached = { state, until: asked + s.stateTtlMs };
-    return state;
+    const text = await r.text();
+    const problem = engine.servingStateProblem(text);
+    cached = { state: problem ? null : JSON.parse(text), problem, until: asked + s.stateTtlMs };
+    return cached;
   } catch (e) {
     cached = null;
     failedUntil = Date.now() + s.errorRetryMs;
@@ -279,7 +283,9 @@ async function rolloutState(s) {
 /**
  * The state as it applies at `now`: the coordinator announces an increase ahead of time as
  * `next` ({percent, window, at}) so that every isolate switches at the same instant and no unit
- * flips back from canary to stable (the core decides it: coordinator.js applies `pending`).
+ * flips back from canary to stable (the core decides it: coordinator.js applies `pending`). The
+ * rule is the core's `rollgate::in_force` (the Fastly service calls it), applied here to the
+ * state object the isolate keeps, per request and so not through WebAssembly.
  */
 function inForce(state, now) {
   const n = state.next;
@@ -287,24 +293,10 @@ function inForce(state, now) {
   return { ...state, percent: n.percent, coverage: n.coverage, window: n.window, next: undefined };
 }
 
-/** Why a state cannot be used, or null. Coverages are integers out of the package's BUCKET_SCALE. */
-function checkState(st) {
-  if (!st || typeof st !== 'object') return 'state is not an object';
-  const coverageOk = (c) => Number.isInteger(c) && c >= 0 && c <= engine.BUCKET_SCALE;
-  if (!coverageOk(st.coverage)) return 'coverage out of range';
-  if (!st.origins || typeof st.origins !== 'object') return 'origins missing';
-  const needsCanary = (c) => c > 0 && !st.target && (typeof st.salt !== 'string' || !st.salt || typeof st.origins.canary !== 'string');
-  if (needsCanary(st.coverage)) return 'salt or canary origin missing';
-  if (st.next !== undefined) {
-    const n = st.next;
-    if (!n || !Number.isFinite(n.at) || !coverageOk(n.coverage)) return 'next out of range';
-    if (needsCanary(n.coverage)) return 'salt or canary origin missing';
-  }
-  if (st.shadow) {
-    if (!(st.shadow.sampleRate >= 0 && st.shadow.sampleRate <= 1)) return 'shadow.sampleRate out of range';
-    if (!Array.isArray(st.shadow.methods)) return 'shadow.methods missing';
-  }
-  return null;
+/** The rollout state in force now for the paths beside serving (flag delivery, events), or null. */
+async function usableState(s) {
+  const read = await rolloutState(s);
+  return read.problem ? null : inForce(read.state, Date.now());
 }
 
 // --- dark launch -----------------------------------------------------------------------------------
@@ -469,8 +461,7 @@ async function delivery(request, s, url, ctx) {
       acc,
       state: async (fresh) => {
         if (fresh && Date.now() >= failedUntil) cached = null;
-        const st = await rolloutState(s);
-        return checkState(st) ? null : inForce(st, Date.now());
+        return usableState(s);
       },
       identify: (req, mint) => identify(req, s, mint),
       flushSoon: () => scheduleFlush(s, ctx),
@@ -492,10 +483,7 @@ async function ingestEvents(request, s, url, ctx) {
           engineReady = true;
         }
       },
-      state: async () => {
-        const st = await rolloutState(s);
-        return checkState(st) ? null : inForce(st, Date.now());
-      },
+      state: () => usableState(s),
       cookieUnit: async (req) => {
         const raw = readCookie(req.headers.get('cookie'), s.cookieName);
         if (!raw) return { unit: null, forged: false };

@@ -21,7 +21,7 @@
 #include "request_path.hpp"
 #include "settings.hpp"
 #include "shadow.hpp"
-#include "state.hpp"
+#include "rollgate/serving_state.hpp"
 #include "summary.hpp"
 
 namespace rollgate_fastly {
@@ -177,7 +177,7 @@ settings load_settings() {
 }
 
 // Proxies to the arm's backend, counts it, answers the client, and runs the dark launch.
-void proxy(instance& in, const rollout_state& state, const decision& d,
+void proxy(instance& in, const rollgate::serving_state& state, const decision& d,
            std::optional<dark_launch> launch) {
   const settings& s = in.s;
   const bool safe = is_safe(in.method);
@@ -246,11 +246,17 @@ void serve(instance& in) {
   std::string why;
   const std::optional<std::string> text = read_state(s, peer_base(s, in.uri), why);
   if (!text) return fail_open(in, fail_kind::coordinator, "coordinator", why);
-  state_result parsed = parse_state(*text);
+  rollgate::serving_state_result parsed = rollgate::parse_serving_state(*text);
   if (!parsed.problem.empty()) return fail_open(in, fail_kind::state, "state", parsed.problem);
+  // A guarded flag rollout's arms are the flag's (the Cloudflare worker evaluates the served
+  // configuration for them); this service does not, so it serves stable and counts nothing rather
+  // than count every unit as the baseline of the merged decision.
+  if (parsed.state.has_target) {
+    return fail_open(in, fail_kind::state, "state", "flag rollouts are served by the Cloudflare worker only");
+  }
   request_facts facts;
   facts.now_ms = now_ms();
-  const rollout_state state = in_force(std::move(parsed.state), facts.now_ms);
+  const rollgate::serving_state state = rollgate::in_force(std::move(parsed.state), facts.now_ms);
 
   // --- who, and which arm -----------------------------------------------------------------
   const std::optional<std::string> unit_header = host::request_header(in.down.head, s.unit_header);
@@ -275,7 +281,7 @@ void serve(instance& in) {
   strip_rollgate_headers(in.down.head, s);
   std::optional<dark_launch> launch;
   if (state.shadow && state.has_shadow && !d.forced) {
-    const shadow_config& sh = *state.shadow;
+    const rollgate::shadow_settings& sh = *state.shadow;
     bool eligible = false;
     for (const std::string& m : sh.methods) eligible = eligible || m == in.method;
     if (eligible && random_unit() < sh.sample_rate) {

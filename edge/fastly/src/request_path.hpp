@@ -16,7 +16,7 @@
 #include <string_view>  // std::string_view
 
 #include "settings.hpp"  // settings
-#include "state.hpp"     // rollout_state
+#include "rollgate/serving_state.hpp"  // rollgate::serving_state
 
 namespace rollgate_fastly {
 
@@ -46,7 +46,7 @@ inline std::string_view arm_name(bool canary) {
 
 /// @brief Decides unit and arm for one request under usable settings and state.
 /// @pre s.problems.empty(), and `state` passed parse_state and in_force.
-decision decide(const settings& s, const rollout_state& state, const request_facts& facts);
+decision decide(const settings& s, const rollgate::serving_state& state, const request_facts& facts);
 
 }  // namespace rollgate_fastly
 

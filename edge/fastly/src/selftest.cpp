@@ -17,7 +17,7 @@
 #include "request_path.hpp"
 #include "rollgate/bucket.hpp"
 #include "sha256.hpp"
-#include "state.hpp"
+#include "rollgate/serving_state.hpp"
 #include "summary.hpp"
 #include "tokens.hpp"
 
@@ -134,7 +134,7 @@ ROLLGATE_EXPORT("rg_arm")
 int rg_arm(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t saltn,
            std::uint32_t coverage) {
   const rollgate_fastly::settings s = test_settings();
-  rollgate_fastly::rollout_state state;
+  rollgate::serving_state state;
   state.coverage = coverage;
   state.salt = std::string(arg(salt, saltn));
   state.has_canary = true;
@@ -147,9 +147,9 @@ int rg_arm(std::uint32_t u, std::uint32_t un, std::uint32_t salt, std::uint32_t 
 // rg_out after the text as "\n<coverage>".
 ROLLGATE_EXPORT("rg_check_state")
 int rg_check_state(std::uint32_t j, std::uint32_t jn, std::int64_t now_ms) {
-  const rollgate_fastly::state_result r = rollgate_fastly::parse_state(arg(j, jn));
+  const rollgate::serving_state_result r = rollgate::parse_serving_state(arg(j, jn));
   if (!r.problem.empty()) return put(r.problem);
-  const rollgate_fastly::rollout_state st = rollgate_fastly::in_force(r.state, now_ms);
+  const rollgate::serving_state st = rollgate::in_force(r.state, now_ms);
   return put("\n" + std::to_string(st.coverage));
 }
 
@@ -158,7 +158,7 @@ int rg_check_state(std::uint32_t j, std::uint32_t jn, std::int64_t now_ms) {
 // benchmark calls this in a loop.
 ROLLGATE_EXPORT("rg_flush")
 int rg_flush(std::uint32_t status, double latency_ms, std::uint32_t canary) {
-  rollgate_fastly::rollout_state state;
+  rollgate::serving_state state;
   state.rollout = "checkout-v2";
   state.window = 3;
   rollgate_fastly::summary sum;

@@ -97,7 +97,7 @@ void dark_launch::discard() {
   secondary_.reset();
 }
 
-void dark_launch::finish(const settings& s, const shadow_config& config, arm_summary& arm,
+void dark_launch::finish(const settings& s, const rollgate::shadow_settings& config, arm_summary& arm,
                          const std::string& body, copy_end end) {
   ++arm.shadow.sent;
   const double limit =

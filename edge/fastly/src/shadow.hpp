@@ -26,7 +26,7 @@
 
 #include "host.hpp"      // host::handle, host::message
 #include "settings.hpp"  // settings
-#include "state.hpp"     // shadow_config
+#include "rollgate/serving_state.hpp"  // rollgate::shadow_settings
 #include "summary.hpp"   // arm_summary
 
 namespace rollgate_fastly {
@@ -61,7 +61,7 @@ class dark_launch {
 
   /// @brief Waits for the shadow answers, diffs, and counts into `arm`. `body` is the served
   /// body's copy and `end` how keeping it ended.
-  void finish(const settings& s, const shadow_config& config, arm_summary& arm,
+  void finish(const settings& s, const rollgate::shadow_settings& config, arm_summary& arm,
               const std::string& body, copy_end end);
 
  private:

@@ -36,7 +36,7 @@ std::string arm_json(const arm_summary& a) {
 
 }  // namespace
 
-arm_summary& summary::arm(const rollout_state& state, bool canary) {
+arm_summary& summary::arm(const rollgate::serving_state& state, bool canary) {
   if (!has_window_) {
     has_window_ = true;
     rollout_ = state.rollout;
@@ -45,7 +45,7 @@ arm_summary& summary::arm(const rollout_state& state, bool canary) {
   return arms_[canary ? 1 : 0];
 }
 
-void summary::record_request(const rollout_state& state, bool canary, int status, double latency_ms,
+void summary::record_request(const rollgate::serving_state& state, bool canary, int status, double latency_ms,
                              bool new_unit) {
   arm_summary& a = arm(state, canary);
   ++a.requests;

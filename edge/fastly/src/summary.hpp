@@ -24,7 +24,7 @@
 
 #include "rollgate/mismatch_report.hpp"  // rollgate::mismatch_report
 #include "rollgate/sketch.hpp"           // rollgate::quantile_sketch
-#include "state.hpp"                     // rollout_state
+#include "rollgate/serving_state.hpp"  // rollgate::serving_state
 
 namespace rollgate_fastly {
 
@@ -65,12 +65,12 @@ class summary {
   counters counts;
 
   /// @brief The arm's summary in the state's window (the window is the one of the first call).
-  arm_summary& arm(const rollout_state& state, bool canary);
+  arm_summary& arm(const rollgate::serving_state& state, bool canary);
 
   /// @brief Counts one proxied request (metrics.js recordRequest): `status` 0 means the backend
   /// could not be reached; the latency goes into the arm's sketch last, so a value the sketch
   /// refuses loses nothing else (it is counted as failOpen.evaluation, as on Cloudflare).
-  void record_request(const rollout_state& state, bool canary, int status, double latency_ms,
+  void record_request(const rollgate::serving_state& state, bool canary, int status, double latency_ms,
                       bool new_unit);
 
   void fail_open(fail_kind kind) { ++counts.fail_open[static_cast<int>(kind)]; }

@@ -185,3 +185,11 @@ export function flagTarget(target: JsonInput | FlagTarget, pointer?: string): Fl
  */
 export function withFlagRollout(config: JsonInput, target: JsonInput | FlagTarget, percent: number,
   pending?: { atMs: number; percent: number } | null, pointer?: string): string;
+/**
+ * Why an edge cannot serve by this rollout state (the coordinator's internal state: object or
+ * JSON text), or null when it can. The reasons are the core's (rollgate/serving_state.hpp), the
+ * same the Fastly service fails open on: "state is not JSON", "state is not an object", "coverage
+ * out of range", "origins missing", "salt or canary origin missing", "next out of range",
+ * "shadow.sampleRate out of range", "shadow.methods missing". Never throws for a bad state.
+ */
+export function servingStateProblem(state: unknown): string | null;
