@@ -41,7 +41,8 @@ TEST(ServingStateVectors, EveryStateReadsAsTheContractSays) {
     EXPECT_EQ(r.state.has_target, want.at("has_target").get<bool>());
     EXPECT_EQ(r.state.next.has_value(), want.at("has_next").get<bool>());
     EXPECT_EQ(r.state.shadow.has_value(), want.at("shadowed").get<bool>());
-    const rollgate::serving_state now = rollgate::in_force(r.state, c.at("now_ms").get<std::int64_t>());
+    const rollgate::serving_state now =
+        rollgate::in_force(r.state, c.at("now_ms").get<std::int64_t>());
     const json& in_force = want.at("in_force");
     EXPECT_EQ(now.coverage, in_force.at("coverage").get<std::uint32_t>());
     EXPECT_EQ(now.window, in_force.at("window").get<double>());

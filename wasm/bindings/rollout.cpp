@@ -11,9 +11,9 @@
 #include <vector>    // std::vector
 
 #include "common.hpp"
-#include "rollgate/canary.hpp"        // rollgate::parse_analysis
-#include "rollgate/flag_rollout.hpp"  // rollgate::parse_flag_target, with_flag_rollout
-#include "rollgate/rollout.hpp"       // rollgate::rollout_plan, next_action, ...
+#include "rollgate/canary.hpp"         // rollgate::parse_analysis
+#include "rollgate/flag_rollout.hpp"   // rollgate::parse_flag_target, with_flag_rollout
+#include "rollgate/rollout.hpp"        // rollgate::rollout_plan, next_action, ...
 #include "rollgate/serving_state.hpp"  // rollgate::parse_serving_state
 
 namespace {

@@ -38,8 +38,8 @@ struct serving_next {
 
 /// @brief The rollout's dark launch (`shadow` in the state), read as the edges use it.
 struct shadow_settings {
-  double sample_rate = 0;  ///< share of eligible requests shadowed
-  double noise_rate = 0;   ///< share of those re-sent to the served origin (absent: none)
+  double sample_rate = 0;            ///< share of eligible requests shadowed
+  double noise_rate = 0;             ///< share of those re-sent to the served origin (absent: none)
   std::vector<std::string> methods;  ///< eligible methods, as the coordinator upper-cased them
   std::string diff_options;          ///< `diff` as JSON text for the core ("" = defaults)
   /// `report`: the mismatch report's limits; absent members keep the core's defaults.

@@ -19,9 +19,9 @@
 #include "host.hpp"
 #include "log.hpp"
 #include "request_path.hpp"
+#include "rollgate/serving_state.hpp"
 #include "settings.hpp"
 #include "shadow.hpp"
-#include "rollgate/serving_state.hpp"
 #include "summary.hpp"
 
 namespace rollgate_fastly {
@@ -252,7 +252,8 @@ void serve(instance& in) {
   // configuration for them); this service does not, so it serves stable and counts nothing rather
   // than count every unit as the baseline of the merged decision.
   if (parsed.state.has_target) {
-    return fail_open(in, fail_kind::state, "state", "flag rollouts are served by the Cloudflare worker only");
+    return fail_open(in, fail_kind::state, "state",
+                     "flag rollouts are served by the Cloudflare worker only");
   }
   request_facts facts;
   facts.now_ms = now_ms();

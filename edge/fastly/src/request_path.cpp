@@ -6,7 +6,8 @@
 
 namespace rollgate_fastly {
 
-decision decide(const settings& s, const rollgate::serving_state& state, const request_facts& facts) {
+decision decide(const settings& s, const rollgate::serving_state& state,
+                const request_facts& facts) {
   decision d;
   if (facts.unit_header && !facts.unit_header->empty() && facts.unit_header->size() <= 256) {
     d.unit = std::string(*facts.unit_header);

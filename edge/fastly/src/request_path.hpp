@@ -15,8 +15,8 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "settings.hpp"  // settings
 #include "rollgate/serving_state.hpp"  // rollgate::serving_state
+#include "settings.hpp"                // settings
 
 namespace rollgate_fastly {
 
@@ -46,7 +46,8 @@ inline std::string_view arm_name(bool canary) {
 
 /// @brief Decides unit and arm for one request under usable settings and state.
 /// @pre s.problems.empty(), and `state` passed parse_state and in_force.
-decision decide(const settings& s, const rollgate::serving_state& state, const request_facts& facts);
+decision decide(const settings& s, const rollgate::serving_state& state,
+                const request_facts& facts);
 
 }  // namespace rollgate_fastly
 

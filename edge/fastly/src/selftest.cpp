@@ -16,8 +16,8 @@
 
 #include "request_path.hpp"
 #include "rollgate/bucket.hpp"
-#include "sha256.hpp"
 #include "rollgate/serving_state.hpp"
+#include "sha256.hpp"
 #include "summary.hpp"
 #include "tokens.hpp"
 

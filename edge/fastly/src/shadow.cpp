@@ -97,8 +97,8 @@ void dark_launch::discard() {
   secondary_.reset();
 }
 
-void dark_launch::finish(const settings& s, const rollgate::shadow_settings& config, arm_summary& arm,
-                         const std::string& body, copy_end end) {
+void dark_launch::finish(const settings& s, const rollgate::shadow_settings& config,
+                         arm_summary& arm, const std::string& body, copy_end end) {
   ++arm.shadow.sent;
   const double limit =
       config.max_body_bytes > 0 ? config.max_body_bytes : static_cast<double>(s.max_diff_bytes);

@@ -24,10 +24,10 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
-#include "host.hpp"      // host::handle, host::message
-#include "settings.hpp"  // settings
+#include "host.hpp"                    // host::handle, host::message
 #include "rollgate/serving_state.hpp"  // rollgate::shadow_settings
-#include "summary.hpp"   // arm_summary
+#include "settings.hpp"                // settings
+#include "summary.hpp"                 // arm_summary
 
 namespace rollgate_fastly {
 

@@ -45,8 +45,8 @@ arm_summary& summary::arm(const rollgate::serving_state& state, bool canary) {
   return arms_[canary ? 1 : 0];
 }
 
-void summary::record_request(const rollgate::serving_state& state, bool canary, int status, double latency_ms,
-                             bool new_unit) {
+void summary::record_request(const rollgate::serving_state& state, bool canary, int status,
+                             double latency_ms, bool new_unit) {
   arm_summary& a = arm(state, canary);
   ++a.requests;
   if (new_unit) ++a.new_units;

@@ -23,8 +23,8 @@
 #include <string_view>  // std::string_view
 
 #include "rollgate/mismatch_report.hpp"  // rollgate::mismatch_report
+#include "rollgate/serving_state.hpp"    // rollgate::serving_state
 #include "rollgate/sketch.hpp"           // rollgate::quantile_sketch
-#include "rollgate/serving_state.hpp"  // rollgate::serving_state
 
 namespace rollgate_fastly {
 
@@ -70,8 +70,8 @@ class summary {
   /// @brief Counts one proxied request (metrics.js recordRequest): `status` 0 means the backend
   /// could not be reached; the latency goes into the arm's sketch last, so a value the sketch
   /// refuses loses nothing else (it is counted as failOpen.evaluation, as on Cloudflare).
-  void record_request(const rollgate::serving_state& state, bool canary, int status, double latency_ms,
-                      bool new_unit);
+  void record_request(const rollgate::serving_state& state, bool canary, int status,
+                      double latency_ms, bool new_unit);
 
   void fail_open(fail_kind kind) { ++counts.fail_open[static_cast<int>(kind)]; }
 
