@@ -45,7 +45,7 @@ inline std::string_view arm_name(bool canary) {
 }
 
 /// @brief Decides unit and arm for one request under usable settings and state.
-/// @pre s.problems.empty(), and `state` passed parse_state and in_force.
+/// @pre s.problems.empty(), and `state` passed rollgate::parse_serving_state and in_force.
 decision decide(const settings& s, const rollgate::serving_state& state,
                 const request_facts& facts);
 
