@@ -34,7 +34,6 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
   const seenKeys = new Set();
   let status = null;
   let onset = null; // {at, percent, stage}
-  let onsetDue = null;
   let finalAt = null;
   let lastProgress = 0;
   let lastReqs = 0;
@@ -71,18 +70,17 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
       // An increase takes effect a state TTL after it is decided (the coordinator announces it
       // as state.next, so that every isolate switches at once); until then the old window runs.
       const serving = st.servingPercent ?? st.percent;
-      if (regression && !onset && !onsetDue && st.status === 'running' && !st.next && serving >= regressAt) {
-        const s = stages[st.stage] || stages[0];
-        // Shortly into the stage, so that the screen shows the stage first. (A regression that
-        // starts just before a window is judged may pass with it: the judge sees a window that
-        // is mostly healthy. The next stage's window, all bad, catches it, unless that stage is
-        // 100%, where only the absolute gates are left. See docs/demo.md.)
-        onsetDue = Date.parse(st.windowStartedAt) + Math.min(1000, s.windowMs / 5);
-      }
-      if (onsetDue && !onset && now >= onsetDue && st.status === 'running') {
+      // The regression begins with the stage at --regress-at: as soon as the coordinator
+      // announces the increase (state.next, in force a state TTL later), or, if no poll fell in
+      // that short interval, the moment the stage is seen serving. Every window of the stage is
+      // then judged on the bad version. (An onset part-way into a window let that window pass on
+      // its healthy part: the conversion scenario then advanced past 10% and was caught at 50%.
+      // The few canary requests of the old stage in between belong to a window already judged.)
+      const entering = st.next && st.next.percent >= regressAt ? st.next.percent : serving >= regressAt ? serving : null;
+      if (regression && !onset && st.status === 'running' && entering !== null) {
         canary.regress(regression);
-        onset = { at: Date.now(), percent: st.percent, stage: st.stage };
-        report.regression(regression, st);
+        onset = { at: Date.now(), percent: entering, stage: Math.max(0, stages.findIndex((x) => x.percent === entering)) };
+        report.regression(regression, { ...st, percent: entering });
       }
       if (!finalAt && (st.status === 'completed' || st.status === 'rolledBack')) finalAt = now;
       if (now - lastProgress >= 2000 || finalAt === now) {
