@@ -39,8 +39,8 @@ ${Object.entries(SCENARIOS).map(([k, v]) => `                        ${k.padEnd(
   --speed X           time compression on top of the demo's (stage windows and evaluation
                       interval divided by X; default 1: about a minute in all)
   --duration S        hard limit of the run in seconds (default 180); traffic stops by then
-  --regress-at P      the canary regresses once the rollout reaches P% (default 50; conversion:
-                      10, the first stage that gates conversion), a moment into that stage
+  --regress-at P      the canary regresses as the rollout enters P% (default 50; conversion:
+                      10, the first stage that gates conversion), 100 ms into that stage
   --error-rate R      error-spike: share of canary requests that fail (default 0.2)
   --extra-latency MS  latency: milliseconds the canary adds (default 150)
   --lost-rate R       conversion, flag: share of the canary's (flag: the new checkout's) checkouts

@@ -1,11 +1,13 @@
 // Watching the rollout the way an operator would: GET /__rollgate/status with the bearer token,
 // every 0.4 s. From what it reads it notes the coordinator's decisions (the first one, the
-// rollback and when it happened), starts the scenario's regression a moment into the stage that
+// rollback and when it happened), starts the scenario's regression 100 ms into the stage that
 // reaches --regress-at, counts the canary requests that still arrive once the workers' state
 // cache has expired after a rollback, and decides when the run is over. It prints nothing itself:
 // `report` (./report.mjs) shows what it sees. SPDX-License-Identifier: MIT
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// How long after a stage is in force the scenario's regression begins (see watchRollout).
+const ONSET_AFTER_MS = 100;
 
 /** A client of the edge's /__rollgate/ routes: admin(method, route, body) → the JSON answer. */
 export function adminClient(edgeUrl, token) {
@@ -34,6 +36,7 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
   const seenKeys = new Set();
   let status = null;
   let onset = null; // {at, percent, stage}
+  let onsetTimer = null;
   let finalAt = null;
   let lastProgress = 0;
   let lastReqs = 0;
@@ -70,17 +73,23 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
       // An increase takes effect a state TTL after it is decided (the coordinator announces it
       // as state.next, so that every isolate switches at once); until then the old window runs.
       const serving = st.servingPercent ?? st.percent;
-      // The regression begins with the stage at --regress-at: as soon as the coordinator
-      // announces the increase (state.next, in force a state TTL later), or, if no poll fell in
-      // that short interval, the moment the stage is seen serving. Every window of the stage is
-      // then judged on the bad version. (An onset part-way into a window let that window pass on
-      // its healthy part: the conversion scenario then advanced past 10% and was caught at 50%.
-      // The few canary requests of the old stage in between belong to a window already judged.)
-      const entering = st.next && st.next.percent >= regressAt ? st.next.percent : serving >= regressAt ? serving : null;
-      if (regression && !onset && st.status === 'running' && entering !== null) {
-        canary.regress(regression);
-        onset = { at: Date.now(), percent: entering, stage: Math.max(0, stages.findIndex((x) => x.percent === entering)) };
-        report.regression(regression, { ...st, percent: entering });
+      // The regression begins with the stage at --regress-at, 100 ms after the stage is in force:
+      // at the time the coordinator announced for it (state.next.at), by a timer rather than at
+      // the next poll, or, if no poll saw the announcement, at once. So every window of the stage
+      // is judged on the bad version. Not earlier: until the announced time the old stage's
+      // window is still judged, and a bad request there would roll back the wrong stage. (An onset
+      // part-way into a window let that window pass on its healthy part: the conversion scenario
+      // then advanced past 10% and was caught at 50%.)
+      const announced = st.next && st.next.percent >= regressAt;
+      if (regression && !onset && !onsetTimer && st.status === 'running' && (announced || serving >= regressAt)) {
+        const percent = announced ? st.next.percent : serving;
+        const inForceAt = announced ? Date.parse(st.next.at) : now;
+        onsetTimer = setTimeout(() => {
+          if (status?.state?.status !== 'running' || interrupted()) return;
+          canary.regress(regression);
+          onset = { at: Date.now(), percent, stage: Math.max(0, stages.findIndex((x) => x.percent === percent)) };
+          report.regression(regression, { ...status.state, percent });
+        }, Math.max(0, inForceAt + ONSET_AFTER_MS - Date.now()));
       }
       if (!finalAt && (st.status === 'completed' || st.status === 'rolledBack')) finalAt = now;
       if (now - lastProgress >= 2000 || finalAt === now) {
@@ -100,6 +109,7 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
     }
     await sleep(400);
   }
+  clearTimeout(onsetTimer);
   // Read at the end of the run: the count starts a state TTL after the rollback.
   const afterRollback = () => (canaryAfterTtl == null ? null : canary.stats.requests - canaryAfterTtl);
   return { status, seen: { onset, rollbackAt, firstDecision, afterRollback } };
