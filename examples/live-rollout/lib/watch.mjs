@@ -116,18 +116,27 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
 }
 
 /**
- * The workers flush their last counts within ROLLGATE_FLUSH_MS (later on a busy machine): reads
- * the status until the coordinator's totals stop changing, for 3 s at most. Returns the last one.
+ * The workers flush their last counts within ROLLGATE_FLUSH_MS (later on a busy machine, where a
+ * flush may also be retried): reads the status until the coordinator's totals reach `answered`
+ * (the requests the simulated users had an answer to), or stop changing for 2 s once past it,
+ * for 8 s at most. Returns the last one. (Stopping at the first two equal readings, as before,
+ * cut some runs short by a late flush: tens of requests missing from the totals.)
  */
-export async function settledStatus({ admin, status, flushMs }) {
+export async function settledStatus({ admin, status, flushMs, answered }) {
   const totalOf = (s) => (s?.metrics?.total?.stable?.requests ?? 0) + (s?.metrics?.total?.canary?.requests ?? 0);
-  for (let last = -1, until = Date.now() + 3000; Date.now() < until; ) {
+  let last = totalOf(status);
+  let changedAt = Date.now();
+  for (const until = Date.now() + 8000; Date.now() < until; ) {
     await sleep(flushMs + 150);
     try {
       status = await admin('GET', 'status');
     } catch {} // keep the last status read
-    if (totalOf(status) === last) break;
-    last = totalOf(status);
+    const total = totalOf(status);
+    if (total === answered) break;
+    if (total !== last) {
+      last = total;
+      changedAt = Date.now();
+    } else if (total > answered && Date.now() - changedAt >= 2000) break;
   }
   return status;
 }
