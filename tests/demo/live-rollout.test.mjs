@@ -162,9 +162,10 @@ test('healthy: the coordinator advances 1% → 10% → 50% → 100% and complete
   assert.match(r.stdout, /summary\n\s+final state\s+completed/);
 });
 
-// Regression budget: the canary regresses 100 ms into the 50% stage; the coordinator judges every 250 ms and workers flush every 250 ms, so the rollback
-// should come within a few seconds and a few hundred canary requests even on a loaded machine
-// (the demo paces its users at 300 requests per second in all).
+// Regression budget: the canary regresses 100 ms into the 50% stage; the coordinator judges
+// every 250 ms and workers flush every 250 ms, so the rollback should come within a few seconds
+// and a few hundred canary requests even on a loaded machine (the demo paces its users at 300
+// requests per second in all).
 const DETECT_MS = 15_000;
 const EXPOSED_REQUESTS = 1000; // at the default 300 req/s, 50% canary: about 6.7 s of canary traffic
 

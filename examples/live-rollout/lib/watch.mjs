@@ -119,8 +119,8 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
  * The workers flush their last counts within ROLLGATE_FLUSH_MS (later on a busy machine, where a
  * flush may also be retried): reads the status until the coordinator's totals reach `answered`
  * (the requests the simulated users had an answer to), or stop changing for 2 s once past it,
- * for 8 s at most. Returns the last one. (Stopping at the first two equal readings, as before,
- * cut some runs short by a late flush: tens of requests missing from the totals.)
+ * for 8 s at most. Returns the last one. (Totals that never reach `answered` are what the
+ * demo's test must see: it checks that every request is counted once.)
  */
 export async function settledStatus({ admin, status, flushMs, answered }) {
   const totalOf = (s) => (s?.metrics?.total?.stable?.requests ?? 0) + (s?.metrics?.total?.canary?.requests ?? 0);
