@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { repo, loadPackage, ensureWorkerBuilt, freePort, startEdge } from './lib/edge.mjs';
 import { startDashboard, dashboardAvailable } from './lib/dashboard.mjs';
 import { demoPlan, human } from './lib/plan.mjs';
-import { adminClient } from './lib/watch.mjs';
+import { adminClient, regressionOnset } from './lib/watch.mjs';
 import { say, clock, bold, dim, red, green, cyan, yellow, fmt, pct, printDecision, conversionWindows } from './lib/report.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -182,6 +182,7 @@ export async function runFlagScenario({ speed = 1, durationS = 180, json, browse
   let rollbackAt = null;
   let finalAt = null;
   let regressedAt = null;
+  let regressTimer = null;
   const reached = new Set();
   let lastLine = 0;
   while (!stopping && Date.now() < deadline + 5000) {
@@ -198,10 +199,14 @@ export async function runFlagScenario({ speed = 1, durationS = 180, json, browse
       }
       const serving = st.servingPercent ?? st.percent;
       if (st.status === 'running') reached.add(serving);
-      if (!regressedAt && st.status === 'running' && !st.next && serving >= regressAt) {
-        shop.shop.failNew = failRate;
-        regressedAt = Date.now();
-        say(`${clock()}  ${red(bold('regress'))}   at ${serving}%: the new checkout's payment call now fails silently ${pct(failRate)} of the time`);
+      const due = !regressedAt && !regressTimer ? regressionOnset(st, regressAt) : null;
+      if (due) { // as the origin scenarios: 100 ms into the stage, whose every window is then bad
+        regressTimer = setTimeout(() => {
+          if (stopping || status?.state?.status !== 'running') return;
+          shop.shop.failNew = failRate;
+          regressedAt = Date.now();
+          say(`${clock()}  ${red(bold('regress'))}   at ${due.percent}%: the new checkout's payment call now fails silently ${pct(failRate)} of the time`);
+        }, Math.max(0, due.at - Date.now()));
       }
       if (Date.now() - lastLine > 2000) {
         lastLine = Date.now();
@@ -215,6 +220,7 @@ export async function runFlagScenario({ speed = 1, durationS = 180, json, browse
     if (finalAt && (Date.now() - finalAt > 4000 || [...stats.pages].every((p) => p.variant !== 'on'))) break;
     await sleep(300);
   }
+  clearTimeout(regressTimer);
   // How long pages took to leave the new checkout after the rollback decision.
   let pagesOffMs = null;
   if (rollbackAt) {

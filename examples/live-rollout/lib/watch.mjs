@@ -6,8 +6,24 @@
 // `report` (./report.mjs) shows what it sees. SPDX-License-Identifier: MIT
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// How long after a stage is in force the scenario's regression begins (see watchRollout).
+// How long after a stage is in force the scenario's regression begins (see regressionOnset).
 const ONSET_AFTER_MS = 100;
+
+/**
+ * When a scenario's regression begins, from one status read `st` (its `state`): with the stage at
+ * `regressAt`, 100 ms after that stage is in force. That is the time the coordinator announced for
+ * it (state.next.at), or, if no poll saw the announcement, now. So every window of the stage is
+ * judged on the bad version. Not earlier: until the announced time the old stage's window is still
+ * judged, and a bad request there would roll back the wrong stage. (An onset part-way into a
+ * window let that window pass on its healthy part: the conversion scenario then advanced past 10%
+ * and was caught at 50%.) Returns {percent, at} (epoch ms), or null while the stage is not reached.
+ */
+export function regressionOnset(st, regressAt, now = Date.now()) {
+  if (!st || st.status !== 'running') return null;
+  if (st.next && st.next.percent >= regressAt) return { percent: st.next.percent, at: Date.parse(st.next.at) + ONSET_AFTER_MS };
+  const serving = st.servingPercent ?? st.percent;
+  return serving >= regressAt ? { percent: serving, at: now + ONSET_AFTER_MS } : null;
+}
 
 /** A client of the edge's /__rollgate/ routes: admin(method, route, body) → the JSON answer. */
 export function adminClient(edgeUrl, token) {
@@ -72,24 +88,14 @@ export async function watchRollout({ admin, stages, regression, regressAt, canar
       const st = status.state;
       // An increase takes effect a state TTL after it is decided (the coordinator announces it
       // as state.next, so that every isolate switches at once); until then the old window runs.
-      const serving = st.servingPercent ?? st.percent;
-      // The regression begins with the stage at --regress-at, 100 ms after the stage is in force:
-      // at the time the coordinator announced for it (state.next.at), by a timer rather than at
-      // the next poll, or, if no poll saw the announcement, at once. So every window of the stage
-      // is judged on the bad version. Not earlier: until the announced time the old stage's
-      // window is still judged, and a bad request there would roll back the wrong stage. (An onset
-      // part-way into a window let that window pass on its healthy part: the conversion scenario
-      // then advanced past 10% and was caught at 50%.)
-      const announced = st.next && st.next.percent >= regressAt;
-      if (regression && !onset && !onsetTimer && st.status === 'running' && (announced || serving >= regressAt)) {
-        const percent = announced ? st.next.percent : serving;
-        const inForceAt = announced ? Date.parse(st.next.at) : now;
+      const due = regression && !onset && !onsetTimer ? regressionOnset(st, regressAt, now) : null;
+      if (due) { // a timer, not the next poll: the onset is timed to the stage's start
         onsetTimer = setTimeout(() => {
           if (status?.state?.status !== 'running' || interrupted()) return;
           canary.regress(regression);
-          onset = { at: Date.now(), percent, stage: Math.max(0, stages.findIndex((x) => x.percent === percent)) };
-          report.regression(regression, { ...status.state, percent });
-        }, Math.max(0, inForceAt + ONSET_AFTER_MS - Date.now()));
+          onset = { at: Date.now(), percent: due.percent, stage: Math.max(0, stages.findIndex((x) => x.percent === due.percent)) };
+          report.regression(regression, { ...status.state, percent: due.percent });
+        }, Math.max(0, due.at - Date.now()));
       }
       if (!finalAt && (st.status === 'completed' || st.status === 'rolledBack')) finalAt = now;
       if (now - lastProgress >= 2000 || finalAt === now) {
