@@ -54,7 +54,9 @@ bool bucketer::in_coverage(std::string_view unit, std::uint32_t coverage) const 
 
 std::size_t bucketer::pick_variant(std::string_view unit, const std::uint32_t* weights,
                                    std::size_t count) const noexcept {
-  if (count == 0) return 0;
+  // One variation is always the pick (the loop below could only return index 0): skip the hash,
+  // which is most of the cost of a percentage rollout of a single "on" variation.
+  if (count <= 1) return 0;
   const std::uint32_t point = bucket_of(seeded_draw(unit, seed_ ^ kVariantSeedMask), kScale);
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < count; ++i) {
