@@ -52,27 +52,31 @@ std::optional<std::int64_t> attribute_time(const context::slot& v) noexcept {
   return std::nullopt;
 }
 
-bool match_in(const condition& c, const context::slot& v, bool& typed) noexcept {
-  typed = true;
+// `in` against the operand's list of the attribute's type: kInMatch, kInNoMatch, or kInUntyped
+// when the operand has no value of that type (so `notIn` does not match either). Returned rather
+// than written through a reference: no local of match() has its address taken, which in
+// WebAssembly would give every call a frame on the shadow stack in linear memory.
+enum in_result : int { kInUntyped = -1, kInNoMatch = 0, kInMatch = 1 };
+in_result match_in(const condition& c, const context::slot& v) noexcept {
+  const auto found = [](bool typed, bool hit) {
+    return !typed ? kInUntyped : hit ? kInMatch : kInNoMatch;
+  };
   switch (v.kind) {
     case k_string:
-      typed = !c.strings.empty();
-      return contains_string(c.strings, v.text, c.ignore_case);
+      return found(!c.strings.empty(), contains_string(c.strings, v.text, c.ignore_case));
     case k_number:
-      typed = !c.numbers.empty();
-      return std::binary_search(c.numbers.begin(), c.numbers.end(), v.number);
+      return found(!c.numbers.empty(),
+                   std::binary_search(c.numbers.begin(), c.numbers.end(), v.number));
     case k_boolean:
-      typed = c.bools != 0;
-      return (c.bools & (v.boolean ? 2 : 1)) != 0;
+      return found(c.bools != 0, (c.bools & (v.boolean ? 2 : 1)) != 0);
     case k_list:
-      typed = !c.strings.empty();
+      if (c.strings.empty()) return kInUntyped;
       for (std::size_t i = 0; i < v.list_size; ++i) {
-        if (contains_string(c.strings, v.list[i], c.ignore_case)) return true;
+        if (contains_string(c.strings, v.list[i], c.ignore_case)) return kInMatch;
       }
-      return false;
+      return kInNoMatch;
     default:
-      typed = false;
-      return false;
+      return kInUntyped;
   }
 }
 
@@ -92,6 +96,50 @@ bool match_in(const condition& c, const context::slot& v, bool& typed) noexcept 
   if (c.code == op::clock_lte) return t <= c.number;
   if (c.code == op::clock_gt) return t > c.number;
   return t >= c.number;
+}
+
+// Versions, times and issue 18's operators, out of line: their locals (a parsed version, a
+// time) would otherwise give every call of match() a stack frame in linear memory (WebAssembly).
+[[gnu::noinline]] bool match_rare(const compiled_config& cfg, const condition& c,
+                                  const context::slot& v) noexcept {
+  switch (c.code) {
+    case op::semver_eq:
+    case op::semver_lt:
+    case op::semver_lte:
+    case op::semver_gt:
+    case op::semver_gte: {
+      if (v.kind != k_string) return false;
+      const auto a =
+          parse_semver(v.text, c.loose_version ? semver_syntax::loose : semver_syntax::strict);
+      if (!a) return false;
+      semver b;
+      b.major = c.ver[0];
+      b.minor = c.ver[1];
+      b.patch = c.ver[2];
+      b.pre = std::string_view(c.text).substr(c.pre_offset, c.pre_length);
+      const int cmp = compare_semver(*a, b);
+      switch (c.code) {
+        case op::semver_eq:
+          return cmp == 0;
+        case op::semver_lt:
+          return cmp < 0;
+        case op::semver_lte:
+          return cmp <= 0;
+        case op::semver_gt:
+          return cmp > 0;
+        default:
+          return cmp >= 0;
+      }
+    }
+    case op::before:
+    case op::after: {
+      const auto t = attribute_time(v);
+      if (!t) return false;
+      return c.code == op::before ? *t < c.time : *t > c.time;
+    }
+    default:
+      return match_targeting(cfg, c, v);
+  }
 }
 
 bool match(const eval_state& s, std::uint32_t index) noexcept {
@@ -133,15 +181,10 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
         eq = v->boolean == c.boolean;
       return c.code == op::equals ? eq : !eq;
     }
-    case op::in: {
-      bool typed = false;
-      return match_in(c, *v, typed);
-    }
-    case op::not_in: {
-      bool typed = false;
-      const bool found = match_in(c, *v, typed);
-      return typed && !found;
-    }
+    case op::in:
+      return match_in(c, *v) == kInMatch;
+    case op::not_in:
+      return match_in(c, *v) == kInNoMatch;
     case op::contains:
       if (v->kind == k_string) return text_contains(v->text, c.text, c.ignore_case);
       if (v->kind == k_list) {
@@ -162,42 +205,8 @@ bool match(const eval_state& s, std::uint32_t index) noexcept {
       return v->kind == k_number && v->number > c.number;
     case op::gte:
       return v->kind == k_number && v->number >= c.number;
-    case op::semver_eq:
-    case op::semver_lt:
-    case op::semver_lte:
-    case op::semver_gt:
-    case op::semver_gte: {
-      if (v->kind != k_string) return false;
-      const auto a =
-          parse_semver(v->text, c.loose_version ? semver_syntax::loose : semver_syntax::strict);
-      if (!a) return false;
-      semver b;
-      b.major = c.ver[0];
-      b.minor = c.ver[1];
-      b.patch = c.ver[2];
-      b.pre = std::string_view(c.text).substr(c.pre_offset, c.pre_length);
-      const int cmp = compare_semver(*a, b);
-      switch (c.code) {
-        case op::semver_eq:
-          return cmp == 0;
-        case op::semver_lt:
-          return cmp < 0;
-        case op::semver_lte:
-          return cmp <= 0;
-        case op::semver_gt:
-          return cmp > 0;
-        default:
-          return cmp >= 0;
-      }
-    }
-    case op::before:
-    case op::after: {
-      const auto t = attribute_time(*v);
-      if (!t) return false;
-      return c.code == op::before ? *t < c.time : *t > c.time;
-    }
     default:
-      return match_targeting(s.cfg, c, *v);
+      return match_rare(s.cfg, c, *v);
   }
 }
 
@@ -248,6 +257,39 @@ std::optional<std::string_view> unit_of(const eval_state& s, attribute_id id,
   }
 }
 
+// Whether the unit attribute `id` can be bucketed (a string, number or boolean), without
+// writing its canonical text.
+bool has_unit(const eval_state& s, attribute_id id) noexcept {
+  const context::slot* v = s.ctx.find(id);
+  return v != nullptr && (v->kind == k_string || v->kind == k_number || v->kind == k_boolean);
+}
+
+// A rollout for the unit's bytes: the coverage draw, then the variant draw.
+evaluation split(const eval_state& s, const flag& f, const rollout& r, std::string_view unit,
+                 std::int32_t rule) noexcept {
+  if (f.scheme != bucket_scheme::rollgate) {  // kept assignments (peer_bucketing.cpp)
+    const auto pick = peer_pick(f, r, unit, r.coverage_at(s.now));
+    if (!pick) return result(f, f.default_variation, reason::default_, rule);
+    return result(f, r.variations[*pick], reason::split, rule);
+  }
+  if (!f.hasher.in_coverage(unit, r.coverage_at(s.now))) {
+    return result(f, f.default_variation, reason::default_, rule);
+  }
+  const std::size_t pick = f.hasher.pick_variant(unit, r.weights.data(), r.weights.size());
+  return result(f, r.variations[pick], reason::split, rule);
+}
+
+// split() for a unit that is not a string: its canonical text goes through a buffer, kept out of
+// apply() so that the common case (a string unit) has no local whose address is taken (in
+// WebAssembly such a local gives every call a frame on the shadow stack in linear memory).
+[[gnu::noinline]] evaluation split_canonical(const eval_state& s, const flag& f, const rollout& r,
+                                             std::int32_t rule) noexcept {
+  char buffer[32];
+  const auto unit = unit_of(s, f.unit, buffer);
+  if (!unit) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
+  return split(s, f, r, *unit, rule);
+}
+
 // Applies a serve: a variation, or a rollout (coverage draw, then variant draw).
 evaluation apply(const eval_state& s, const flag& f, const serve& action, reason fixed_reason,
                  std::int32_t rule) noexcept {
@@ -258,19 +300,9 @@ evaluation apply(const eval_state& s, const flag& f, const serve& action, reason
     if (!pick) return result(f, f.default_variation, reason::default_, -1);
     return result(f, r.variations[*pick], reason::targeting_match, rule);
   }
-  char buffer[32];
-  const auto unit = unit_of(s, f.unit, buffer);
-  if (!unit) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
-  if (f.scheme != bucket_scheme::rollgate) {  // kept assignments (peer_bucketing.cpp)
-    const auto pick = peer_pick(f, r, *unit, r.coverage_at(s.now));
-    if (!pick) return result(f, f.default_variation, reason::default_, rule);
-    return result(f, r.variations[*pick], reason::split, rule);
-  }
-  if (!f.hasher.in_coverage(*unit, r.coverage_at(s.now))) {
-    return result(f, f.default_variation, reason::default_, rule);
-  }
-  const std::size_t pick = f.hasher.pick_variant(*unit, r.weights.data(), r.weights.size());
-  return result(f, r.variations[pick], reason::split, rule);
+  const context::slot* unit = s.ctx.find(f.unit);
+  if (unit != nullptr && unit->kind == k_string) return split(s, f, r, unit->text, rule);
+  return split_canonical(s, f, r, rule);
 }
 
 // The serve of a matched rule of a flagd flag. Not inlined: off the path of rollgate's own flags,
@@ -289,29 +321,50 @@ evaluation apply(const eval_state& s, const flag& f, const serve& action, reason
   return apply(s, f, action, reason::targeting_match, rule);
 }
 
+evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t depth) noexcept;
+
+// Whether every prerequisite of `f` serves one of its accepted variations. Out of line, like
+// in_layer: the evaluation it holds would give every evaluate_flag() a frame in linear memory.
+[[gnu::noinline]] bool prerequisites_met(const eval_state& s, const flag& f,
+                                         std::size_t depth) noexcept {
+  if (depth > kMaxPrerequisiteDepth)
+    return true;  // guaranteed by compile; the check keeps it local
+  for (const auto& p : f.prerequisites) {
+    const evaluation pe = evaluate_flag(s, p.flag, depth + 1);
+    bool accepted = false;
+    if (pe.reason != reason::error && pe.reason != reason::disabled) {
+      for (std::uint32_t v : p.variations)
+        accepted = accepted || pe.variation_index == static_cast<std::int32_t>(v);
+    }
+    if (!accepted) return false;
+  }
+  return true;
+}
+
+// Where the unit falls in the flag's layer: inside its range, outside it, or no unit to bucket.
+enum class layer_place { inside, outside, no_unit };
+[[gnu::noinline]] layer_place in_layer(const eval_state& s, const flag& f) noexcept {
+  const layer& l = s.cfg.layers[static_cast<std::size_t>(f.layer)];
+  char buffer[32];
+  const auto unit = unit_of(s, l.unit, buffer);
+  if (!unit) return layer_place::no_unit;
+  const std::uint32_t position = bucket_of(l.hasher.coverage_draw(*unit), kScale);
+  return position < f.layer_begin || position >= f.layer_end ? layer_place::outside
+                                                             : layer_place::inside;
+}
+
 evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t depth) noexcept {
   const flag& f = s.cfg.flags[index];
   if (!f.enabled) return result(f, f.off_variation, reason::disabled, -1);
-  if (depth <= kMaxPrerequisiteDepth) {  // guaranteed by compile; the check keeps it local
-    for (const auto& p : f.prerequisites) {
-      const evaluation pe = evaluate_flag(s, p.flag, depth + 1);
-      bool accepted = false;
-      if (pe.reason != reason::error && pe.reason != reason::disabled) {
-        for (std::uint32_t v : p.variations)
-          accepted = accepted || pe.variation_index == static_cast<std::int32_t>(v);
-      }
-      if (!accepted) return result(f, f.off_variation, reason::disabled, -1);
-    }
+  if (!f.prerequisites.empty() && !prerequisites_met(s, f, depth)) {
+    return result(f, f.off_variation, reason::disabled, -1);
   }
   if (f.layer >= 0) {
-    const layer& l = s.cfg.layers[static_cast<std::size_t>(f.layer)];
-    char buffer[32];
-    const auto unit = unit_of(s, l.unit, buffer);
-    if (!unit) return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
-    const std::uint32_t position = bucket_of(l.hasher.coverage_draw(*unit), kScale);
-    if (position < f.layer_begin || position >= f.layer_end) {
-      return result(f, f.default_variation, reason::default_, -1);
+    const layer_place place = in_layer(s, f);
+    if (place == layer_place::no_unit) {
+      return failure(f, error_code::targeting_key_missing, kMsgKeyMissing);
     }
+    if (place == layer_place::outside) return result(f, f.default_variation, reason::default_, -1);
   }
   for (std::size_t i = 0; i < f.rules.size(); ++i) {
     const rule& r = f.rules[i];
@@ -320,8 +373,7 @@ evaluation evaluate_flag(const eval_state& s, std::size_t index, std::size_t dep
     // A rule's rollout that cannot bucket this unit does not match: evaluation goes on with the
     // next rule, as GrowthBook and Unleash do (docs/config.md, "Semantics beside the peers").
     // Only the fallthrough reports TARGETING_KEY_MISSING.
-    char buffer[32];
-    if (r.action.is_rollout && !unit_of(s, f.unit, buffer)) continue;
+    if (r.action.is_rollout && !has_unit(s, f.unit)) continue;
     return apply(s, f, r.action, reason::targeting_match, static_cast<std::int32_t>(i));
   }
   return apply(s, f, f.fallthrough, f.is_static ? reason::static_ : reason::default_, -1);
