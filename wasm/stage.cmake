@@ -7,7 +7,9 @@
 # instance in every environment), and the ES module glue cannot enable "node" (it would use
 # __dirname). So the three checks are neutralised here, each one verified to exist, so that an
 # Emscripten upgrade that changes them fails the build instead of silently shipping them.
-# Copies both modules: the full one (rollgate.*) and the flags-only one (rollgate-flags.*).
+# Copies both modules: the full one (rollgate.*) and the flags-only one (rollgate-flags.*), then
+# bundles the flags entry's shared JS modules into flags-core.js (wasm/bundle-flags.mjs; NODE is
+# the node executable).
 function(rg_read_glue name out)
   file(READ ${BUILD_DIR}/${name}.mjs _glue)
   if(FLAVOUR STREQUAL "debug")
@@ -39,5 +41,13 @@ foreach(_dir ${DIST} ${PACKAGE_DIST})
   file(COPY ${_js} ${_types} DESTINATION ${_dir})
   file(COPY ${_type_parts} DESTINATION ${_dir}/api)
   file(WRITE ${_dir}/build-info.json "{\"flavour\": \"${FLAVOUR}\"}\n")
+  # The flags entry's shared modules as one file, the others pointed at it (wasm/bundle-flags.mjs).
+  execute_process(COMMAND ${NODE} ${SOURCE_DIR}/bundle-flags.mjs ${_dir}
+                  RESULT_VARIABLE _bundled OUTPUT_VARIABLE _bundle_log ERROR_VARIABLE _bundle_log)
+  if(NOT _bundled EQUAL 0)
+    message(FATAL_ERROR "stage.cmake: wasm/bundle-flags.mjs failed for ${_dir} (run npm ci first: "
+                        "esbuild is a devDependency):\n${_bundle_log}")
+  endif()
+  message(STATUS "${_bundle_log}")
 endforeach()
 file(TOUCH ${DIST}/.stamp)
