@@ -54,12 +54,42 @@ for (const f of shared) {
   if (exportsOf.get(f).includes('default')) throw new Error(`bundle-flags: ${f} has a default export (a shim cannot keep it apart)`);
 }
 
-// The bundle: every name of every shared module, under its own name. Two modules exporting one
-// name must mean one binding (a re-export, as flags-api.js re-exports flags.js); any other clash
-// stops the build rather than picking one silently.
+/** Names that file `f` re-exports with `export { a, b as c } from './x.js'`: exported name -> {file, name}. */
+function reexportsOf(f) {
+  const out = new Map();
+  const text = readFileSync(path.join(dist, f), 'utf8');
+  for (const m of text.matchAll(/\bexport\s*\{([^}]*)\}\s*from\s*'\.\/([\w.-]+\.js)'/g)) {
+    for (const part of m[1].split(',')) {
+      const [name, as] = part.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').trim().split(/\s+as\s+/);
+      if (name) out.set(as || name, { file: m[2], name });
+    }
+  }
+  return out;
+}
+
+// The bundle: every name of every shared module, under its own name, taken from the one module
+// that defines it. Two modules exporting one name must mean one binding: every other module
+// exporting it re-exports it from a shared module (as flags-api.js re-exports flags.js); two
+// definitions of one name stop the build rather than one of them being picked silently.
 const owner = new Map();
+const reexports = new Map(shared.map((f) => [f, reexportsOf(f)]));
 for (const f of shared) {
-  for (const name of exportsOf.get(f)) if (!owner.has(name)) owner.set(name, f);
+  for (const name of exportsOf.get(f)) {
+    const from = reexports.get(f).get(name);
+    if (from !== undefined) {
+      if (!shared.includes(from.file) || !exportsOf.get(from.file).includes(from.name)) {
+        throw new Error(`bundle-flags: ${f} re-exports ${name} from ./${from.file}, which is not a shared module exporting ${from.name}`);
+      }
+      continue;
+    }
+    if (owner.has(name)) throw new Error(`bundle-flags: ${owner.get(name)} and ${f} both define ${name}: they would be two bindings under one name`);
+    owner.set(name, f);
+  }
+}
+for (const f of shared) {
+  for (const name of exportsOf.get(f)) {
+    if (!owner.has(name)) throw new Error(`bundle-flags: ${f} re-exports ${name}, which no shared module defines under that name`);
+  }
 }
 const entry = [...new Set(owner.values())].map((f) => {
   const names = [...owner].filter(([, o]) => o === f).map(([n]) => n);

@@ -68,6 +68,18 @@ test('stops with the file named when a shared module is imported in a form it do
   }
 });
 
+test('stops when two shared modules define one name (two bindings a shim would merge)', () => {
+  // flags-api.js defines its own `count` instead of re-exporting runtime.js's.
+  const dir = fixture({ ...mini, 'flags-api.js': "export { twice } from './helper.js';\nexport const count = 7;\n" });
+  try {
+    const r = run(dir);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /flags-api\.js and runtime\.js both define count|runtime\.js and flags-api\.js both define count/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('stops on a default export (a shim could not keep it apart)', () => {
   const dir = fixture({ ...mini, 'helper.js': `${mini['helper.js']}export default 1;\n` });
   try {
