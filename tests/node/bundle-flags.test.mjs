@@ -74,7 +74,7 @@ test('stops when two shared modules define one name (two bindings a shim would m
   try {
     const r = run(dir);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /flags-api\.js and runtime\.js both define count|runtime\.js and flags-api\.js both define count/);
+    assert.match(r.stderr, /flags-api\.js and runtime\.js both define count/); // shared modules are taken in sorted order
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
