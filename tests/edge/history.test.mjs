@@ -113,3 +113,42 @@ test('blast radius: the whole run, and from the first window with a metric judge
   // Low is better for an "increase" metric: no regression.
   assert.equal(blastRadius([w(1, 'Low', 10)], null).afterRegression, null);
 });
+
+test("an arm whose exposed units sent no event of a configured name shows them exposed and not converted, as the judge read them", async () => {
+  const engine = await import('../../edge/cloudflare/src/engine.js');
+  await engine.initEngine();
+  const { unitsSummary } = await import('../../edge/cloudflare/src/units.js');
+  const withUnits = (a, fill) => {
+    a.units = engine.newUnits(1000);
+    fill(a.units);
+    return a;
+  };
+  // Stable: 4 exposed units, 2 bought. Canary: 3 exposed units, none bought (the window that
+  // rolled the conversion demo back at 10%: its canary sent no purchase event at all).
+  const stable = withUnits(arm(8, 0, 12), (u) => {
+    for (const x of ['s1', 's2', 's3', 's4']) u.expose(x);
+    u.record('s1', 'purchase', 20);
+    u.record('s2', 'purchase', 30);
+  });
+  stable.unitNames = ['purchase'];
+  const canary = withUnits(arm(6, 0, 12), (u) => {
+    for (const x of ['c1', 'c2', 'c3']) u.expose(x);
+  });
+  try {
+    const h = new RolloutHistory(storage());
+    h.window(null, step('rollback', [metric('conversion', 'Low', -0.5)]), { stable, canary }, { stage: 1, percent: 10, window: 3 }, summary, ['purchase']);
+    const w = h.series[0];
+    assert.deepEqual(w.stable.events, { purchase: { exposed: 4, converted: 2, sum: 50 } });
+    assert.deepEqual(w.canary.events, { purchase: { exposed: 3, converted: 0, sum: 0 } });
+    // The status' arm summary says the same.
+    assert.equal(unitsSummary(canary, ['purchase']).purchase.exposed, 3);
+    assert.equal(unitsSummary(canary, ['purchase']).purchase.conversion, 0);
+    // Without a configured name, only the names the summary holds (none for this canary).
+    h.window(null, step('hold', []), { stable, canary }, { stage: 1, percent: 10, window: 4 }, summary);
+    assert.equal(h.series[1].canary.events, undefined);
+    assert.deepEqual(Object.keys(h.series[1].stable.events), ['purchase']);
+  } finally {
+    engine.freeUnits(stable.units);
+    engine.freeUnits(canary.units);
+  }
+});

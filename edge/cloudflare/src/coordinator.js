@@ -272,7 +272,7 @@ export class Coordinator {
     }, { now, announceMs: readSettings(this.env).announceMs, srmAlpha: r.rollout.srmAlpha });
     r.srm = step.srm;
     if (step.analysis) r.lastAnalysis = step.analysis;
-    this.history.window(r, step, w, { ...before, window: r.machine.window }, (x) => (x.sketch ? engine.sketchSummary(x.sketch) : {}));
+    this.history.window(r, step, w, { ...before, window: r.machine.window }, (x) => (x.sketch ? engine.sketchSummary(x.sketch) : {}), readSettings(this.env).events);
     const counts = { stable: w.stable.requests, canary: w.canary.requests, stableErrors: w.stable.errors, canaryErrors: w.canary.errors };
     const changed = this.apply(step.action, now);
     this.record({
@@ -387,7 +387,8 @@ export class Coordinator {
     const r = this.r;
     if (!r) return { state: { status: 'idle' }, history: [], storage: this.saver.status(), flags: this.flags.status(r) };
     const a = r.action;
-    const view = (arms) => Object.fromEntries(ARMS.map((x) => [x, armSummary(arms[x])]));
+    const events = readSettings(this.env).events;
+    const view = (arms) => Object.fromEntries(ARMS.map((x) => [x, armSummary(arms[x], events)]));
     const wire = (arms, f) => Object.fromEntries(ARMS.map((x) => [x, f(arms[x])]));
     return {
       rollout: r.rollout,

@@ -121,11 +121,21 @@ export function mergeUnits(into, wire, problems) {
   }
 }
 
+/**
+ * The event names an arm's summary is shown under: the ones it holds and the worker's accepted
+ * ones (`configured`, settings.js `events`). A unit exposed in a window that sent no event of a
+ * configured name is still an exposed unit that did not convert: the judge reads it so (the core's
+ * unit_summary::metric counts every exposed unit), and the status and series show what it read.
+ */
+function shownNames(a, configured) {
+  return [...new Set([...(configured || []), ...(a.unitNames || [])])];
+}
+
 /** Per event name {exposed, converted, conversion, valuePerUnit, samplingRate}, for the status. */
-export function unitsSummary(a) {
+export function unitsSummary(a, configured) {
   const out = {};
   if (!a.units) return out;
-  for (const name of a.unitNames || []) {
+  for (const name of shownNames(a, configured)) {
     const m = engine.unitsMetric(a.units, name);
     out[name] = { ...m, conversion: m.exposed ? m.converted / m.exposed : null, valuePerUnit: m.exposed ? m.sum / m.exposed : null };
   }
@@ -133,10 +143,12 @@ export function unitsSummary(a) {
 }
 
 /** {name: {exposed, converted, sum}} of an arm's summary, or null (the history series keeps it). */
-export function unitsPoint(a) {
-  if (!a.units || !a.unitNames || !a.unitNames.length) return null;
+export function unitsPoint(a, configured) {
+  if (!a.units) return null;
+  const names = shownNames(a, configured);
+  if (!names.length) return null;
   const out = {};
-  for (const name of a.unitNames) {
+  for (const name of names) {
     const m = engine.unitsMetric(a.units, name);
     out[name] = { exposed: m.exposed, converted: m.converted, sum: m.sum };
   }

@@ -80,8 +80,8 @@ export function verdictsOf(a, shadow) {
   }
 }
 
-/** An arm as the status shows it. */
-export function armSummary(a) {
+/** An arm as the status shows it; `events`: the worker's accepted event names (units.js). */
+export function armSummary(a, events) {
   return {
     requests: a.requests,
     newUnits: a.newUnits,
@@ -93,7 +93,7 @@ export function armSummary(a) {
     shadow: a.shadow,
     exposures: a.exposures,
     timing: timingSummary(a.timing), // Server-Timing durations (ms) by name
-    units: unitsSummary(a), // per event name: exposed and converted units, value per unit (windows only)
+    units: unitsSummary(a, events), // per event name: exposed and converted units, value per unit (windows only)
   };
 }
 

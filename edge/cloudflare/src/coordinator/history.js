@@ -31,7 +31,7 @@ const num = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
  * One arm of a window as the series keeps it: counts, latency quantiles (ms) and, when events are
  * collected, per event name the exposed and converted units (units.js unitsPoint).
  */
-function armPoint(a, summary) {
+function armPoint(a, summary, events) {
   const l = summary(a);
   const p = {
     requests: a.requests,
@@ -41,7 +41,7 @@ function armPoint(a, summary) {
     p90: num(l.p90),
     p99: num(l.p99),
   };
-  const ev = unitsPoint(a);
+  const ev = unitsPoint(a, events);
   if (ev) p.events = ev;
   return p;
 }
@@ -96,8 +96,11 @@ export class RolloutHistory {
     this.series = [];
   }
 
-  /** After an evaluation: the window's counts, quantiles, the core's analysis and decision. */
-  window(r, step, arms, before, summary) {
+  /**
+   * After an evaluation: the window's counts, quantiles, the core's analysis and decision.
+   * `events`: the worker's accepted event names, each shown for an arm with a unit summary.
+   */
+  window(r, step, arms, before, summary, events) {
     const a = step.action;
     this.series.push({
       at: Date.now(),
@@ -108,8 +111,8 @@ export class RolloutHistory {
       verdict: step.analysis ? step.analysis.decision : null,
       score: step.analysis ? num(step.analysis.score) : null,
       reasons: (a.reasons || []).slice(0, 4).map((s) => String(s).slice(0, 300)),
-      stable: armPoint(arms.stable, summary),
-      canary: armPoint(arms.canary, summary),
+      stable: armPoint(arms.stable, summary, events),
+      canary: armPoint(arms.canary, summary, events),
       metrics: step.analysis ? step.analysis.metrics.map(metricPoint) : [],
       srm: step.srm && step.srm.checked ? { pValue: num(step.srm.pValue), failed: step.srm.failed } : null,
     });
