@@ -21,7 +21,8 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
-#include "detail/semver.hpp"  // the peer's semver comparison (the same one a user could reuse)
+#include "detail/semver.hpp"   // the peer's semver comparison (the same one a user could reuse)
+#include "js_bench_flags.hpp"  // the node benchmark's flag and contexts
 #include "rollgate/bucket.hpp"
 #include "rollgate/flags.hpp"
 
@@ -162,33 +163,9 @@ void EvaluateAll_100_flags(benchmark::State& state) {
 BENCHMARK(EvaluateAll_100_flags)->Name("EvaluateAll/100_flags");
 
 // The flag and contexts of the node benchmark (tests/bench/node/flags.mjs), so that the WASM
-// figure there has its native twin: two rules and a 50% rollout, 10-attribute contexts.
-std::string js_flag(const std::string& key) {
-  return R"({"key": ")" + key +
-         R"(", "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
-  "defaultVariation": "off",
-  "rules": [
-    {"id": "beta", "conditions": [{"attribute": "groups", "op": "contains", "value": "beta"}], "serve": {"variation": "on"}},
-    {"id": "eu", "conditions": [{"attribute": "country", "op": "in", "values": ["DE", "FR"]}], "serve": {"variation": "off"}}],
-  "fallthrough": {"rollout": {"weights": [{"variation": "on", "weight": 100}], "coverage": 50}}})";
-}
-
-std::string js_context(std::size_t i) {
-  const char* countries[] = {"DE", "FR", "US", "JP", "GB", "BR", "IN"};
-  const bool beta = i % 10 == 0;
-  return R"({"targetingKey": "user-)" + std::to_string(i) + R"(", "country": ")" +
-         countries[i % 7] + R"(", "groups": )" + (beta ? R"(["beta", "news"])" : R"(["news"])") +
-         R"(, "email": "u)" + std::to_string(i) + R"(@example.org", "plan": ")" +
-         (i % 3 ? "free" : "pro") + R"(", "appVersion": "2.)" + std::to_string(i % 10) +
-         R"(.1", "platform": "web", "age": )" + std::to_string(18 + i % 50) + R"(, "beta": )" +
-         (beta ? "true" : "false") + R"(, "createdAt": "2025-01-01T00:00:00Z"})";
-}
-
-rollgate::evaluator js_evaluator(int flags) {
-  std::string list;
-  for (int f = 0; f < flags; ++f) list += (f ? "," : "") + js_flag("flag-" + std::to_string(f));
-  return rollgate::compile(R"({"schemaVersion": 1, "flags": [)" + list + "]}");
-}
+// figure there has its native twin: js_bench_flags.hpp.
+using rollgate_bench::js_context;
+using rollgate_bench::js_evaluator;
 
 void FlagEval_js_bench(benchmark::State& state) {
   const auto ev = js_evaluator(20);

@@ -13,7 +13,7 @@ import { MARKER, WALL, table, fmtNs } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
-const scripts = ['flags.mjs', 'bucket.mjs', 'coldstart.mjs', 'sizes.mjs', ...(quick ? [] : ['stats.mjs'])];
+const scripts = ['flags.mjs', 'core-in-wasm.mjs', 'bucket.mjs', 'coldstart.mjs', 'sizes.mjs', ...(quick ? [] : ['stats.mjs'])];
 const goalScripts = new Set(scripts);
 // Every other benchmark in this folder runs too (after these, printing its own tables), so that
 // `npm run bench` keeps running benchmarks added beside them; helpers are not benchmarks.
@@ -64,6 +64,12 @@ if (f) {
   row('  values() (array of values)', b['rollgate values()'], 'flagd-core resolveAll', fd, fmtNs, b['rollgate values()'] <= 1500);
   row('  bound context: values() of all 20', f.boundAll, 'flagd-core resolveAll', fd, fmtNs, f.boundAll <= 1500);
   row('  evaluateAll (object by key, as before)', b['rollgate evaluateAll (object by key)'], 'flagd-core resolveAll', fd, fmtNs, true);
+}
+// Where the distance to native is: the same C++ in WebAssembly with no JS in the loop.
+const cw = figures.coreInWasm;
+if (cw && cw.nativeAll) {
+  row('  core alone in WASM: evaluate_all of the 20', cw.evaluateAll, 'native evaluate_all', cw.nativeAll, fmtNs, true, cw.evaluateAll / cw.nativeAll);
+  row('  core alone in WASM: one flag', cw.evaluate, 'native evaluate', cw.nativeOne, fmtNs, true, cw.evaluate / cw.nativeOne);
 }
 if (figures.bucket) {
   for (const [bytes, r] of Object.entries(figures.bucket)) {
