@@ -59,6 +59,27 @@ TEST(FlagsOperators, InWithManyValuesUsesSortedLookup) {
   EXPECT_FALSE(rule_matches(c, R"({"u": "u1000"})"));
 }
 
+// Sets of up to 8 strings are scanned, larger ones binary-searched (flags/fold.hpp): both sides of
+// the boundary answer the same, for values that share the size and the first byte with a member
+// and differ later, and for the empty string.
+TEST(FlagsOperators, InAnswersTheSameEitherSideOfTheScanBoundary) {
+  for (const int count : {1, 7, 8, 9, 16}) {
+    std::string values = R"("")";  // the empty string is a member
+    for (int i = 1; i < count; ++i) values += ",\"ab" + std::to_string(i % 10) + "\"";
+    const std::string c = R"({"attribute": "x", "op": "in", "values": [)" + values + "]}";
+    SCOPED_TRACE(c);
+    EXPECT_TRUE(rule_matches(c, R"({"x": ""})"));
+    if (count > 1) {
+      EXPECT_TRUE(rule_matches(c, R"({"x": "ab1"})"));
+      EXPECT_TRUE(rule_matches(c, "{\"x\": \"ab" + std::to_string((count - 1) % 10) + "\"}"));
+    }
+    EXPECT_FALSE(rule_matches(c, R"({"x": "abz"})"));  // same size and first bytes, last differs
+    EXPECT_FALSE(rule_matches(c, R"({"x": "xb1"})"));  // same size, first byte differs
+    EXPECT_FALSE(rule_matches(c, R"({"x": "ab"})"));   // a prefix of every member
+    EXPECT_FALSE(rule_matches(c, R"({"x": "ab10"})"));
+  }
+}
+
 TEST(FlagsOperators, StringOperators) {
   EXPECT_TRUE(rule_matches(R"({"attribute": "e", "op": "contains", "value": "@ex"})",
                            R"({"e": "a@ex.org"})"));
