@@ -264,15 +264,16 @@ export class Coordinator {
     const r = this.r;
     const w = this.live.window;
     const before = { stage: r.action.stage, percent: r.action.servingPercent, status: r.action.status };
-    const events = eventMetrics(r.rollout.plan, readSettings(this.env)); // the plan's metrics with an event source
+    const settings = readSettings(this.env);
+    const events = eventMetrics(r.rollout.plan, settings); // the plan's metrics with an event source
     const step = engine.rolloutStep(r.rollout.plan, r.machine, {
       baseline: judgeInput(w.stable, events),
       canary: judgeInput(w.canary, events),
       units: { stable: w.stable.newUnits, canary: w.canary.newUnits },
-    }, { now, announceMs: readSettings(this.env).announceMs, srmAlpha: r.rollout.srmAlpha });
+    }, { now, announceMs: settings.announceMs, srmAlpha: r.rollout.srmAlpha });
     r.srm = step.srm;
     if (step.analysis) r.lastAnalysis = step.analysis;
-    this.history.window(r, step, w, { ...before, window: r.machine.window }, (x) => (x.sketch ? engine.sketchSummary(x.sketch) : {}), readSettings(this.env).events);
+    this.history.window(r, step, w, { ...before, window: r.machine.window }, (x) => (x.sketch ? engine.sketchSummary(x.sketch) : {}), settings.events);
     const counts = { stable: w.stable.requests, canary: w.canary.requests, stableErrors: w.stable.errors, canaryErrors: w.canary.errors };
     const changed = this.apply(step.action, now);
     this.record({
