@@ -108,4 +108,38 @@ TEST(FlagsSemantics, NumberAndBooleanUnitsBucketLikeTheirCanonicalText) {
   EXPECT_EQ(ev.evaluate("f", boolean, 0).variant, ev.evaluate("f", true_text, 0).variant);
 }
 
+// A rule of one condition compiles to that condition itself, not to an `all` of one child (the
+// evaluator then descends one level less). It must match exactly where the same condition wrapped
+// in `all`, in `any`, or given twice matches, for positive and negated conditions alike.
+TEST(FlagsSemantics, ARuleOfOneConditionMatchesWhereItsWrappedFormsMatch) {
+  const std::string conditions[] = {
+      R"({"attribute": "country", "op": "in", "values": ["DE", "FR"]})",
+      R"({"attribute": "groups", "op": "contains", "value": "beta"})",
+      R"({"attribute": "age", "op": "gte", "value": 30})",
+      R"({"not": {"attribute": "country", "op": "equals", "value": "DE"}})",
+      R"({"attribute": "plan", "op": "exists"})",
+  };
+  const std::string contexts[] = {
+      R"({})",
+      R"({"country": "DE", "groups": ["beta"], "age": 30, "plan": "pro"})",
+      R"({"country": "US", "groups": ["news"], "age": 29})",
+      R"({"country": null, "groups": [], "age": "30", "plan": null})",
+      R"({"country": "FR", "age": 31.5})",
+  };
+  int matched = 0;
+  for (const auto& c : conditions) {
+    for (const auto& ctx : contexts) {
+      const bool alone = rule_matches(c, ctx);
+      matched += alone;
+      EXPECT_EQ(alone, rule_matches(R"({"all": [)" + c + "]}", ctx)) << c << " on " << ctx;
+      EXPECT_EQ(alone, rule_matches(R"({"any": [)" + c + "]}", ctx)) << c << " on " << ctx;
+      EXPECT_EQ(alone, rule_matches(c + ", " + c, ctx)) << c << " on " << ctx;
+      EXPECT_EQ(!alone, rule_matches(R"({"not": )" + c + "}", ctx)) << c << " on " << ctx;
+    }
+  }
+  // Both outcomes occur, so the comparisons above are not of a constant.
+  EXPECT_GT(matched, 3);
+  EXPECT_LT(matched, 22);
+}
+
 }  // namespace

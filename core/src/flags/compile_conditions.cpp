@@ -61,6 +61,9 @@ std::uint32_t builder::build_conditions(const json* list, const std::string& ptr
       kids.push_back(build_condition((*list)[i], pointer_append(ptr, i), 0, in_segment));
     }
   }
+  // One condition is its own `all`: the rule's root is that condition, which saves evaluation a
+  // level of match() for the most common rule (about a tenth of evaluate_all in the benchmark).
+  if (kids.size() == 1) return kids.front();
   condition c;
   c.code = op::all;
   c.first = static_cast<std::uint32_t>(out.children.size());

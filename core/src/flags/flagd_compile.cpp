@@ -98,7 +98,8 @@ void flagd_builder::add_variant_rule(const std::vector<std::uint32_t>& path, con
 
 void flagd_builder::add_rule(const std::vector<std::uint32_t>& path, serve action) {
   rule r;
-  r.root = group(op::all, path);
+  // A path of one condition is that condition (no `all` of one child to descend through).
+  r.root = path.size() == 1 ? path.front() : group(op::all, path);
   r.action = std::move(action);
   f_->rules.push_back(std::move(r));
   ++rules_;
