@@ -193,7 +193,9 @@ export class FlagEvaluator {
 
   /**
    * The variation index of every flag (-1 where none is served) for one context, in flagKeys
-   * order, into `out` (an Int32Array of at least flagKeys.length entries) or a new one.
+   * order, into `out` (an Int32Array of at least flagKeys.length entries) or a new one. Reuse
+   * `out` in loops: allocating an Int32Array costs more than the evaluation's encoding
+   * (docs/js-api.md, "Performance").
    */
   variations(context, options, out) {
     this._owned.check();

@@ -95,7 +95,7 @@ export class FlagEvaluator implements Disposable {
   evaluateAll(context: EvaluationContext | null | undefined, options: BatchOptions & { as: 'array' }): Evaluation[];
   /** The served value of every flag in flagKeys order (undefined where none): the cheapest form with values. */
   values(context?: EvaluationContext | null, options?: BatchOptions): (JsonValue | undefined)[];
-  /** The variation index of every flag in flagKeys order (-1 where none), into `out` or a new Int32Array. */
+  /** The variation index of every flag in flagKeys order (-1 where none), into `out` or a new Int32Array (reuse `out` in loops: a new Int32Array costs about 0.5 µs in Node). */
   variations(context?: EvaluationContext | null, options?: BatchOptions, out?: Int32Array): Int32Array;
   /**
    * Binds a context once for many evaluations (it crosses into WebAssembly here, not per flag).
