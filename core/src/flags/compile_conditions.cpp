@@ -62,7 +62,8 @@ std::uint32_t builder::build_conditions(const json* list, const std::string& ptr
     }
   }
   // One condition is its own `all`: the rule's root is that condition, which saves evaluation a
-  // level of match() for the most common rule (about a tenth of evaluate_all in the benchmark).
+  // level of match() for the most common rule (evaluate_all of the benchmark's 20 flags, whose
+  // rules hold one condition each: 1.05 -> 0.80 us natively, 1.71 -> 1.11 us in WebAssembly).
   if (kids.size() == 1) return kids.front();
   condition c;
   c.code = op::all;
