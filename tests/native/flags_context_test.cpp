@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "flags_test_support.hpp"
 
@@ -68,6 +71,59 @@ TEST(FlagsContext, ClearAndRefillKeepsBuffers) {
     ctx.set(ev.attribute("age"), 20.0);
   }
   EXPECT_EQ(ctx.find(country)->text.data(), before);  // the string's buffer was reused
+}
+
+TEST(FlagsContext, BorrowedStringsAreReadWhereTheyLie) {
+  const auto ev = rollgate::compile(kConfig);
+  const auto f = *ev.flag_index("f");
+  const auto country = ev.attribute("country");
+  const auto groups = ev.attribute("groups");
+  rollgate::context ctx(ev);
+  char bytes[] = "DE";
+  ctx.set_borrowed(country, std::string_view(bytes, 2));
+  EXPECT_EQ(ev.evaluate(f, ctx, 0).variant, "on");
+  bytes[1] = 'K';  // not copied: the evaluation reads the caller's bytes
+  EXPECT_EQ(ev.evaluate(f, ctx, 0).variant, "off");
+  ctx.set(country, std::string_view(bytes, 2));  // copied again: later changes do not reach it
+  bytes[1] = 'E';
+  EXPECT_EQ(ev.evaluate(f, ctx, 0).variant, "off");
+
+  ctx.clear();
+  std::string item = "beta";
+  ctx.set_borrowed(groups, std::vector<std::string_view>{"news", item});
+  EXPECT_EQ(ev.evaluate(f, ctx, 0).variant, "on");
+  item[0] = 'z';
+  EXPECT_EQ(ev.evaluate(f, ctx, 0).variant, "off");
+}
+
+TEST(FlagsContext, ACopyOwnsTheStringsItWasSet) {
+  const auto ev = rollgate::compile(kConfig);
+  const auto f = *ev.flag_index("f");
+  const auto country = ev.attribute("country");
+  const auto groups = ev.attribute("groups");
+  // Short strings live inside the string object itself, long ones on the heap: both must be the
+  // copy's own, whatever happens to the original afterwards.
+  for (const std::string& padding : {std::string(), std::string(40, ' ')}) {
+    std::optional<rollgate::context> original(std::in_place, ev);
+    original->set(groups, std::vector<std::string_view>{"beta", padding});
+    rollgate::context by_construction(*original);
+    rollgate::context by_assignment(ev);
+    by_assignment = *original;
+    original->set(groups, std::vector<std::string_view>{"gamma", padding});
+    EXPECT_EQ(ev.evaluate(f, *original, 0).variant, "off");
+    original.reset();
+    EXPECT_EQ(ev.evaluate(f, by_construction, 0).variant, "on") << padding.size();
+    EXPECT_EQ(ev.evaluate(f, by_assignment, 0).variant, "on") << padding.size();
+
+    original.emplace(ev);
+    original->set(country, "DE" + padding);
+    rollgate::context copy(*original);
+    original->set(country, "FR" + padding);
+    original.reset();
+    EXPECT_EQ(copy.find(country)->text, "DE" + padding);
+    rollgate::context moved(std::move(copy));  // a move keeps the strings where they are
+    EXPECT_EQ(moved.find(country)->text, "DE" + padding);
+  }
 }
 
 TEST(FlagsContext, FromJsonReadsEveryType) {

@@ -125,11 +125,19 @@ std::string flags_layout() {
   return out;
 }
 
+/// Whether a loaded context views the encoded buffer's strings or copies them. The buffer is JS's
+/// scratch memory, unchanged during one export call but reused by the next: a context evaluated
+/// within the call that loads it borrows (copying the strings was a third of a one-flag call),
+/// a bound context, evaluated in later calls, copies.
+enum class strings { borrowed, copied };
+
 /// Refills `ctx` from the encoded buffer [p, p + len) (the layout of the file comment).
 /// @throws rollgate::error the core's rollgate.config.250 problems for bad values (all of
 ///         them); rollgate.js.802 for a malformed buffer (a bug in the JS encoder)
 void load(const rollgate::evaluator& ev, rollgate::context& ctx,
-          std::vector<std::string_view>& list, const std::uint8_t* p, std::uint32_t len) {
+          std::vector<std::string_view>& list, const std::uint8_t* p, std::uint32_t len,
+          strings mode) {
+  const bool borrow = mode == strings::borrowed;
   ctx.clear();
   const std::uint8_t* const begin = p;
   const std::uint8_t* const end = p + len;
@@ -163,7 +171,11 @@ void load(const rollgate::evaluator& ev, rollgate::context& ctx,
         p += 4;
         const auto s = text(n);
         if (!s) throw malformed();
-        ctx.set(id, *s);
+        if (borrow) {
+          ctx.set_borrowed(id, *s);
+        } else {
+          ctx.set(id, *s);
+        }
         break;
       }
       case kNumber: {
@@ -195,7 +207,11 @@ void load(const rollgate::evaluator& ev, rollgate::context& ctx,
           if (!s) throw malformed();
           list.push_back(*s);
         }
-        ctx.set(id, list);
+        if (borrow) {
+          ctx.set_borrowed(id, list);
+        } else {
+          ctx.set(id, list);
+        }
         break;
       }
       case kNull:
@@ -316,7 +332,7 @@ EMSCRIPTEN_KEEPALIVE int rg_flags_eval(engine* e, std::uint32_t index, const std
                                        std::int32_t expected_type, std::int32_t* out) {
   if (e == nullptr) return -2;  // JS calls once with null at start-up to resolve the export
   return guard(-1, [&] {
-    load(e->ev, e->ctx, e->list, ctx, ctx_len);
+    load(e->ev, e->ctx, e->list, ctx, ctx_len, strings::borrowed);
     evaluate_one(*e, e->ctx, index, now_ms, expected_type, out);
     return 0;
   });
@@ -338,7 +354,7 @@ EMSCRIPTEN_KEEPALIVE int rg_flags_eval_all(engine* e, const std::uint8_t* ctx,
                                            std::int32_t* out) {
   if (e == nullptr) return -2;
   return guard(-1, [&] {
-    load(e->ev, e->ctx, e->list, ctx, ctx_len);
+    load(e->ev, e->ctx, e->list, ctx, ctx_len, strings::borrowed);
     e->evaluate_all(e->ctx, now_ms, out);
     return 0;
   });
@@ -352,7 +368,7 @@ EMSCRIPTEN_KEEPALIVE rollgate::context* rg_flags_bind(engine* e, const std::uint
   if (e == nullptr) return nullptr;
   return guard(static_cast<rollgate::context*>(nullptr), [&] {
     auto bound = std::make_unique<rollgate::context>(e->ev);
-    load(e->ev, *bound, e->list, ctx, ctx_len);
+    load(e->ev, *bound, e->list, ctx, ctx_len, strings::copied);
     return bound.release();
   });
 }
@@ -391,7 +407,7 @@ EMSCRIPTEN_KEEPALIVE int rg_flags_variations(engine* e, const rollgate::context*
   return guard(-1, [&] {
     const rollgate::context* from = c;
     if (from == nullptr) {
-      load(e->ev, e->ctx, e->list, ctx, ctx_len);
+      load(e->ev, e->ctx, e->list, ctx, ctx_len, strings::borrowed);
       from = &e->ctx;
     }
     e->ev.evaluate_all(*from, static_cast<std::int64_t>(now_ms), e->all);

@@ -181,6 +181,12 @@ class context {
  public:
   /// @brief An empty context with one slot per attribute of `ev`.
   explicit context(const evaluator& ev);
+  /// @brief A copy holds its own copies of the strings set(); borrowed ones stay borrowed.
+  context(const context& other);
+  context& operator=(const context& other);
+  context(context&&) noexcept = default;
+  context& operator=(context&&) noexcept = default;
+  ~context() = default;
 
   /// @brief Forgets every value, keeping the buffers.
   void clear() noexcept;
@@ -199,6 +205,13 @@ class context {
   void set(attribute_id id, bool value) noexcept;
   /// @brief Sets a list of strings (copied).
   void set(attribute_id id, const std::vector<std::string_view>& values);
+  /// @brief Sets a string without copying its bytes: `value` must stay valid and unchanged until
+  /// this attribute is set again or the context is cleared, refilled or destroyed. For a binding
+  /// that fills a context from a buffer of its own for one evaluation.
+  void set_borrowed(attribute_id id, std::string_view value) noexcept;
+  /// @brief Sets a list of strings without copying their bytes (the views themselves are
+  /// copied), under the same contract as set_borrowed(id, value).
+  void set_borrowed(attribute_id id, const std::vector<std::string_view>& values);
   /// @brief Removes one value.
   void unset(attribute_id id) noexcept;
   /// @brief Sets an explicit null: only `isNull` tells it from a missing value (docs/config.md).
@@ -219,11 +232,14 @@ class context {
   struct slot {
     std::uint8_t kind = 0;  ///< 0 missing, 1 string, 2 number, 3 boolean, 4 string list, 5 null
     bool boolean = false;
-    bool in_use = false;  ///< listed in used_ (so clear() can reset it)
+    bool in_use = false;    ///< listed in used_ (so clear() can reset it)
+    bool borrowed = false;  ///< text / list view the caller's bytes (set_borrowed)
     double number = 0;
-    std::string text;
-    std::vector<std::string> list;  ///< the first list_size entries are live
+    std::string_view text;               ///< into owned_text, or borrowed
+    std::vector<std::string_view> list;  ///< the first list_size entries are live
     std::size_t list_size = 0;
+    std::string owned_text;               ///< the bytes of text when it is not borrowed
+    std::vector<std::string> owned_list;  ///< the bytes of list when it is not borrowed
   };
   /// @internal
   const slot* find(attribute_id id) const noexcept {
@@ -234,6 +250,7 @@ class context {
   std::vector<slot> slots_;
   std::vector<attribute_id> used_;  ///< ids set since the last clear(), so clear() is O(set)
   slot* prepare(attribute_id id) noexcept;
+  void point_at_owned_bytes() noexcept;  ///< after a copy: views of owned strings to our copies
 };
 
 /// @brief The problem context::from_json reports for a context that is not an object, for

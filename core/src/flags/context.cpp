@@ -2,8 +2,9 @@
 // The evaluation context: attribute values stored by id, refilled without reallocating, built
 // from JSON (context::from_json) or by a binding value by value. What a context may hold, and the
 // problem reported for anything else, is decided here for every caller (rollgate.config.250).
-#include <cmath>   // std::isfinite
-#include <string>  // std::string
+#include <algorithm>  // std::copy
+#include <cmath>      // std::isfinite
+#include <string>     // std::string
 
 #include "detail/json_input.hpp"  // parse_json, pointer_append, json_type_name
 #include "flags/model.hpp"        // kind, kMaxContextBytes, kMaxContextDepth, overflow_message
@@ -33,6 +34,31 @@ context::context(const evaluator& ev) : slots_(ev.attribute_count()) {
   used_.reserve(slots_.size());
 }
 
+// A slot's views of its own strings point into the object they were set in: a copy must point
+// them at its own copies. (A move keeps every slot where it is: the vector's buffer moves whole.)
+context::context(const context& other) : slots_(other.slots_), used_(other.used_) {
+  used_.reserve(slots_.size());
+  point_at_owned_bytes();
+}
+
+context& context::operator=(const context& other) {
+  if (this != &other) {
+    slots_ = other.slots_;
+    used_ = other.used_;
+    used_.reserve(slots_.size());
+    point_at_owned_bytes();
+  }
+  return *this;
+}
+
+void context::point_at_owned_bytes() noexcept {
+  for (slot& s : slots_) {
+    if (s.borrowed) continue;
+    s.text = s.owned_text;
+    for (std::size_t i = 0; i < s.list_size; ++i) s.list[i] = s.owned_list[i];
+  }
+}
+
 void context::clear() noexcept {
   for (attribute_id id : used_) {
     slots_[id].kind = detail::k_missing;
@@ -54,7 +80,17 @@ context::slot* context::prepare(attribute_id id) noexcept {
 void context::set(attribute_id id, std::string_view value) {
   slot* s = prepare(id);
   if (s == nullptr) return;
-  s->text.assign(value.data(), value.size());
+  s->owned_text.assign(value.data(), value.size());
+  s->text = s->owned_text;
+  s->borrowed = false;
+  s->kind = detail::k_string;
+}
+
+void context::set_borrowed(attribute_id id, std::string_view value) noexcept {
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  s->text = value;
+  s->borrowed = true;
   s->kind = detail::k_string;
 }
 
@@ -79,10 +115,24 @@ void context::set(attribute_id id, bool value) noexcept {
 void context::set(attribute_id id, const std::vector<std::string_view>& values) {
   slot* s = prepare(id);
   if (s == nullptr) return;
+  if (s->owned_list.size() < values.size()) s->owned_list.resize(values.size());
   if (s->list.size() < values.size()) s->list.resize(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i)
-    s->list[i].assign(values[i].data(), values[i].size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    s->owned_list[i].assign(values[i].data(), values[i].size());
+    s->list[i] = s->owned_list[i];
+  }
   s->list_size = values.size();
+  s->borrowed = false;
+  s->kind = detail::k_list;
+}
+
+void context::set_borrowed(attribute_id id, const std::vector<std::string_view>& values) {
+  slot* s = prepare(id);
+  if (s == nullptr) return;
+  if (s->list.size() < values.size()) s->list.resize(values.size());
+  std::copy(values.begin(), values.end(), s->list.begin());
+  s->list_size = values.size();
+  s->borrowed = true;
   s->kind = detail::k_list;
 }
 
