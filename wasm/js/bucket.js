@@ -338,6 +338,6 @@ export function xxh3(input, seed = 0n) {
   } else {
     throw invalidArgument('xxh3: input must be a string or a Uint8Array');
   }
-  M._rg_xxh3_64(p, len, Number(s & 0xFFFFFFFFn), Number(s >> 32n), outPtr);
+  raw.rg_xxh3_64(p, len, Number(s & 0xFFFFFFFFn), Number(s >> 32n), outPtr);
   return new BigUint64Array(M.HEAPU8.buffer, outPtr, 1)[0];
 }

@@ -52,6 +52,7 @@ export function initWith(options, defaultSource, factory, kind = 'full', wasmNam
       throw fail(e);
     }
     let module;
+    let instanceExports;
     try {
       module = await new Promise((resolve, reject) => {
         factory({
@@ -61,7 +62,10 @@ export function initWith(options, defaultSource, factory, kind = 'full', wasmNam
           print: () => {},
           printErr: () => {},
           instantiateWasm(imports, receive) {
-            WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled), reject);
+            WebAssembly.instantiate(compiled, imports).then((instance) => {
+              instanceExports = instance.exports;
+              receive(instance, compiled);
+            }, reject);
             return {};
           },
         }).then(resolve, reject);
@@ -70,7 +74,12 @@ export function initWith(options, defaultSource, factory, kind = 'full', wasmNam
       throw fail(e);
     }
     M = module;
-    setup();
+    try {
+      setup(instanceExports);
+    } catch (e) {
+      M = null;
+      throw fail(e);
+    }
   })().catch((e) => {
     pending = null; // a failed init may be retried (e.g. with explicit bytes)
     loadedKind = null;
@@ -165,52 +174,24 @@ export function views() {
 }
 
 /**
- * @internal Raw exports, resolved once. Emscripten's glue first installs a wrapper that looks the
- * export up and replaces itself on the first call; we make that first call at start-up with
- * harmless arguments so that later calls go straight into WebAssembly (about 7 ns).
+ * @internal Raw exports, taken straight from the instance: calls go into WebAssembly (about 7 ns)
+ * without the glue's wrappers.
  */
 export const raw = {};
 
-// Every plain export, called once at start-up with harmless arguments (a null engine, empty
-// strings, zero counts) so that the glue's lazy lookup wrapper replaces itself before raw[] takes
-// the function.
-const WARM_UP = {
-  _malloc: null, _free: null, _rg_last_error: () => M._rg_last_error(), _rg_version: () => M._rg_version(),
-  _rg_bucket_scale: () => M._rg_bucket_scale(),
-  _rg_bucket_fraction: () => M._rg_bucket_fraction(0, 0, 0, 0),
-  _rg_bucket_draws: () => M._rg_bucket_draws(0, 0, 0, 0, outPtr),
-  _rg_bucket_of: () => M._rg_bucket_of(0, 0, 1),
-  _rg_in_rollout: () => M._rg_in_rollout(0, 0, 0, 0, 0),
-  _rg_bucket_batch: () => M._rg_bucket_batch(0, 0, 0, scratchPtr, 0, 0, 0, scratchPtr),
-  _rg_pick_variant: () => { // one weight of 100% (no weights would be refused, as they should)
-    M.HEAPU32[scratchPtr >> 2] = M._rg_bucket_scale();
-    M._rg_pick_variant(0, 0, 0, 0, scratchPtr, 1);
-  },
-  _rg_percent_to_scale: () => M._rg_percent_to_scale(0),
-  _rg_rate_to_scale: () => M._rg_rate_to_scale(0),
-  _rg_weights_to_scale: () => { // one weight of 1 (no weights would be refused)
-    M.HEAPF64[scratchPtr >> 3] = 1;
-    M._rg_weights_to_scale(scratchPtr, 1, outPtr);
-  },
-  _rg_xxh3_64: () => M._rg_xxh3_64(0, 0, 0, 0, outPtr),
-  _rg_flags_eval: () => M._rg_flags_eval(0, 0, 0, 0, 0, -1, outPtr),
-  _rg_flags_eval_key: () => M._rg_flags_eval_key(0, 0, 0, 0, outPtr),
-  _rg_flags_eval_all: () => M._rg_flags_eval_all(0, 0, 0, 0, outPtr),
-  _rg_flags_layout: null, // read once by flags.js (onReady)
-  _rg_flags_compile: null, // compiles: warmed by the first compile() call
-  _rg_flags_validate: null,
-  _rg_flags_info: () => M._rg_flags_info(0),
-  _rg_flags_free: () => M._rg_flags_free(0),
-  _rg_flags_bind: () => M._rg_flags_bind(0, 0, 0),
-  _rg_flags_unbind: () => M._rg_flags_unbind(0),
-  _rg_flags_eval_bound: () => M._rg_flags_eval_bound(0, 0, 0, 0, -1, outPtr),
-  _rg_flags_eval_all_bound: () => M._rg_flags_eval_all_bound(0, 0, 0, outPtr),
-  _rg_flags_variations: () => M._rg_flags_variations(0, 0, 0, 0, 0, outPtr),
-  _rg_bucketer_new: null, // allocates: nothing to warm without a salt to keep
-  _rg_bucketer_free: () => M._rg_bucketer_free(0),
-  _rg_bucketer_fraction: () => M._rg_bucketer_fraction(0, 0, 0),
-  _rg_bucketer_in_rollout: () => M._rg_bucketer_in_rollout(0, 0, 0, 0),
-};
+// The plain exports (wasm/exported_functions.txt, without the leading underscore). Both modules
+// are linked with their export names kept (wasm/CMakeLists.txt, ROLLGATE_EM_EXPORTS), so each is
+// read from the instance by name at start-up. (Until 2026-12 each was called once instead, so that
+// the glue's lookup wrapper replaced itself: that compiled 30 functions before any was needed and
+// took about 2 ms of a 20 ms cold start. Now V8 compiles a function on its first real call.)
+const EXPORTS = [
+  'malloc', 'free', 'rg_last_error', 'rg_version', 'rg_bucket_scale', 'rg_bucket_fraction', 'rg_bucket_draws',
+  'rg_bucket_of', 'rg_in_rollout', 'rg_bucket_batch', 'rg_pick_variant', 'rg_percent_to_scale', 'rg_rate_to_scale',
+  'rg_weights_to_scale', 'rg_xxh3_64', 'rg_flags_eval', 'rg_flags_eval_key', 'rg_flags_eval_all', 'rg_flags_layout',
+  'rg_flags_compile', 'rg_flags_validate', 'rg_flags_info', 'rg_flags_free', 'rg_flags_bind', 'rg_flags_unbind',
+  'rg_flags_eval_bound', 'rg_flags_eval_all_bound', 'rg_flags_variations', 'rg_bucketer_new', 'rg_bucketer_free',
+  'rg_bucketer_fraction', 'rg_bucketer_in_rollout',
+];
 
 /** Functions run once init() has set the module up (API files read the core's constants). */
 const readyHooks = [];
@@ -220,14 +201,17 @@ export function onReady(fn) {
   if (M !== null) fn();
 }
 
-function setup() {
-  outPtr = M._malloc(64);
-  M._free(M._malloc(8));
-  scratch(1 << 16);
-  for (const [name, warm] of Object.entries(WARM_UP)) {
-    if (warm) warm();
-    raw[name.slice(1)] = M[name];
+function setup(exports) {
+  for (const name of EXPORTS) {
+    const f = exports[name];
+    if (typeof f !== 'function') {
+      throw new RollgateError(JsErrorCode.LoadFailed, '', `the WebAssembly module does not export ${name}: `
+        + 'its .wasm and .mjs come from another build than this file (rebuild, or reinstall the package)');
+    }
+    raw[name] = f;
   }
+  outPtr = raw.malloc(64);
+  scratch(1 << 16);
   views();
   for (const fn of readyHooks) fn();
 }
@@ -235,9 +219,9 @@ function setup() {
 /** @internal Address of at least `n` bytes of scratch memory (8-aligned). May grow memory. */
 export function scratch(n) {
   if (n > scratchCap) {
-    if (scratchPtr) M._free(scratchPtr);
+    if (scratchPtr) raw.free(scratchPtr);
     const cap = Math.max(n, scratchCap * 2, 1 << 16);
-    scratchPtr = M._malloc(cap);
+    scratchPtr = raw.malloc(cap);
     if (!scratchPtr) {
       scratchCap = 0;
       throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${cap} bytes`);
@@ -255,10 +239,10 @@ export function scratch(n) {
 export function scratchEnsure(used, total) {
   if (total <= scratchCap) return scratchPtr;
   const cap = Math.max(total, scratchCap * 2);
-  const p = M._malloc(cap);
+  const p = raw.malloc(cap);
   if (!p) throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${cap} bytes`);
   M.HEAPU8.copyWithin(p, scratchPtr, scratchPtr + used);
-  M._free(scratchPtr);
+  raw.free(scratchPtr);
   scratchPtr = p;
   scratchCap = cap;
   views();
@@ -272,7 +256,7 @@ export function scratchCapacity() {
 
 /** @internal malloc that throws RollgateError instead of returning 0. */
 export function alloc(n) {
-  const p = M._malloc(n > 0 ? n : 1);
+  const p = raw.malloc(n > 0 ? n : 1);
   if (!p) throw new RollgateError(JsErrorCode.OutOfMemory, '', `out of memory allocating ${n} bytes`);
   views();
   return p;
@@ -351,7 +335,7 @@ export function stringToHeap(s) {
 
 /** @internal The last error recorded by the core, as a RollgateError. */
 export function lastError() {
-  return errorFromCore(JSON.parse(readCString(M._rg_last_error())));
+  return errorFromCore(JSON.parse(readCString(raw.rg_last_error())));
 }
 
 /**
