@@ -87,6 +87,29 @@ for (const flavour of flavours) {
       ev.dispose();
     });
 
+    test('each attribute is read into its own id, past the encoder\'s eight unrolled load sites too', () => {
+      // Twelve attributes, "constructor" last (an inherited name, read only as an own property):
+      // flag fK is on exactly when attribute K is "yes", so a value read into the wrong id, or
+      // not read, turns the wrong flag on or leaves fK off.
+      const names = [...Array.from({ length: 11 }, (_, k) => `a${k}`), 'constructor'];
+      const ev = r.compile({ schemaVersion: 1, flags: names.map((name, k) => ({ key: `f${k}`,
+        variations: [{ key: 'on', value: true }, { key: 'off', value: false }], defaultVariation: 'off',
+        rules: [{ conditions: [{ attribute: name, op: 'equals', value: 'yes' }], serve: { variation: 'on' } }] })) });
+      assert.ok(ev.attributes.length >= 12, ev.attributes.join());
+      const want = (k) => names.map((_, j) => j === k);
+      for (let k = 0; k < names.length; k++) {
+        const ctx = { targetingKey: 'u' };
+        names.forEach((name, j) => { ctx[name] = j === k ? 'yes' : 'no'; });
+        assert.deepEqual(ev.values(ctx), want(k), names[k]);
+        assert.deepEqual(names.map((_, j) => ev.evaluate(`f${j}`, ctx).value), want(k), names[k]);
+        const bound = ev.bind(ctx);
+        assert.deepEqual(bound.values(), want(k), names[k]);
+        bound.dispose();
+      }
+      assert.deepEqual(ev.values({ targetingKey: 'u' }), want(-1)); // "constructor" inherited: unset
+      ev.dispose();
+    });
+
     test('variations() fills a caller\'s Int32Array and refuses a short one', () => {
       const ev = r.compile(storefront);
       const staff = readJson(path.join(contextsDir, 'staff.json'));

@@ -156,9 +156,29 @@ export function encode(reader, context) {
   const count = names.length;
   const paths = reader.paths;
   for (let id = 0; id < count; id++) {
-    let v = paths === undefined ? context[names[id]] : atPath(context, paths[id]);
+    let v;
+    if (paths !== undefined) {
+      v = atPath(context, paths[id]);
+    } else {
+      // One load site per attribute id, for the first eight: each site then sees one name and
+      // (usually) one context shape, so V8 keeps it monomorphic, where a single context[names[id]]
+      // sees every name and goes megamorphic (a stub-cache lookup per attribute). Measured on the
+      // benchmark flag (three attributes read; one process, old and new encoder alternating):
+      // 234 -> 216 ns per evaluate().
+      switch (id) {
+        case 0: v = context[names[0]]; break;
+        case 1: v = context[names[1]]; break;
+        case 2: v = context[names[2]]; break;
+        case 3: v = context[names[3]]; break;
+        case 4: v = context[names[4]]; break;
+        case 5: v = context[names[5]]; break;
+        case 6: v = context[names[6]]; break;
+        case 7: v = context[names[7]]; break;
+        default: v = context[names[id]];
+      }
+      if (v !== undefined && reader.any && reader.inherited[id] && !Object.prototype.hasOwnProperty.call(context, names[id])) continue;
+    }
     if (v === undefined) continue; // absent (or explicitly undefined): missing either way
-    if (paths === undefined && reader.any && reader.inherited[id] && !Object.prototype.hasOwnProperty.call(context, names[id])) continue;
     let t = typeof v;
     if (t === 'object' && v instanceof Date) { // typeof first: instanceof on every string costs
       v = Number.isNaN(v.getTime()) ? null : v.toISOString();
