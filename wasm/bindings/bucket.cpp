@@ -163,8 +163,8 @@ EMSCRIPTEN_KEEPALIVE void rg_bucketer_free(rollgate::bucketer* b) {
   delete b;
 }
 
-/// The coverage draw of `unit` as a fraction in [0, 1), under the bucketer's salt; 0 for null
-/// (JS calls once with null at start-up to resolve the export).
+/// The coverage draw of `unit` as a fraction in [0, 1), under the bucketer's salt; 0 for a null
+/// bucketer.
 EMSCRIPTEN_KEEPALIVE double rg_bucketer_fraction(const rollgate::bucketer* b, std::uintptr_t unit,
                                                  std::uint32_t unit_len) {
   if (b == nullptr) return 0;

@@ -330,7 +330,7 @@ EMSCRIPTEN_KEEPALIVE void rg_flags_free(engine* e) {
 EMSCRIPTEN_KEEPALIVE int rg_flags_eval(engine* e, std::uint32_t index, const std::uint8_t* ctx,
                                        std::uint32_t ctx_len, double now_ms,
                                        std::int32_t expected_type, std::int32_t* out) {
-  if (e == nullptr) return -2;  // JS calls once with null at start-up to resolve the export
+  if (e == nullptr) return -2;  // a null engine is refused, never dereferenced
   return guard(-1, [&] {
     load(e->ev, e->ctx, e->list, ctx, ctx_len, strings::borrowed);
     evaluate_one(*e, e->ctx, index, now_ms, expected_type, out);
