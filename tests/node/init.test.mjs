@@ -1,5 +1,6 @@
 // init(): idempotent, accepts an explicit WebAssembly.Module or bytes, fails with a RollgateError
-// (rollgate.js.806) that can be retried, and every API refuses to run before it (rollgate.js.803).
+// (rollgate.js.806: bad bytes, or a module from another build) that can be retried, and every API
+// refuses to run before it (rollgate.js.803).
 // Each scenario runs in a fresh Node process, since the module is a process-wide singleton.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +71,26 @@ for (const flavour of flavours) {
         await r.init();
         out.fraction = r.bucket('alice', 'new-checkout');`);
       assert.deepEqual(out, { code: 'rollgate.js.806', isError: true, badArg: 'rollgate.js.804', readyAfterFailure: false, fraction: 0.4241408303321975 });
+    });
+
+    test('a module without one of the plain exports (another build) is refused with rollgate.js.806, and can be retried', () => {
+      // The real module with its export "rg_version" renamed in place (every length-prefixed
+      // occurrence of the name: the export section, and the name section of a debug build).
+      const out = child(flavour, `
+        const bytes = new Uint8Array(await readFile(wasmPath));
+        const name = [10, ...new TextEncoder().encode('rg_version')];
+        let renamed = 0;
+        for (let i = 0; i + name.length <= bytes.length; i++) {
+          let j = 0;
+          while (j < name.length && bytes[i + j] === name[j]) j++;
+          if (j === name.length) { bytes[i + name.length - 1] = 0x58; renamed++; }
+        }
+        out.renamed = renamed > 0;
+        try { await r.init({ wasmBinary: bytes }); } catch (e) { out.code = e.code; out.names = e.message.includes('rg_version'); }
+        out.readyAfterFailure = r.isInitialized();
+        await r.init();
+        out.fraction = r.bucket('alice', 'new-checkout');`);
+      assert.deepEqual(out, { renamed: true, code: 'rollgate.js.806', names: true, readyAfterFailure: false, fraction: 0.4241408303321975 });
     });
   });
 }

@@ -179,19 +179,14 @@ export function views() {
  */
 export const raw = {};
 
-// The plain exports (wasm/exported_functions.txt, without the leading underscore). Both modules
-// are linked with their export names kept (wasm/CMakeLists.txt, ROLLGATE_EM_EXPORTS), so each is
-// read from the instance by name at start-up. (Until 2026-12 each was called once instead, so that
-// the glue's lookup wrapper replaced itself: that compiled 30 functions before any was needed and
-// took about 2 ms of a 20 ms cold start. Now V8 compiles a function on its first real call.)
-const EXPORTS = [
-  'malloc', 'free', 'rg_last_error', 'rg_version', 'rg_bucket_scale', 'rg_bucket_fraction', 'rg_bucket_draws',
-  'rg_bucket_of', 'rg_in_rollout', 'rg_bucket_batch', 'rg_pick_variant', 'rg_percent_to_scale', 'rg_rate_to_scale',
-  'rg_weights_to_scale', 'rg_xxh3_64', 'rg_flags_eval', 'rg_flags_eval_key', 'rg_flags_eval_all', 'rg_flags_layout',
-  'rg_flags_compile', 'rg_flags_validate', 'rg_flags_info', 'rg_flags_free', 'rg_flags_bind', 'rg_flags_unbind',
-  'rg_flags_eval_bound', 'rg_flags_eval_all_bound', 'rg_flags_variations', 'rg_bucketer_new', 'rg_bucketer_free',
-  'rg_bucketer_fraction', 'rg_bucketer_in_rollout',
-];
+// The plain exports, named in the bindings only (their EMSCRIPTEN_KEEPALIVE functions, listed in
+// wasm/exported_functions.txt for the link): every function export of the instance named rg_*,
+// plus malloc and free. Both modules are linked with their export names kept (wasm/CMakeLists.txt,
+// ROLLGATE_EM_EXPORTS), so each is read from the instance by name at start-up. (Until 2026-12-04
+// each was called once instead, so that the glue's lookup wrapper replaced itself: that compiled
+// 30 functions before any was needed, 1.4-2.5 ms of a 20 ms cold start. Now V8 compiles a function
+// on its first real call.)
+const isPlainExport = (name) => name.startsWith('rg_') || name === 'malloc' || name === 'free';
 
 /** Functions run once init() has set the module up (API files read the core's constants). */
 const readyHooks = [];
@@ -202,13 +197,15 @@ export function onReady(fn) {
 }
 
 function setup(exports) {
-  for (const name of EXPORTS) {
-    const f = exports[name];
-    if (typeof f !== 'function') {
+  for (const name of Object.keys(exports)) {
+    if (isPlainExport(name) && typeof exports[name] === 'function') raw[name] = exports[name];
+  }
+  // A module linked with minified export names (or not built from this tree) has none of them.
+  for (const name of ['malloc', 'free', 'rg_version', 'rg_last_error']) {
+    if (typeof raw[name] !== 'function') {
       throw new RollgateError(JsErrorCode.LoadFailed, '', `the WebAssembly module does not export ${name}: `
         + 'its .wasm and .mjs come from another build than this file (rebuild, or reinstall the package)');
     }
-    raw[name] = f;
   }
   outPtr = raw.malloc(64);
   scratch(1 << 16);
