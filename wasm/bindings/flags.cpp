@@ -127,8 +127,8 @@ std::string flags_layout() {
 
 /// Whether a loaded context views the encoded buffer's strings or copies them. The buffer is JS's
 /// scratch memory, unchanged during one export call but reused by the next: a context evaluated
-/// within the call that loads it borrows (copying the strings was a third of a one-flag call),
-/// a bound context, evaluated in later calls, copies.
+/// within the call that loads it borrows (copying the strings was a fifth of a one-flag call, the
+/// whole load 38%), a bound context, evaluated in later calls, copies.
 enum class strings { borrowed, copied };
 
 /// Refills `ctx` from the encoded buffer [p, p + len) (the layout of the file comment).
